@@ -97,12 +97,22 @@ export class FaultInjector {
     const delayMs = Math.round(c.latencyMs.min + latency * (c.latencyMs.max - c.latencyMs.min));
     const retryAfterMs = Math.round(c.retryAfterMs.min + hint * (c.retryAfterMs.max - c.retryAfterMs.min));
     const status = [500, 502, 503][Math.floor(statusRoll * 3)] ?? 500;
-    let edge = c.rate429;
+    // Cumulative thresholds: [0, rate429) → 429, then 5xx, timeout, reset.
+    const thresholds: Array<[FaultKind, number]> = [
+      ['429', c.rate429],
+      ['5xx', c.rate5xx],
+      ['timeout', c.rateTimeout],
+      ['reset', c.rateReset],
+    ];
     let kind: FaultKind = 'none';
-    if (roll < edge) kind = '429';
-    else if (roll < (edge += c.rate5xx)) kind = '5xx';
-    else if (roll < (edge += c.rateTimeout)) kind = 'timeout';
-    else if (roll < (edge += c.rateReset)) kind = 'reset';
+    let edge = 0;
+    for (const [candidate, rate] of thresholds) {
+      edge += rate;
+      if (roll < edge) {
+        kind = candidate;
+        break;
+      }
+    }
     return { kind, delayMs, retryAfterMs, status };
   }
 
