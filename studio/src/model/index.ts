@@ -1,0 +1,40 @@
+/** The studio's mapping model: framework-free state, changes, validation, suggestions, drift, importers. */
+export {
+  applyMappingChange,
+  type ConnectFrom,
+  type ConnectTo,
+  isNavigation,
+  type MappingChange,
+  readAt,
+  rejectionKey,
+  type Slot,
+} from './changes.ts';
+export { type DriftItem, detectDrift, referencedFields, snapshotsOf, syncSnapshots } from './drift.ts';
+export { applyToHistory, canRedo, canUndo, createHistory, type History, redo, undo } from './history.ts';
+export {
+  type EnumSuggestion,
+  normalizeName,
+  type Suggestion,
+  suggestEnumEntries,
+  suggestMappings,
+} from './suggestions.ts';
+export type * from './types.ts';
+export { DIRECTIONS, sidesOf } from './types.ts';
+export {
+  type Problem,
+  type ProblemCode,
+  type ProblemLocation,
+  typeFit,
+  validateWorkspace,
+} from './validation.ts';
+export {
+  childrenOf,
+  describeValue,
+  emptyFormula,
+  fieldsRead,
+  formulaName,
+  outputType,
+  valueAt,
+  withValueAt,
+} from './values.ts';
+export { createWorkspace, fieldIndex, flowOf, mappingsOf, schemaOf, starterSpec } from './workspace.ts';

@@ -1,0 +1,156 @@
+/**
+ * Likely field pairs for unmapped targets, by label and name similarity (fuse.js). Suggestions are
+ * only ever shown: the consultant accepts or rejects each one.
+ */
+import Fuse from 'fuse.js';
+import { rejectionKey } from './changes.ts';
+import type { Direction, FieldDef, FieldOption, WorkspaceState } from './types.ts';
+import { sidesOf } from './types.ts';
+import { typeFit } from './validation.ts';
+import { mappingsOf, schemaOf } from './workspace.ts';
+
+export interface Suggestion {
+  direction: Direction;
+  source: string;
+  target: string;
+  /** 0 (certain) … 1 (no match), as fuse.js scores. */
+  score: number;
+  reason: string;
+}
+
+/** Lowercase letters and digits only: "First Name", "first_name" and "firstName" all become "firstname". */
+export function normalizeName(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+interface Candidate {
+  field: FieldDef;
+  name: string;
+  label: string;
+}
+
+const fuseCache = new WeakMap<FieldDef[], { fuse: Fuse<Candidate>; exact: Map<string, FieldDef[]> }>();
+
+function indexFor(fields: FieldDef[]) {
+  let cached = fuseCache.get(fields);
+  if (!cached) {
+    const candidates = fields.map((field) => ({
+      field,
+      name: normalizeName(field.name),
+      label: normalizeName(field.label),
+    }));
+    const exact = new Map<string, FieldDef[]>();
+    for (const c of candidates)
+      for (const key of new Set([c.name, c.label])) exact.set(key, [...(exact.get(key) ?? []), c.field]);
+    const fuse = new Fuse(candidates, {
+      keys: [
+        { name: 'label', weight: 0.6 },
+        { name: 'name', weight: 0.4 },
+      ],
+      includeScore: true,
+      ignoreLocation: true,
+      threshold: 0.34,
+    });
+    cached = { fuse, exact };
+    fuseCache.set(fields, cached);
+  }
+  return cached;
+}
+
+/**
+ * Best source field for each unmapped, writable target of a direction. A source is proposed at
+ * most once (to its best target); rejected pairs and type-incompatible pairs are skipped.
+ */
+export function suggestMappings(state: WorkspaceState, direction: Direction, limit = 50): Suggestion[] {
+  const { source, target } = sidesOf(direction);
+  const sourceSchema = schemaOf(state, source);
+  const targetSchema = schemaOf(state, target);
+  if (!sourceSchema || !targetSchema) return [];
+  const mappings = mappingsOf(state.spec, direction);
+  const mappedTargets = new Set(mappings.map((m) => m.target));
+  const usedSources = new Set(mappings.flatMap((m) => ('field' in m.value ? [m.value.field] : [])));
+  const rejected = new Set(state.rejected);
+  const { fuse, exact } = indexFor(sourceSchema.fields);
+
+  const best = new Map<string, Suggestion>(); // by source field
+  for (const field of targetSchema.fields) {
+    if (mappedTargets.has(field.name) || field.readOnly || field.calculated) continue;
+    const ok = (candidate: FieldDef) =>
+      !usedSources.has(candidate.name) &&
+      !rejected.has(rejectionKey(direction, candidate.name, field.name)) &&
+      typeFit(candidate.type, field.type) !== 'no';
+    let found: Suggestion | undefined;
+    const same = [
+      ...(exact.get(normalizeName(field.name)) ?? []),
+      ...(exact.get(normalizeName(field.label)) ?? []),
+    ];
+    const exactHit = same.find(ok);
+    if (exactHit)
+      found = { direction, source: exactHit.name, target: field.name, score: 0, reason: 'same name' };
+    else {
+      const query = normalizeName(field.label || field.name);
+      if (query.length < 3) continue;
+      for (const hit of fuse.search(query, { limit: 5 })) {
+        if (!ok(hit.item.field)) continue;
+        found = {
+          direction,
+          source: hit.item.field.name,
+          target: field.name,
+          score: hit.score ?? 1,
+          reason: 'similar label or name',
+        };
+        break;
+      }
+    }
+    if (!found) continue;
+    const previous = best.get(found.source);
+    if (!previous || found.score < previous.score) best.set(found.source, found);
+  }
+  return [...best.values()]
+    .sort((a, b) => a.score - b.score || a.target.localeCompare(b.target))
+    .slice(0, limit);
+}
+
+export interface EnumSuggestion {
+  from: string;
+  to: string;
+  score: number;
+}
+
+/**
+ * For each source option without an entry, the target option with the most similar label (or value).
+ * These are proposals for the enumMap editor; the consultant confirms them.
+ */
+export function suggestEnumEntries(
+  sourceOptions: readonly FieldOption[],
+  targetOptions: readonly FieldOption[],
+  existing: Readonly<Record<string, string | null>>,
+): EnumSuggestion[] {
+  const candidates = targetOptions.map((o) => ({
+    option: o,
+    label: normalizeName(o.label),
+    value: normalizeName(o.value),
+  }));
+  const fuse = new Fuse(candidates, {
+    keys: ['label', 'value'],
+    includeScore: true,
+    ignoreLocation: true,
+    threshold: 0.4,
+  });
+  const out: EnumSuggestion[] = [];
+  for (const option of sourceOptions) {
+    if (option.value in existing) continue;
+    const label = normalizeName(option.label);
+    const value = normalizeName(option.value);
+    const exact = candidates.find(
+      (c) => c.label === label || c.value === value || c.label === value || c.value === label,
+    );
+    if (exact) {
+      out.push({ from: option.value, to: exact.option.value, score: 0 });
+      continue;
+    }
+    const hit = fuse.search(label || value, { limit: 1 })[0];
+    if (hit) out.push({ from: option.value, to: hit.item.option.value, score: hit.score ?? 1 });
+  }
+  return out;
+}
