@@ -1,0 +1,34 @@
+/** @kongo/infra: the CDK constructs generated integration apps instantiate, and the Notification Centre stack. */
+export { type ArchiveOutcome, archiveOldDeadLetters } from './dlq-archiver/handler.ts';
+export { ENV, type EnvName } from './environment-variables.ts';
+export {
+  DEAD_LETTER_AGE_ALARM,
+  DEAD_LETTER_ARCHIVE_AFTER_DAYS,
+  DEAD_LETTER_RETENTION,
+  type IntegrationEntries,
+  IntegrationStack,
+  type IntegrationStackProps,
+  MAX_RECEIVE_COUNT,
+  TTL_ATTRIBUTE,
+  WEBHOOK_THROTTLE,
+} from './integration-stack.ts';
+export {
+  type BundlingRoots,
+  KONGO_LAMBDA_ARCHITECTURE,
+  KONGO_LAMBDA_RUNTIME,
+  KongoFunction,
+  type KongoFunctionProps,
+} from './kongo-function.ts';
+export {
+  type Acknowledgement,
+  acknowledgeIntegrationFindings,
+  acknowledgeNotificationCentreFindings,
+  addNagChecks,
+  INTEGRATION_ACKNOWLEDGEMENTS,
+  notificationCentreAcknowledgements,
+} from './nag.ts';
+export {
+  NC_ENV,
+  NotificationCentreStack,
+  type NotificationCentreStackProps,
+} from './notification-centre-stack.ts';

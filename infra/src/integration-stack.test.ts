@@ -1,0 +1,248 @@
+import type { IntegrationSpec } from '@kongo/runtime/spec';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { type IntegrationEntries, IntegrationStack } from './integration-stack.ts';
+import { INTEGRATION_ACKNOWLEDGEMENTS } from './nag.ts';
+import { testSpec } from './test-fixtures/spec.ts';
+import { NOOP_ENTRY, synthWithNag } from './test-fixtures/synth.ts';
+
+const ALL_ENTRIES: IntegrationEntries = {
+  hubspotWebhook: NOOP_ENTRY,
+  destinationWebhook: NOOP_ENTRY,
+  hubspotToDestinationWorker: NOOP_ENTRY,
+  destinationToHubspotWorker: NOOP_ENTRY,
+  heartbeat: NOOP_ENTRY,
+  poller: NOOP_ENTRY,
+  deadLetterArchiver: NOOP_ENTRY,
+};
+
+function synth(spec: IntegrationSpec, environment: 'sandbox' | 'production' = 'sandbox') {
+  return synthWithNag(
+    (app) => new IntegrationStack(app, 'Velflex', { spec, environment, entries: ALL_ENTRIES }),
+  );
+}
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+function resources(template: Template, type: string): Resources {
+  return template.findResources(type) as Resources;
+}
+function logicalIdStartingWith(template: Template, type: string, prefix: string): string {
+  const id = Object.keys(resources(template, type)).find((key) => key.startsWith(prefix));
+  if (!id) throw new Error(`no ${type} starting with ${prefix}`);
+  return id;
+}
+
+describe('IntegrationStack (two-way spec, sandbox)', () => {
+  const { stack, template, json, ms } = synth(testSpec());
+
+  it('synthesizes offline with cdk-nag AwsSolutions and no unacknowledged finding, in well under 20 s', () => {
+    expect(ms).toBeLessThan(20_000);
+  });
+
+  it('acknowledges exactly two findings, each with a real reason', () => {
+    expect(INTEGRATION_ACKNOWLEDGEMENTS.map((a) => a.id)).toEqual(['AwsSolutions-L1', 'AwsSolutions-APIG4']);
+    for (const ack of INTEGRATION_ACKNOWLEDGEMENTS) expect(ack.reason.length).toBeGreaterThan(80);
+  });
+
+  it('lives in the spec region', () => {
+    expect(stack.region).toBe('ap-southeast-2');
+  });
+
+  it('throttles the $default stage at 100 requests/s steady, 50 burst, with access logs', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 50 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
+    });
+  });
+
+  it('routes POST at the webhook paths the spec module defines', () => {
+    const keys = Object.values(resources(template, 'AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties.RouteKey,
+    );
+    expect(keys.sort()).toEqual([
+      'POST /webhooks/velflex-attendees/destination',
+      'POST /webhooks/velflex-attendees/hubspot',
+    ]);
+  });
+
+  it('runs every function on Node.js 22, ARM64, bundled as minified ESM', () => {
+    const functions = Object.values(resources(template, 'AWS::Lambda::Function'));
+    expect(functions).toHaveLength(6); // 2 webhooks, 2 workers, heartbeat, archiver (no poller: webhooks)
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Handler).toBe('index.handler');
+      expect(fn.Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON' });
+    }
+  });
+
+  it('gives each direction a work queue that redrives to one shared, encrypted dead-letter queue', () => {
+    const queues = resources(template, 'AWS::SQS::Queue');
+    expect(Object.keys(queues)).toHaveLength(3);
+    const dlqId = logicalIdStartingWith(template, 'AWS::SQS::Queue', 'DeadLetterQueue');
+    expect(queues[dlqId]?.Properties).toMatchObject({
+      MessageRetentionPeriod: 1_209_600,
+      SqsManagedSseEnabled: true,
+    });
+    for (const prefix of ['HubSpotToDestinationQueue', 'DestinationToHubSpotQueue']) {
+      const queue = queues[logicalIdStartingWith(template, 'AWS::SQS::Queue', prefix)];
+      expect(queue?.Properties).toMatchObject({
+        VisibilityTimeout: 360,
+        MessageRetentionPeriod: 345_600,
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
+      });
+    }
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 3); // enforceSSL on each
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('alarms on dead letters present and on the oldest one reaching 3 days, long before 14-day retention', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: 259_200,
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeadLetterQueue'), 'QueueName'] },
+        },
+      ],
+    });
+  });
+
+  it('alarms on errors and throttles of every function, and on each work queue backlog', () => {
+    const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(6);
+    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(6);
+    expect(
+      alarms.filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage' && a.Threshold === 900),
+    ).toHaveLength(2);
+    expect(alarms).toHaveLength(16);
+  });
+
+  it('archives old dead letters daily into the table', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ KONGO_ARCHIVE_AFTER_DAYS: '10' }) },
+    });
+  });
+
+  it('keeps state in an on-demand table with point-in-time recovery and a TTL attribute', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      DeletionProtectionEnabled: false,
+    });
+  });
+
+  it('schedules the heartbeat and the poller from the spec intervals', () => {
+    const rules = Object.values(resources(template, 'AWS::Events::Rule')).map(
+      (r) => r.Properties.ScheduleExpression,
+    );
+    expect(rules.sort()).toEqual(['rate(1 day)', 'rate(1 minute)']);
+  });
+
+  it('references secrets by parameter name only: no SSM parameter resources, no values', () => {
+    template.resourceCountIs('AWS::SSM::Parameter', 0);
+    expect(json).not.toMatch(/SecureString|whsec_|sk_test_/);
+  });
+
+  it('grants the HubSpot webhook only its log stream, its queue, a dead-letter put and its secret', () => {
+    const roleId = logicalIdStartingWith(template, 'AWS::IAM::Role', 'HubSpotWebhookRole');
+    const policy = Object.values(resources(template, 'AWS::IAM::Policy')).find((p) =>
+      JSON.stringify(p.Properties.Roles).includes(roleId),
+    );
+    if (!policy) throw new Error('the HubSpot webhook role has no policy');
+    const statements = (
+      policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
+    ).Statement;
+    const queueId = logicalIdStartingWith(template, 'AWS::SQS::Queue', 'HubSpotToDestinationQueue');
+    const tableId = logicalIdStartingWith(template, 'AWS::DynamoDB::Table', 'Table');
+    expect(statements.map((s) => s.Action)).toEqual([
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      'dynamodb:PutItem',
+      'ssm:GetParameter',
+    ]);
+    expect(JSON.stringify(statements[1]?.Resource)).toContain(queueId);
+    expect(JSON.stringify(statements[2]?.Resource)).toContain(tableId);
+    expect(JSON.stringify(statements[3]?.Resource)).toContain(':parameter/velflex/hubspot-client-secret');
+    expect(JSON.stringify(statements[3]?.Resource)).toContain(
+      ':parameter/velflex/hubspot-client-secret-previous',
+    );
+    expect(JSON.stringify(statements[3]?.Resource)).not.toContain('destination-client-secret');
+  });
+
+  it('attaches no managed policy and no wildcard action or resource to any role', () => {
+    for (const role of Object.values(resources(template, 'AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+    for (const policy of Object.values(resources(template, 'AWS::IAM::Policy'))) {
+      for (const statement of (
+        policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
+      ).Statement) {
+        expect(JSON.stringify(statement.Action)).not.toContain('*');
+        expect(statement.Resource).not.toBe('*');
+      }
+    }
+  });
+});
+
+describe('IntegrationStack variants', () => {
+  it('builds only what a one-way polling spec needs, in its own region, with production safeguards', () => {
+    const base = testSpec();
+    const spec = testSpec({
+      integration: { name: 'acme-jobs', region: 'eu-west-1' },
+      destination: {
+        ...base.destination,
+        webhooks: undefined as never,
+        polling: { intervalSeconds: 300, cursorField: 'updatedAt' },
+      },
+      flows: base.flows.filter((flow) => flow.direction === 'destination-to-hubspot'),
+    });
+    delete (spec.destination as { webhooks?: unknown }).webhooks;
+    const { stack, template } = synth(spec, 'production');
+    expect(stack.region).toBe('eu-west-1');
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 0);
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+    const rules = Object.values(resources(template, 'AWS::Events::Rule')).map(
+      (r) => r.Properties.ScheduleExpression,
+    );
+    expect(rules.sort()).toEqual(['rate(1 day)', 'rate(1 minute)', 'rate(5 minutes)']);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
+    });
+  });
+
+  it('says which entry file is missing', () => {
+    expect(() =>
+      synthWithNag(
+        (app) =>
+          new IntegrationStack(app, 'Broken', {
+            spec: testSpec(),
+            environment: 'sandbox',
+            entries: { heartbeat: NOOP_ENTRY },
+          }),
+      ),
+    ).toThrow(/destinationToHubspotWorker function but no entry file/);
+  });
+});

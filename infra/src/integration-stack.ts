@@ -1,0 +1,423 @@
+/**
+ * The AWS stack of one integration in one environment, built from its spec: the HTTP API the
+ * webhooks call, direction-specific functions, a work queue per direction sharing one dead-letter
+ * queue, the Kongo table, schedules, alarms, and IAM scoped to exactly what each function touches.
+ * Secrets stay in SSM Parameter Store: the stack only knows their names.
+ */
+
+import type { Direction, Environment, IntegrationSpec } from '@kongo/runtime/spec';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ENV } from './environment-variables.ts';
+import { type BundlingRoots, KongoFunction } from './kongo-function.ts';
+import { acknowledgeIntegrationFindings } from './nag.ts';
+
+/** The stage throttle every integration API gets (HubSpot's own retries stay far below it). */
+export const WEBHOOK_THROTTLE = { rateLimit: 100, burstLimit: 50 } as const;
+/** Dead letters alarm long before SQS's 14-day retention ends, and are archived before it too. */
+export const DEAD_LETTER_AGE_ALARM = Duration.days(3);
+export const DEAD_LETTER_ARCHIVE_AFTER_DAYS = 10;
+export const DEAD_LETTER_RETENTION = Duration.days(14);
+/** Receives before a message moves to the dead-letter queue (the runtime also backs off in between). */
+export const MAX_RECEIVE_COUNT = 5;
+/** The Kongo table's TTL attribute (epoch seconds). */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+const WORKER_TIMEOUT = Duration.seconds(60);
+
+/** Absolute paths of the generated entry files, one per function the spec calls for. */
+export interface IntegrationEntries {
+  hubspotWebhook?: string;
+  destinationWebhook?: string;
+  hubspotToDestinationWorker?: string;
+  destinationToHubspotWorker?: string;
+  heartbeat: string;
+  poller?: string;
+  /** Defaults to infra's own archiver. */
+  deadLetterArchiver?: string;
+}
+
+export interface IntegrationStackProps extends StackProps, BundlingRoots {
+  spec: IntegrationSpec;
+  /** Which environment this stack is; the app usually makes one stack per environment. */
+  environment: Environment;
+  entries: IntegrationEntries;
+  /** Optional SNS topic every alarm notifies (e.g. the on-call pager). */
+  alarmTopicArn?: string;
+}
+
+interface DirectionResources {
+  queue: sqs.Queue;
+  worker: KongoFunction;
+}
+
+export class IntegrationStack extends Stack {
+  readonly api: apigw.HttpApi;
+  readonly table: dynamodb.Table;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly workQueues: Partial<Record<Direction, sqs.Queue>> = {};
+  readonly functions: Record<string, KongoFunction> = {};
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly #props: IntegrationStackProps;
+  readonly #alarmTopic: sns.ITopic | undefined;
+
+  constructor(scope: Construct, id: string, props: IntegrationStackProps) {
+    const { spec } = props;
+    super(scope, id, {
+      ...props,
+      env: { region: spec.integration.region, ...(props.env?.account ? { account: props.env.account } : {}) },
+      description: `Kongo integration ${spec.integration.name} (${props.environment}), generated from its spec`,
+    });
+    this.#props = props;
+    this.#alarmTopic = props.alarmTopicArn
+      ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)
+      : undefined;
+    const production = props.environment === 'production';
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: production,
+      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      retentionPeriod: DEAD_LETTER_RETENTION,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.api = new apigw.HttpApi(this, 'Api', {
+      apiName: `kongo-${spec.integration.name}-${props.environment}`,
+      description: `Webhooks of ${spec.integration.name}`,
+      createDefaultStage: false,
+    });
+    this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { ...WEBHOOK_THROTTLE },
+      accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
+    });
+
+    const directions = new Set(spec.flows.map((flow) => flow.direction));
+    const byDirection: Partial<Record<Direction, DirectionResources>> = {};
+    for (const direction of [...directions].sort()) byDirection[direction] = this.#direction(direction);
+
+    const h2d = byDirection['hubspot-to-destination'];
+    if (h2d) {
+      const webhook = this.#webhook(
+        'HubSpotWebhook',
+        'hubspot',
+        h2d.queue,
+        required(props.entries.hubspotWebhook, 'hubspotWebhook'),
+        [spec.hubspot.secretParameter],
+      );
+      this.functions.hubspotWebhook = webhook;
+    }
+    const d2h = byDirection['destination-to-hubspot'];
+    if (d2h && spec.destination.webhooks) {
+      this.functions.destinationWebhook = this.#webhook(
+        'DestinationWebhook',
+        'destination',
+        d2h.queue,
+        required(props.entries.destinationWebhook, 'destinationWebhook'),
+        [spec.destination.webhooks.secretParameter],
+      );
+    }
+    if (d2h && spec.destination.polling) {
+      const poller = this.#function('Poller', {
+        entry: required(props.entries.poller, 'poller'),
+        description: `${spec.integration.name} destination poller`,
+        timeout: Duration.seconds(60),
+        environment: {
+          ...this.#baseEnvironment(),
+          [ENV.workQueueUrl]: d2h.queue.queueUrl,
+          [ENV.direction]: 'destination-to-hubspot',
+        },
+      });
+      d2h.queue.grantSendMessages(poller.role);
+      this.table.grantReadWriteData(poller.role);
+      this.#grantParameters(poller.role, [spec.destination.auth.tokenParameter]);
+      this.#schedule('PollSchedule', poller, spec.destination.polling.intervalSeconds);
+      this.functions.poller = poller;
+    }
+
+    const heartbeat = this.#function('Heartbeat', {
+      entry: props.entries.heartbeat,
+      description: `${spec.integration.name} heartbeat to the Notification Centre`,
+      timeout: Duration.seconds(30),
+      environment: {
+        ...this.#baseEnvironment(),
+        [ENV.workQueueUrls]: this.#queueUrlsJson(),
+      },
+    });
+    for (const queue of [this.deadLetterQueue, ...Object.values(this.workQueues)]) {
+      heartbeat.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [queue.queueArn] }),
+      );
+    }
+    this.table.grantReadData(heartbeat.role);
+    this.#grantParameters(heartbeat.role, [
+      spec.monitoring.notificationCentre.urlParameter,
+      spec.monitoring.notificationCentre.keyParameter,
+    ]);
+    this.#schedule('HeartbeatSchedule', heartbeat, spec.monitoring.heartbeatSeconds);
+    this.functions.heartbeat = heartbeat;
+
+    const archiver = this.#function('DeadLetterArchiver', {
+      entry:
+        props.entries.deadLetterArchiver ?? new URL('./dlq-archiver/handler.ts', import.meta.url).pathname,
+      description: `${spec.integration.name} dead-letter archiver`,
+      timeout: Duration.minutes(5),
+      environment: {
+        ...this.#baseEnvironment(),
+        [ENV.archiveAfterDays]: String(DEAD_LETTER_ARCHIVE_AFTER_DAYS),
+      },
+    });
+    this.deadLetterQueue.grantConsumeMessages(archiver.role);
+    archiver.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }),
+    );
+    new events.Rule(this, 'ArchiveSchedule', {
+      description: 'Daily: move dead letters older than 10 days into the table before SQS deletes them',
+      schedule: events.Schedule.rate(Duration.days(1)),
+      targets: [new targets.LambdaFunction(archiver.function)],
+    });
+    this.functions.deadLetterArchiver = archiver;
+
+    this.#queueAlarms();
+    for (const [name, fn] of Object.entries(this.functions).sort(([a], [b]) => a.localeCompare(b))) {
+      this.#functionAlarms(name, fn);
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL of the webhooks' });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+    acknowledgeIntegrationFindings(this);
+  }
+
+  #baseEnvironment(): Record<string, string> {
+    return {
+      [ENV.environment]: this.#props.environment,
+      [ENV.integration]: this.#props.spec.integration.name,
+      [ENV.tableName]: this.table.tableName,
+      [ENV.deadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
+    };
+  }
+
+  #queueUrlsJson(): string {
+    const entries = Object.entries(this.workQueues).sort(([a], [b]) => a.localeCompare(b));
+    return Stack.of(this).toJsonString(Object.fromEntries(entries.map(([d, q]) => [d, q.queueUrl])));
+  }
+
+  #function(
+    id: string,
+    options: {
+      entry: string;
+      description: string;
+      timeout: Duration;
+      environment: Record<string, string>;
+      memorySize?: number;
+    },
+  ): KongoFunction {
+    const production = this.#props.environment === 'production';
+    return new KongoFunction(this, id, {
+      ...options,
+      ...(this.#props.projectRoot === undefined ? {} : { projectRoot: this.#props.projectRoot }),
+      ...(this.#props.depsLockFilePath === undefined
+        ? {}
+        : { depsLockFilePath: this.#props.depsLockFilePath }),
+      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+  }
+
+  #direction(direction: Direction): DirectionResources {
+    const id = direction === 'hubspot-to-destination' ? 'HubSpotToDestination' : 'DestinationToHubSpot';
+    const queue = new sqs.Queue(this, `${id}Queue`, {
+      // Six times the worker's timeout, as AWS advises for SQS event sources.
+      visibilityTimeout: Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+    this.workQueues[direction] = queue;
+    const entryKey =
+      direction === 'hubspot-to-destination' ? 'hubspotToDestinationWorker' : 'destinationToHubspotWorker';
+    const worker = this.#function(`${id}Worker`, {
+      entry: required(this.#props.entries[entryKey], entryKey),
+      description: `${this.#props.spec.integration.name} worker ${direction}`,
+      timeout: WORKER_TIMEOUT,
+      memorySize: 512,
+      environment: {
+        ...this.#baseEnvironment(),
+        [ENV.workQueueUrl]: queue.queueUrl,
+        [ENV.direction]: direction,
+      },
+    });
+    worker.function.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        // Two concurrent batches keep both APIs' rate budgets safe; the queue absorbs bursts.
+        maxConcurrency: 2,
+      }),
+    );
+    this.deadLetterQueue.grantSendMessages(worker.role);
+    this.table.grantReadWriteData(worker.role);
+    const spec = this.#props.spec;
+    this.#grantParameters(worker.role, [
+      spec.hubspot.accessTokenParameter,
+      spec.destination.auth.tokenParameter,
+    ]);
+    this.functions[entryKey] = worker;
+    return { queue, worker };
+  }
+
+  #webhook(
+    id: string,
+    source: 'hubspot' | 'destination',
+    queue: sqs.Queue,
+    entry: string,
+    secrets: string[],
+  ): KongoFunction {
+    const spec = this.#props.spec;
+    const fn = this.#function(id, {
+      entry,
+      description: `${spec.integration.name} ${source} webhook: verify, enqueue, answer 200`,
+      timeout: Duration.seconds(10),
+      environment: {
+        ...this.#baseEnvironment(),
+        [ENV.workQueueUrl]: queue.queueUrl,
+        [ENV.direction]: source === 'hubspot' ? 'hubspot-to-destination' : 'destination-to-hubspot',
+      },
+    });
+    queue.grantSendMessages(fn.role);
+    // A correctly signed but malformed body is quarantined as a dead letter in the table.
+    fn.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }),
+    );
+    this.#grantParameters(fn.role, secrets);
+    this.api.addRoutes({
+      path: `/webhooks/${spec.integration.name}/${source}`,
+      methods: [apigw.HttpMethod.POST],
+      integration: new HttpLambdaIntegration(`${id}Integration`, fn.function),
+    });
+    return fn;
+  }
+
+  /** GetParameter on each named parameter and its `-previous` twin (rotation), nothing else. */
+  #grantParameters(role: iam.IRole, names: string[]): void {
+    const resources = [...new Set(names.flatMap((name) => [name, `${name}-previous`]))].sort().map((name) =>
+      Stack.of(this).formatArn({
+        service: 'ssm',
+        resource: 'parameter',
+        resourceName: name.replace(/^\/+/, ''),
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      }),
+    );
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources }));
+  }
+
+  #schedule(id: string, fn: KongoFunction, seconds: number): void {
+    // EventBridge rates are whole minutes; rounding down only makes the function run more often.
+    const minutes = Math.max(1, Math.floor(seconds / 60));
+    new events.Rule(this, id, {
+      schedule: events.Schedule.rate(Duration.minutes(minutes)),
+      targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 0 })],
+    });
+  }
+
+  #alarm(id: string, props: cloudwatch.AlarmProps): void {
+    const alarm = new cloudwatch.Alarm(this, id, props);
+    if (this.#alarmTopic) alarm.addAlarmAction(new cwActions.SnsAction(this.#alarmTopic));
+    this.alarms.push(alarm);
+  }
+
+  #queueAlarms(): void {
+    this.#alarm('DeadLettersPresentAlarm', {
+      alarmDescription:
+        'A change could not be delivered and waits in the dead-letter queue: inspect and replay it.',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.#alarm('DeadLetterAgeAlarm', {
+      alarmDescription:
+        'The oldest dead letter is 3 days old; it is archived at 10 days and SQS deletes at 14.',
+      metric: this.deadLetterQueue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: DEAD_LETTER_AGE_ALARM.toSeconds(),
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const [direction, queue] of Object.entries(this.workQueues).sort(([a], [b]) => a.localeCompare(b))) {
+      const id = direction === 'hubspot-to-destination' ? 'HubSpotToDestination' : 'DestinationToHubSpot';
+      this.#alarm(`${id}BacklogAlarm`, {
+        alarmDescription: `Changes ${direction} have waited over 15 minutes: the worker is failing or throttled.`,
+        metric: queue.metricApproximateAgeOfOldestMessage({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: 900,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+  }
+
+  #functionAlarms(name: string, fn: KongoFunction): void {
+    const id = name.charAt(0).toUpperCase() + name.slice(1);
+    this.#alarm(`${id}ErrorsAlarm`, {
+      alarmDescription: `${name} raised errors in the last 5 minutes.`,
+      metric: fn.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.#alarm(`${id}ThrottlesAlarm`, {
+      alarmDescription: `${name} was throttled by Lambda in the last 5 minutes.`,
+      metric: fn.function.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
+
+function required(entry: string | undefined, name: string): string {
+  if (entry === undefined)
+    throw new Error(`The spec needs the ${name} function but no entry file was given for it.`);
+  return entry;
+}

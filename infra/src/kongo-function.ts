@@ -1,0 +1,86 @@
+/**
+ * One Lambda function the Kongo way: Node.js 22 on ARM64, bundled by the local esbuild (no Docker)
+ * into a minified ESM file, its own role (no managed policies) and its own log group with a
+ * retention, so every permission it has is one a reviewer can read in the template.
+ */
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The runtime every Kongo function runs on; pinned so a CDK upgrade never moves it silently. */
+export const KONGO_LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
+export const KONGO_LAMBDA_ARCHITECTURE = lambda.Architecture.ARM_64;
+
+/** Where esbuild resolves packages and which lock file keys the asset hash. */
+export interface BundlingRoots {
+  /** Folder holding node_modules (the client's repository root). */
+  projectRoot?: string;
+  /** package-lock.json in projectRoot. */
+  depsLockFilePath?: string;
+}
+
+export interface KongoFunctionProps extends BundlingRoots {
+  /** Absolute path of the TypeScript entry file. */
+  entry: string;
+  /** Exported function name in the entry. @default 'handler' */
+  handler?: string;
+  description: string;
+  timeout: Duration;
+  /** MB. @default 256 */
+  memorySize?: number;
+  environment: Record<string, string>;
+  /** Log retention; one month keeps two billing cycles of evidence without hoarding. */
+  logRetention?: logs.RetentionDays;
+  removalPolicy?: RemovalPolicy;
+}
+
+export class KongoFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: KongoFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${props.description}`,
+    });
+    // Only its own log group: CreateLogStream + PutLogEvents, no logs:* and no managed policy.
+    this.logGroup.grantWrite(this.role);
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: props.handler ?? 'handler',
+      description: props.description,
+      runtime: KONGO_LAMBDA_RUNTIME,
+      architecture: KONGO_LAMBDA_ARCHITECTURE,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: props.environment,
+      ...(props.projectRoot === undefined ? {} : { projectRoot: props.projectRoot }),
+      ...(props.depsLockFilePath === undefined ? {} : { depsLockFilePath: props.depsLockFilePath }),
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: false,
+        target: 'node22',
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        // ESM output still meets CommonJS dependencies (the HubSpot client); give them `require`.
+        banner:
+          "import { createRequire as __kongoCreateRequire } from 'node:module'; const require = __kongoCreateRequire(import.meta.url);",
+        // The Node.js 22 Lambda runtime ships AWS SDK v3; bundling it again only grows cold starts.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Kongo's own central stack: the Notification Centre that every client integration's heartbeat
+ * reports to. An HTTP API (heartbeat ingestion + dashboard) on one function, a scheduled down
+ * detector on a second, one DynamoDB table, and read access to the SSM parameters under one prefix
+ * (per-integration keys and per-client Slack incoming-webhook URLs).
+ */
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { TTL_ATTRIBUTE, WEBHOOK_THROTTLE } from './integration-stack.ts';
+import { type BundlingRoots, KongoFunction } from './kongo-function.ts';
+import { acknowledgeNotificationCentreFindings } from './nag.ts';
+
+export const NC_ENV = {
+  tableName: 'KONGO_NC_TABLE_NAME',
+  parameterPrefix: 'KONGO_NC_PARAMETER_PREFIX',
+} as const;
+
+/** Down detection runs every minute: the shortest heartbeat is 60 s, so "down" (2×) shows within a minute of the deadline. */
+export const DOWN_DETECTION_RATE = Duration.minutes(1);
+
+export interface NotificationCentreStackProps extends StackProps, BundlingRoots {
+  /** notification-centre/src/lambda.ts (exports `handler` and `detectDown`). */
+  entry: string;
+  /** @default 'ap-southeast-2' */
+  region?: string;
+  /** SSM prefix holding integration keys and Slack webhook URLs. @default '/kongo/notification-centre/' */
+  parameterPrefix?: string;
+}
+
+export class NotificationCentreStack extends Stack {
+  readonly api: apigw.HttpApi;
+  readonly table: dynamodb.Table;
+  readonly apiFunction: KongoFunction;
+  readonly detector: KongoFunction;
+
+  constructor(scope: Construct, id: string, props: NotificationCentreStackProps) {
+    const region = props.region ?? 'ap-southeast-2';
+    super(scope, id, {
+      ...props,
+      env: { region, ...(props.env?.account ? { account: props.env.account } : {}) },
+      description: 'Kongo Notification Centre: heartbeats, down detection, Slack alerts',
+    });
+    const prefix = `/${(props.parameterPrefix ?? '/kongo/notification-centre/').replace(/^\/+|\/+$/g, '')}/`;
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const environment = { [NC_ENV.tableName]: this.table.tableName, [NC_ENV.parameterPrefix]: prefix };
+    const bundling = {
+      ...(props.projectRoot === undefined ? {} : { projectRoot: props.projectRoot }),
+      ...(props.depsLockFilePath === undefined ? {} : { depsLockFilePath: props.depsLockFilePath }),
+    };
+    this.apiFunction = new KongoFunction(this, 'Api', {
+      ...bundling,
+      entry: props.entry,
+      handler: 'handler',
+      description: 'Notification Centre: heartbeat ingestion and dashboard API',
+      timeout: Duration.seconds(10),
+      environment,
+    });
+    this.detector = new KongoFunction(this, 'DownDetector', {
+      ...bundling,
+      entry: props.entry,
+      handler: 'detectDown',
+      description: 'Notification Centre: down/recovery detection and Slack alerts',
+      timeout: Duration.seconds(60),
+      environment,
+    });
+    this.table.grantReadWriteData(this.apiFunction.role);
+    this.table.grantReadWriteData(this.detector.role);
+    const parameters = Stack.of(this).formatArn({
+      service: 'ssm',
+      resource: 'parameter',
+      resourceName: `${prefix.replace(/^\/+/, '')}*`,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    for (const fn of [this.apiFunction, this.detector]) {
+      fn.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['ssm:GetParameter', 'ssm:GetParametersByPath'],
+          resources: [parameters],
+        }),
+      );
+    }
+
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.api = new apigw.HttpApi(this, 'HttpApi', {
+      apiName: 'kongo-notification-centre',
+      createDefaultStage: false,
+      defaultIntegration: new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function),
+    });
+    this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { ...WEBHOOK_THROTTLE },
+      accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
+    });
+
+    new events.Rule(this, 'DownDetectionSchedule', {
+      description:
+        'Every minute: mark integrations down after 2x their heartbeat interval, recovered on return',
+      schedule: events.Schedule.rate(DOWN_DETECTION_RATE),
+      targets: [new targets.LambdaFunction(this.detector.function, { retryAttempts: 0 })],
+    });
+    for (const [name, fn] of [
+      ['Api', this.apiFunction],
+      ['DownDetector', this.detector],
+    ] as const) {
+      new cloudwatch.Alarm(this, `${name}ErrorsAlarm`, {
+        alarmDescription: `Notification Centre ${name} raised errors: alerts may not reach Slack.`,
+        metric: fn.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.apiEndpoint,
+      description: 'Notification Centre base URL',
+    });
+    acknowledgeNotificationCentreFindings(this, region, prefix);
+  }
+}
