@@ -24,6 +24,26 @@ export interface FaultConfig {
   reorderWebhooks: boolean;
   /** Deliver the webhook caused by an API write before that write's HTTP response is sent. */
   echoBeforeResponse: boolean;
+  /**
+   * Shape of the added latency: `uniform` in [min, max] (the default), or `long-tail` — most requests
+   * near `min`, a few near `max` (the uniform draw cubed), like a real API's p50 vs p99.
+   */
+  latencyDistribution?: 'uniform' | 'long-tail';
+  /**
+   * Share (0–1) of injected 5xx / timeouts / resets that strike after the request was processed: the write
+   * happened but its answer is lost, which is what makes idempotency keys necessary. Default 0.
+   */
+  faultAfterProcessingRate?: number;
+  /**
+   * Probability (0–1) that an API write to a record races a "person in the UI" editing the same record;
+   * the simulator applies that edit just before or just after the API write. Default 0.
+   */
+  concurrentEditRate?: number;
+  /**
+   * Restrict request faults (429 / 5xx / timeout / reset / latency) to these operations (names as in the
+   * simulator's counters, e.g. `"mutation createAttendee"`, `"POST /jobs"`). Absent = every API request.
+   */
+  operations?: string[];
 }
 
 export type FaultKind = 'none' | '429' | '5xx' | 'timeout' | 'reset';
@@ -36,6 +56,8 @@ export interface FaultDecision {
   retryAfterMs: number;
   /** For 5xx: which status. */
   status: number;
+  /** For 5xx / timeout / reset: whether the request is processed first (`after`) and only its answer lost. */
+  phase: 'before' | 'after';
 }
 
 export const NO_FAULTS: FaultConfig = {
@@ -63,13 +85,22 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** The seed of the second stream, which feeds the draws added after `next()`'s original four. */
+function auxSeed(seed: number): number {
+  return (seed ^ 0x9e3779b9) >>> 0;
+}
+
 export class FaultInjector {
   #config: FaultConfig;
   #random: () => number;
+  // A second seeded stream for later additions (phase, concurrent edits), so `next()` keeps drawing exactly
+  // the sequence it always drew and existing seeds reproduce the same 429/5xx/timeout/reset pattern.
+  #aux: () => number;
 
   constructor(config: Partial<FaultConfig> = {}) {
     this.#config = { ...NO_FAULTS, ...config };
     this.#random = seededRandom(this.#config.seed);
+    this.#aux = seededRandom(auxSeed(this.#config.seed));
   }
 
   get config(): FaultConfig {
@@ -80,6 +111,19 @@ export class FaultInjector {
   configure(config: Partial<FaultConfig>): void {
     this.#config = { ...NO_FAULTS, ...config };
     this.#random = seededRandom(this.#config.seed);
+    this.#aux = seededRandom(auxSeed(this.#config.seed));
+  }
+
+  /** Whether request faults apply to `operation` (see `FaultConfig.operations`). Draws nothing. */
+  appliesTo(operation: string): boolean {
+    const only = this.#config.operations;
+    return only === undefined || only.includes(operation);
+  }
+
+  /** Whether any request fault or latency is configured at all (lets simulators skip the draw cheaply). */
+  get active(): boolean {
+    const c = this.#config;
+    return c.rate429 + c.rate5xx + c.rateTimeout + c.rateReset > 0 || c.latencyMs.max > 0;
   }
 
   /** Draw a number in [0, 1) from the seeded sequence. */
@@ -94,7 +138,8 @@ export class FaultInjector {
     const latency = this.#random();
     const hint = this.#random();
     const statusRoll = this.#random();
-    const delayMs = Math.round(c.latencyMs.min + latency * (c.latencyMs.max - c.latencyMs.min));
+    const shaped = c.latencyDistribution === 'long-tail' ? latency ** 3 : latency;
+    const delayMs = Math.round(c.latencyMs.min + shaped * (c.latencyMs.max - c.latencyMs.min));
     const retryAfterMs = Math.round(c.retryAfterMs.min + hint * (c.retryAfterMs.max - c.retryAfterMs.min));
     const status = [500, 502, 503][Math.floor(statusRoll * 3)] ?? 500;
     // Cumulative thresholds: [0, rate429) → 429, then 5xx, timeout, reset.
@@ -113,7 +158,19 @@ export class FaultInjector {
         break;
       }
     }
-    return { kind, delayMs, retryAfterMs, status };
+    const phase = this.#aux() < (c.faultAfterProcessingRate ?? 0) ? 'after' : 'before';
+    return { kind, delayMs, retryAfterMs, status, phase };
+  }
+
+  /**
+   * Whether this API write races a UI edit of the same record, and on which side of the write it lands.
+   * Always draws two values from the second stream.
+   */
+  concurrentEdit(): 'before' | 'after' | null {
+    const hit = this.#aux();
+    const side = this.#aux();
+    if (hit >= (this.#config.concurrentEditRate ?? 0)) return null;
+    return side < 0.5 ? 'before' : 'after';
   }
 
   /** Whether a webhook delivery should be duplicated. */
@@ -132,3 +189,5 @@ export class FaultInjector {
     return out;
   }
 }
+
+export { FaultConfigError, parseFaultConfig } from './parse.ts';

@@ -1,0 +1,136 @@
+// Admin routes every simulator shares: subscriptions, faults, counters, the delivery log, webhook timing.
+import { type FaultInjector, parseFaultConfig } from '../faults/index.ts';
+import type { RequestCounters } from './counters.ts';
+import { isObject, readJson, SimHttpError, sendJson } from './json.ts';
+import type { Router } from './router.ts';
+import type { DispatcherOptions, WebhookDispatcher, WebhookSubscription } from './webhook-dispatcher.ts';
+
+/** Webhook subscriptions (url + secret); `validateSecret` returns a problem message or undefined. */
+export class SubscriptionRegistry {
+  #items = new Map<string, WebhookSubscription>();
+  #next = 1;
+
+  constructor(readonly validateSecret: (secret: string) => string | undefined = () => undefined) {}
+
+  list(): WebhookSubscription[] {
+    return [...this.#items.values()];
+  }
+
+  add(input: { url: string; secret: string; id?: string }): WebhookSubscription {
+    const problem = this.validateSecret(input.secret);
+    if (problem)
+      throw new SimHttpError(422, 'VALIDATION_FAILED', problem, [{ field: 'secret', message: problem }]);
+    let parsed: URL;
+    try {
+      parsed = new URL(input.url);
+    } catch {
+      throw new SimHttpError(422, 'VALIDATION_FAILED', 'url is not an absolute URL', [
+        { field: 'url', message: 'expected an absolute http(s) URL' },
+      ]);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new SimHttpError(422, 'VALIDATION_FAILED', 'url must be http or https', [
+        { field: 'url', message: 'expected http: or https:' },
+      ]);
+    }
+    const subscription = { id: input.id ?? `sub_${this.#next++}`, url: input.url, secret: input.secret };
+    this.#items.set(subscription.id, subscription);
+    return subscription;
+  }
+
+  remove(id: string): boolean {
+    return this.#items.delete(id);
+  }
+
+  clear(): void {
+    this.#items.clear();
+    this.#next = 1;
+  }
+}
+
+export interface CommonAdminParts {
+  faults: FaultInjector;
+  counters: RequestCounters;
+  dispatcher: WebhookDispatcher;
+  subscriptions: SubscriptionRegistry;
+}
+
+/** Parses `{ url, secret }` for a subscription. */
+function parseSubscription(body: unknown): { url: string; secret: string; id?: string } {
+  if (!isObject(body) || typeof body.url !== 'string' || typeof body.secret !== 'string') {
+    throw new SimHttpError(422, 'VALIDATION_FAILED', 'Expected { "url": string, "secret": string }.');
+  }
+  return typeof body.id === 'string'
+    ? { url: body.url, secret: body.secret, id: body.id }
+    : { url: body.url, secret: body.secret };
+}
+
+function parseDispatcherOptions(body: unknown): Partial<DispatcherOptions> {
+  if (!isObject(body)) throw new SimHttpError(422, 'VALIDATION_FAILED', 'Expected a JSON object.');
+  const out: Partial<DispatcherOptions> = {};
+  const { retryDelaysMs, timeCompression, timeoutMs, reorderWindowMs } = body;
+  if (retryDelaysMs !== undefined) {
+    if (!Array.isArray(retryDelaysMs) || !retryDelaysMs.every((d) => typeof d === 'number' && d >= 0)) {
+      throw new SimHttpError(422, 'VALIDATION_FAILED', 'retryDelaysMs must be an array of ms ≥ 0.');
+    }
+    out.retryDelaysMs = retryDelaysMs as number[];
+  }
+  for (const [key, value] of [
+    ['timeCompression', timeCompression],
+    ['timeoutMs', timeoutMs],
+    ['reorderWindowMs', reorderWindowMs],
+  ] as const) {
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || value < 0) {
+      throw new SimHttpError(422, 'VALIDATION_FAILED', `${key} must be a number ≥ 0.`);
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * Adds `/_admin/subscriptions`, `/_admin/faults`, `/_admin/counters`, `/_admin/deliveries` and
+ * `/_admin/webhook-timing` to a router.
+ */
+export function addCommonAdminRoutes(router: Router, parts: CommonAdminParts): void {
+  const { faults, counters, dispatcher, subscriptions } = parts;
+  router
+    .on('GET', '/_admin/subscriptions', ({ res }) => sendJson(res, 200, { data: subscriptions.list() }))
+    .on('POST', '/_admin/subscriptions', async ({ req, res }) => {
+      sendJson(res, 201, subscriptions.add(parseSubscription(await readJson(req))));
+    })
+    .on('DELETE', '/_admin/subscriptions/:id', ({ res, params }) => {
+      if (!subscriptions.remove(params.id ?? ''))
+        throw new SimHttpError(404, 'NOT_FOUND', 'No such subscription.');
+      sendJson(res, 204, undefined);
+    })
+    .on('GET', '/_admin/faults', ({ res }) => sendJson(res, 200, faults.config))
+    .on('PUT', '/_admin/faults', async ({ req, res }) => {
+      faults.configure(parseFaultConfig(await readJson(req)));
+      sendJson(res, 200, faults.config);
+    })
+    .on('DELETE', '/_admin/faults', ({ res }) => {
+      faults.configure({});
+      sendJson(res, 200, faults.config);
+    })
+    .on('GET', '/_admin/counters', ({ res }) => sendJson(res, 200, counters.snapshot()))
+    .on('DELETE', '/_admin/counters', ({ res }) => {
+      counters.reset();
+      sendJson(res, 204, undefined);
+    })
+    .on('GET', '/_admin/deliveries', ({ res }) => sendJson(res, 200, { data: dispatcher.log() }))
+    .on('DELETE', '/_admin/deliveries', ({ res }) => {
+      dispatcher.clearLog();
+      sendJson(res, 204, undefined);
+    })
+    .on('POST', '/_admin/deliveries/idle', async ({ res, query }) => {
+      await dispatcher.idle(Number(query.get('timeoutMs') ?? '10000'));
+      sendJson(res, 200, { data: dispatcher.log() });
+    })
+    .on('GET', '/_admin/webhook-timing', ({ res }) => sendJson(res, 200, dispatcher.options))
+    .on('PUT', '/_admin/webhook-timing', async ({ req, res }) => {
+      dispatcher.configure(parseDispatcherOptions(await readJson(req)));
+      sendJson(res, 200, dispatcher.options);
+    });
+}
