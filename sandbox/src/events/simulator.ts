@@ -24,6 +24,7 @@ import {
   Router,
   readBody,
   readJson,
+  routeAdmin,
   SimHttpError,
   SubscriptionRegistry,
   sendJson,
@@ -427,7 +428,7 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const method = req.method ?? 'GET';
       if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/')) {
-        return routeAdmin(admin, req, res, url);
+        return routeAdmin(admin, req, res, url, translateAttendeeError);
       }
       if (url.pathname === '/' && method === 'GET') return sendText(res, 200, DESCRIPTION);
       if (url.pathname === '/graphql') {
@@ -483,27 +484,11 @@ function withCode(error: GraphQLError, code: string): unknown {
   return { ...error.toJSON(), extensions: { ...error.extensions, code } };
 }
 
-/** Runs an admin route; expected failures become `{ error: { code, message, details? } }`. */
-async function routeAdmin(admin: Router, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  const match = admin.match(req.method ?? 'GET', url.pathname);
-  try {
-    if (match === undefined)
-      throw new SimHttpError(404, 'NOT_FOUND', `No admin route ${url.pathname}; GET /_admin lists them.`);
-    if (match === 'methodNotAllowed')
-      throw new SimHttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here.`);
-    await match.handler({ req, res, params: match.params, query: url.searchParams });
-  } catch (error) {
-    if (error instanceof SimHttpError) {
-      const details = error.details ? { details: error.details } : {};
-      return sendJson(res, error.status, { error: { code: error.code, message: error.message, ...details } });
-    }
-    if (error instanceof AttendeeError) {
-      const status = error.code === 'NOT_FOUND' ? 404 : error.code === 'ALREADY_EXISTS' ? 409 : 422;
-      const details = error.details.length > 0 ? { details: error.details } : {};
-      return sendJson(res, status, { error: { code: error.code, message: error.message, ...details } });
-    }
-    throw error;
-  }
+/** Store failures on the admin API: 404 / 409 / 422 with the same code. */
+function translateAttendeeError(error: unknown): SimHttpError | undefined {
+  if (!(error instanceof AttendeeError)) return undefined;
+  const status = error.code === 'NOT_FOUND' ? 404 : error.code === 'ALREADY_EXISTS' ? 409 : 422;
+  return new SimHttpError(status, error.code, error.message, error.details);
 }
 
 function attendeeInput(body: unknown): AttendeeInput {

@@ -1,4 +1,5 @@
 // Admin routes every simulator shares: subscriptions, faults, counters, the delivery log, webhook timing.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type FaultInjector, parseFaultConfig } from '../faults/index.ts';
 import type { RequestCounters } from './counters.ts';
 import { isObject, readJson, SimHttpError, sendJson } from './json.ts';
@@ -133,4 +134,32 @@ export function addCommonAdminRoutes(router: Router, parts: CommonAdminParts): v
       dispatcher.configure(parseDispatcherOptions(await readJson(req)));
       sendJson(res, 200, dispatcher.options);
     });
+}
+
+/**
+ * Runs the admin route matching the request. Expected failures (`SimHttpError`, or whatever `translate`
+ * maps to one) become `{ "error": { code, message, details? } }`; anything else propagates as a 500.
+ */
+export async function routeAdmin(
+  router: Router,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  translate: (error: unknown) => SimHttpError | undefined = () => undefined,
+): Promise<void> {
+  const match = router.match(req.method ?? 'GET', url.pathname);
+  try {
+    if (match === undefined) {
+      throw new SimHttpError(404, 'NOT_FOUND', `No admin route ${url.pathname}; GET /_admin lists them.`);
+    }
+    if (match === 'methodNotAllowed') {
+      throw new SimHttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${url.pathname}.`);
+    }
+    await match.handler({ req, res, params: match.params, query: url.searchParams });
+  } catch (error) {
+    const known = error instanceof SimHttpError ? error : translate(error);
+    if (!known) throw error;
+    const details = known.details && known.details.length > 0 ? { details: known.details } : {};
+    sendJson(res, known.status, { error: { code: known.code, message: known.message, ...details } });
+  }
 }

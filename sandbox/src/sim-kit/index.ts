@@ -1,6 +1,11 @@
 // Small shared pieces for the simulators (HTTP server, JSON, admin routing, counters, faults, webhooks).
 
-export { addCommonAdminRoutes, type CommonAdminParts, SubscriptionRegistry } from './admin-common.ts';
+export {
+  addCommonAdminRoutes,
+  type CommonAdminParts,
+  routeAdmin,
+  SubscriptionRegistry,
+} from './admin-common.ts';
 export { type CounterSnapshot, RequestCounters } from './counters.ts';
 export { header, isObject, parseJson, readBody, readJson, SimHttpError, sendJson, sendText } from './json.ts';
 export {
