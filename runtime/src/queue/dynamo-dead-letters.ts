@@ -1,7 +1,7 @@
 /**
- * DeadLetterQueue on the Kongo table: pk `DLQ`, sk = the dead letter's id, which starts with the
- * failure time so a Query returns oldest first. Listable, removable by id, and readable by the
- * heartbeat (oldest age) — things an SQS dead-letter queue can't do without receiving.
+ * DeadLetterQueue on the Kongo table: pk `DLQ`, sk = the dead letter's id, `{failedAt}-{seq}-{random}`,
+ * which starts with the failure time so a Query returns oldest first. Listable, removable by id, and
+ * readable by the heartbeat (oldest age) — things an SQS dead-letter queue can't do without receiving.
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -17,6 +17,9 @@ import {
 
 export type DynamoDeadLetterQueueOptions = DynamoClientInput & { tableName: string; clock?: Clock };
 
+/** Process-local tiebreaker so letters failing in the same millisecond list in the order they came. */
+let sequence = 0;
+
 export class DynamoDeadLetterQueue implements DeadLetterQueue {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
@@ -29,7 +32,9 @@ export class DynamoDeadLetterQueue implements DeadLetterQueue {
   }
 
   async put(letter: Omit<DeadLetter, 'id'>): Promise<{ id: string }> {
-    const id = `${String(Math.max(0, Math.trunc(letter.failedAt))).padStart(13, '0')}-${randomUUID().slice(0, 13)}`;
+    sequence = (sequence + 1) % 1_000_000;
+    const failedAt = String(Math.max(0, Math.trunc(letter.failedAt))).padStart(13, '0');
+    const id = `${failedAt}-${String(sequence).padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
     try {
       await this.#db.send(
         new PutCommand({

@@ -7,7 +7,7 @@
  * - queue message: pk `Q#{queueName}`, sk `M#{enqueuedAt, 15 digits}#{seq, 6 digits}#{messageId}` —
  *   sorted by enqueue time so a Query reads oldest first; visibility lives in the `visibleAt`
  *   attribute and every claim is a conditional update on `version` (see dynamo-queue.ts).
- * - dead letter: pk `DLQ`, sk `{id}` where id = `{failedAt, 13 digits}-{random}` — one partition,
+ * - dead letter: pk `DLQ`, sk `{id}` where id = `{failedAt, 13 digits}-{seq}-{random}` — one partition,
  *   oldest first; dead letters are few and read by people, so a filter on `integration` is fine.
  * The worker's families (`SYNC#`, `MAP#`, `NK#`, `INTENT#`, `EVT#`, `CURSOR#`) use the same keys.
  */

@@ -1,0 +1,8 @@
+/** The webhook edge: verify → enqueue → 200, on web-standard Request/Response. */
+export {
+  createWebhookHandler,
+  DEFAULT_MAX_BODY_BYTES,
+  type SecurityEvent,
+  type WebhookHandlerOptions,
+  type WebhookLogger,
+} from './handler.ts';
