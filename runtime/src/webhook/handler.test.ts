@@ -110,7 +110,11 @@ function v3(
 }
 
 /** The request as it reaches the handler: on an internal host, not the public URL HubSpot signed. */
-function hubspotRequest(body: string | Buffer<ArrayBuffer>, headers: Record<string, string>, query = ''): Request {
+function hubspotRequest(
+  body: string | Buffer<ArrayBuffer>,
+  headers: Record<string, string>,
+  query = '',
+): Request {
   return new Request(`http://127.0.0.1:3000/webhooks/acme-attendees/hubspot${query}`, {
     method: 'POST',
     headers,
