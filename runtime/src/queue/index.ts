@@ -3,6 +3,15 @@ export { DynamoDeadLetterQueue, type DynamoDeadLetterQueueOptions } from './dyna
 export { DynamoWorkQueue, type DynamoWorkQueueOptions } from './dynamo-queue.ts';
 export { QueueError } from './errors.ts';
 export { type LocalDynamo, localDynamoClient, startLocalDynamo } from './local-dynamo.ts';
+export { SqsDeadLetterQueue, type SqsDeadLetterQueueOptions } from './sqs-dead-letters.ts';
+export {
+  isEnvelope,
+  type SqsClientInput,
+  type SqsSender,
+  SqsWorkQueue,
+  type SqsWorkQueueOptions,
+  toReceivedMessage,
+} from './sqs-queue.ts';
 export {
   createKongoTable,
   DEAD_LETTER_PK,
