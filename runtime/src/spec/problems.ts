@@ -43,7 +43,7 @@ export function childPointer(parent: string, segment: string | number): string {
 
 /**
  * One line per problem, as the CLI prints it: `file:line:col pointer message (hint)`.
- * The root pointer "" prints as `(root)`.
+ * The root pointer "" is left out (`file:1:1 the file is empty; …`).
  */
 export function formatProblem(problem: SpecProblem, fileName?: string): string {
   const location =
@@ -53,5 +53,5 @@ export function formatProblem(problem: SpecProblem, fileName?: string): string {
         ? `${fileName}: `
         : `${fileName}:${problem.line}:${problem.column ?? 1} `;
   const hint = problem.hint ? ` (${problem.hint})` : '';
-  return `${location}${problem.pointer || '(root)'} ${problem.message}${hint}`;
+  return `${location}${problem.pointer ? `${problem.pointer} ` : ''}${problem.message}${hint}`;
 }

@@ -24,7 +24,7 @@ export const PATTERNS = {
   },
   httpUrl: {
     pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$',
-    explain: 'an http(s) URL without query or fragment, e.g. "https://hooks.velflex.example.com"',
+    explain: 'an http(s) URL without spaces, query or fragment, e.g. "https://api.example.com"',
   },
   hubspotProperty: {
     pattern: '^[a-z][a-z0-9_]*$',
@@ -33,7 +33,7 @@ export const PATTERNS = {
   },
   fieldName: {
     pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
-    explain: 'a field name: letters, digits and underscores, not starting with a digit',
+    explain: 'a field name of letters, digits and underscores, not starting with a digit',
   },
   typeName: {
     pattern: '^[A-Z][A-Za-z0-9]*$',

@@ -209,7 +209,8 @@ export function semanticProblems(spec: unknown): SpecProblem[] {
   }
 
   const ownership = obj(obj(root.policies)?.fieldOwnership);
-  if (ownership) {
+  // Without a destination-to-hubspot flow there is nothing to own; the missing flow is the problem.
+  if (ownership && seenDirections.has('destination-to-hubspot')) {
     const written = new Set<string>();
     for (const flow of flows) {
       if (obj(flow)?.direction !== 'destination-to-hubspot') continue;

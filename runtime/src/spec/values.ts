@@ -104,7 +104,7 @@ function walk(value: unknown, pointer: string, depth: number, problems: SpecProb
       } else if (!FIELD_NAME.test(arg) || arg.length > 100) {
         problems.push({
           pointer: at,
-          message: `"${arg}" is not a field name: ${PATTERNS.fieldName.explain}`,
+          message: `"${arg}" is not valid: ${PATTERNS.fieldName.explain}`,
         });
       }
       return;
