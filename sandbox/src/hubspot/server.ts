@@ -1,0 +1,1035 @@
+/**
+ * The HubSpot simulator's HTTP server: CRM v3 objects, search, properties, webhook settings (developer
+ * hapikey), and the /_admin/ API for tests, the sandbox and benchmarks. node:http only, to stay fast.
+ */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { type FaultConfig, FaultInjector } from '../faults/index.ts';
+import {
+  batchError,
+  type Change,
+  Crm,
+  type CrmRecord,
+  objectNotFoundError,
+  type PublicObject,
+  type WriteSource,
+} from './crm.ts';
+import { badRequest, errorBody, HubSpotApiError, notFound, unauthorized } from './errors.ts';
+import {
+  OBJECT_TYPES,
+  type ObjectType,
+  PropertyRegistry,
+  propertyNotFound,
+  resolveObjectType,
+  SINGULAR,
+} from './properties.ts';
+import { DEFAULT_LIMITS, type LimitSettings, RateLimiter, rateLimitBody } from './rate-limits.ts';
+import { search } from './search.ts';
+import {
+  type AppConfig,
+  type DeliveryLogEntry,
+  type DeliveryOptions,
+  type Subscription,
+  WebhookDispatcher,
+  type WebhookSettings,
+} from './webhooks.ts';
+
+export interface HubSpotSimulatorOptions {
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** HubSpot account id put on webhook events. */
+  portalId?: number;
+  /** Apps to register at start (more through the admin API). */
+  apps?: AppConfig[];
+  /** Limits for apps that don't set their own. Default: 190 per 10 s, 1,000,000 a day, search 5/s. */
+  limits?: Partial<LimitSettings>;
+  /** Delay before writes show in search, ms (HubSpot indexes asynchronously). Default 2000; 0 in most tests. */
+  indexingLagMs?: number;
+  /** Fault injection, deterministic by seed. */
+  faults?: Partial<FaultConfig>;
+  /** Webhook delivery: time compression, timeout, batching, attempts. */
+  webhooks?: Partial<DeliveryOptions>;
+  /** Developer API key accepted as `hapikey` on the webhook settings endpoints. Default `dev-hapikey`. */
+  developerApiKey?: string;
+  /** The UI user behind admin edits (changeSource CRM_UI, sourceId userId:NNN). */
+  uiUserId?: number;
+  /** Clock for rate limits, timestamps and indexing lag (tests may inject one). */
+  now?: () => number;
+}
+
+export interface RequestCounters {
+  /** "METHOD /path/template" → status → count. Status "timeout" / "reset" for injected faults. */
+  byEndpoint: Record<string, Record<string, number>>;
+  total: number;
+}
+
+export interface HubSpotSimulator {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  registerApp(app: AppConfig): void;
+  /** Sets an app's webhook target URL (and concurrency), like PUT /webhooks/v3/{appId}/settings. */
+  setWebhookTarget(appId: number, targetUrl: string, maxConcurrentRequests?: number): WebhookSettings;
+  subscribe(appId: number, eventType: string, propertyName?: string): Subscription;
+  setLimits(limits: Partial<LimitSettings>, appId?: number): void;
+  setFaults(config: Partial<FaultConfig>): void;
+  setIndexingLag(ms: number): void;
+  /** Changes made "in the UI": they fire webhooks with changeSource CRM_UI. */
+  ui: {
+    create(type: ObjectType, properties: Record<string, string>, userId?: number): Promise<PublicObject>;
+    update(
+      type: ObjectType,
+      id: string,
+      properties: Record<string, string>,
+      userId?: number,
+    ): Promise<PublicObject>;
+    archive(type: ObjectType, id: string, userId?: number): Promise<void>;
+    restore(type: ObjectType, id: string, userId?: number): Promise<PublicObject>;
+  };
+  /** A record with every property it holds, archived ones included; undefined if unknown. */
+  getRecord(type: ObjectType, id: string): PublicObject | undefined;
+  /** Every live record of a type, with all its properties. */
+  listRecords(type: ObjectType): PublicObject[];
+  counters(): RequestCounters;
+  resetCounters(): void;
+  deliveries(): DeliveryLogEntry[];
+  /** Resolves when no webhook is pending, queued, in flight or waiting for a retry. */
+  webhooksIdle(): Promise<void>;
+  /** Records, custom properties, counters, usage, subscriptions and the log are cleared; apps stay. */
+  reset(): void;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  text?: string;
+}
+
+const DESCRIPTION =
+  'Kongo HubSpot simulator: CRM v3 objects (contacts, companies, deals), search, properties, webhooks v3 settings; admin API under /_admin/. See docs/SIMULATORS.md.\n';
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(text: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw badRequest('Invalid input JSON on line 1, column 1: the body must be a JSON object');
+}
+
+function listParam(query: URLSearchParams, name: string): string[] | undefined {
+  const all = query.getAll(name);
+  if (all.length === 0) return undefined;
+  return all.flatMap((v) => v.split(',')).filter(Boolean);
+}
+
+function objectOf(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function inputsOf(body: Record<string, unknown>): Record<string, unknown>[] {
+  if (!Array.isArray(body.inputs)) throw badRequest('Invalid input JSON: "inputs" must be an array');
+  if (body.inputs.length > 100) {
+    throw badRequest(`Batch size of ${body.inputs.length} exceeds the limit of 100 inputs`);
+  }
+  return body.inputs.map(objectOf);
+}
+
+const SUBSCRIBABLE = new Set(
+  OBJECT_TYPES.flatMap((t) =>
+    ['creation', 'deletion', 'propertyChange', 'merge', 'restore', 'associationChange'].map(
+      (k) => `${SINGULAR[t]}.${k}`,
+    ),
+  ).concat(['contact.privacyDeletion']),
+);
+
+/** HubSpot's webhooks v3 API gives subscription ids as strings; events carry them as numbers. */
+function publicSubscription(sub: Subscription): Record<string, unknown> {
+  return { ...sub, id: String(sub.id) };
+}
+
+/** Starts the simulator on 127.0.0.1. */
+export async function startHubSpotSimulator(
+  options: HubSpotSimulatorOptions = {},
+): Promise<HubSpotSimulator> {
+  const now = options.now ?? Date.now;
+  const portalId = options.portalId ?? 62515;
+  const developerApiKey = options.developerApiKey ?? 'dev-hapikey';
+  const uiUserId = options.uiUserId ?? 9_012_345;
+  const registry = new PropertyRegistry();
+  const crm = new Crm(registry, options.indexingLagMs ?? 2000);
+  const apps = new Map<number, AppConfig>();
+  const byToken = new Map<string, AppConfig>();
+  let defaultLimits: LimitSettings = { ...DEFAULT_LIMITS, ...options.limits };
+  const appLimits = new Map<number, Partial<LimitSettings>>();
+  const limiter = new RateLimiter();
+  let faultConfig: Partial<FaultConfig> = options.faults ?? {};
+  const faults = new FaultInjector(faultConfig);
+  const dispatcher = new WebhookDispatcher({
+    portalId,
+    apps: (id) => apps.get(id),
+    ...(options.webhooks ? { delivery: options.webhooks } : {}),
+    faults: faultConfig,
+  });
+  let counters: RequestCounters = { byEndpoint: {}, total: 0 };
+  const sockets = new Set<Socket>();
+
+  function registerApp(app: AppConfig): void {
+    const previous = apps.get(app.appId);
+    if (previous) byToken.delete(previous.accessToken);
+    apps.set(app.appId, app);
+    byToken.set(app.accessToken, app);
+    const own: Partial<LimitSettings> = {};
+    if (app.per10Seconds !== undefined) own.per10Seconds = app.per10Seconds;
+    if (app.daily !== undefined) own.daily = app.daily;
+    appLimits.set(app.appId, own);
+  }
+  for (const app of options.apps ?? []) registerApp(app);
+
+  const limitsFor = (appId: number): LimitSettings => ({ ...defaultLimits, ...appLimits.get(appId) });
+  const integration = (app: AppConfig): WriteSource => ({
+    changeSource: 'INTEGRATION',
+    sourceId: String(app.appId),
+  });
+  const uiSource = (userId?: number): WriteSource => ({
+    changeSource: 'CRM_UI',
+    sourceId: `userId:${userId ?? uiUserId}`,
+  });
+  const emit = (changes: Change[], source: WriteSource, echo: boolean) =>
+    dispatcher.emit(changes, source, [...apps.keys()], echo && faultConfig.echoBeforeResponse === true);
+
+  function count(key: string, status: string): void {
+    counters.total++;
+    const entry = counters.byEndpoint[key] ?? {};
+    entry[status] = (entry[status] ?? 0) + 1;
+    counters.byEndpoint[key] = entry;
+  }
+
+  function objectType(segment: string | undefined): ObjectType {
+    const type = segment === undefined ? undefined : resolveObjectType(segment);
+    if (!type) {
+      throw new HubSpotApiError(400, {
+        ...errorBody('VALIDATION_ERROR', `Unable to infer object type from: ${segment ?? ''}`),
+      });
+    }
+    return type;
+  }
+
+  // ---- CRM objects ----
+
+  async function crmObjects(
+    method: string,
+    parts: string[],
+    query: URLSearchParams,
+    body: () => Record<string, unknown>,
+    app: AppConfig,
+    key: (template: string) => void,
+  ): Promise<Reply> {
+    const type = objectType(parts[0]);
+    const source = integration(app);
+    const at = now();
+    const second = parts[1];
+    if (parts.length === 1) {
+      if (method === 'POST') {
+        key(`POST /crm/v3/objects/${type}`);
+        const input = body();
+        const props = objectOf(input.properties);
+        const result = crm.create(type, props, source, at);
+        await emit(result.changes, source, true);
+        return { status: 201, body: crm.toPublic(type, result.record, undefined, Object.keys(props)) };
+      }
+      if (method === 'GET') {
+        key(`GET /crm/v3/objects/${type}`);
+        const limit = Math.min(Number(query.get('limit') ?? 10) || 10, 100);
+        const after = query.get('after');
+        const archived = query.get('archived') === 'true';
+        const names = listParam(query, 'properties');
+        const results: PublicObject[] = [];
+        let next: string | undefined;
+        for (const record of crm.records(type).values()) {
+          if (record.mergedInto || record.archived !== archived) continue;
+          if (after !== null && Number(record.id) <= Number(after)) continue;
+          if (results.length === limit) {
+            next = results[results.length - 1]?.id;
+            break;
+          }
+          results.push(crm.toPublic(type, record, names));
+        }
+        const reply: Record<string, unknown> = { results };
+        if (next !== undefined)
+          reply.paging = { next: { after: next, link: `/crm/v3/objects/${type}?after=${next}` } };
+        return { status: 200, body: reply };
+      }
+    }
+    if (parts.length === 2 && second === 'search' && method === 'POST') {
+      key(`POST /crm/v3/objects/${type}/search`);
+      return { status: 200, body: search(crm, type, body(), at) };
+    }
+    if (parts.length === 2 && second === 'merge' && method === 'POST') {
+      key(`POST /crm/v3/objects/${type}/merge`);
+      const input = body();
+      const primary = String(input.primaryObjectId ?? '');
+      const other = String(input.objectIdToMerge ?? '');
+      if (!primary || !other) throw badRequest('primaryObjectId and objectIdToMerge are required');
+      const result = crm.merge(type, primary, other, at);
+      await emit(result.changes, source, true);
+      return { status: 200, body: crm.toPublic(type, result.record) };
+    }
+    if (parts.length === 2 && second === 'gdpr-delete' && method === 'POST') {
+      key(`POST /crm/v3/objects/${type}/gdpr-delete`);
+      const input = body();
+      const idProperty = typeof input.idProperty === 'string' ? input.idProperty : undefined;
+      const result = crm.gdprDelete(type, String(input.objectId ?? ''), at, idProperty);
+      await emit(result.changes, source, true);
+      return { status: 204 };
+    }
+    if (parts.length === 3 && second === 'batch' && method === 'POST') {
+      return batch(type, parts[2] ?? '', query, body(), source, at, key);
+    }
+    if (parts.length === 2 && second !== undefined) {
+      const id = decodeURIComponent(second);
+      const idProperty = query.get('idProperty') ?? undefined;
+      if (method === 'GET') {
+        key(`GET /crm/v3/objects/${type}/{id}`);
+        const record = crm.find(type, id, idProperty, query.get('archived') === 'true');
+        if (!record) throw notFound(id);
+        return { status: 200, body: crm.toPublic(type, record, listParam(query, 'properties')) };
+      }
+      if (method === 'PATCH') {
+        key(`PATCH /crm/v3/objects/${type}/{id}`);
+        const props = objectOf(body().properties);
+        const result = crm.update(type, id, props, source, at, idProperty);
+        await emit(result.changes, source, true);
+        return { status: 200, body: crm.toPublic(type, result.record, undefined, Object.keys(props)) };
+      }
+      if (method === 'DELETE') {
+        key(`DELETE /crm/v3/objects/${type}/{id}`);
+        const result = crm.archive(type, id, at, idProperty);
+        if (result) await emit(result.changes, source, true);
+        return { status: 204 };
+      }
+    }
+    key(`${method} /crm/v3/objects/${type}/?`);
+    throw new HubSpotApiError(404, {
+      ...errorBody('NOT_FOUND', `No route for ${method} /crm/v3/objects/${parts.join('/')}`),
+    });
+  }
+
+  async function batch(
+    type: ObjectType,
+    op: string,
+    query: URLSearchParams,
+    input: Record<string, unknown>,
+    source: WriteSource,
+    at: number,
+    key: (template: string) => void,
+  ): Promise<Reply> {
+    key(`POST /crm/v3/objects/${type}/batch/${op}`);
+    const startedAt = new Date(at).toISOString();
+    const inputs = inputsOf(input);
+    const results: unknown[] = [];
+    const errors: Record<string, unknown>[] = [];
+    const changes: Change[] = [];
+    const reply = (okStatus: number): Reply => {
+      const completedAt = new Date(now()).toISOString();
+      const out: Record<string, unknown> = { status: 'COMPLETE', results, startedAt, completedAt };
+      if (errors.length > 0) {
+        out.numErrors = errors.length;
+        out.errors = errors;
+      }
+      return { status: errors.length > 0 ? 207 : okStatus, body: out };
+    };
+    switch (op) {
+      case 'create': {
+        // Validation problems reject the whole batch, as one invalid value rejects a single write.
+        for (const i of inputs) registry.normalise(type, objectOf(i.properties));
+        for (const i of inputs) {
+          const props = objectOf(i.properties);
+          try {
+            const r = crm.create(type, props, source, at);
+            changes.push(...r.changes);
+            results.push(crm.toPublic(type, r.record, undefined, Object.keys(props)));
+          } catch (e) {
+            if (!(e instanceof HubSpotApiError)) throw e;
+            errors.push(batchError(e));
+          }
+        }
+        await emit(changes, source, true);
+        return reply(201);
+      }
+      case 'read': {
+        const idProperty = typeof input.idProperty === 'string' ? input.idProperty : undefined;
+        const names = Array.isArray(input.properties) ? input.properties.map(String) : undefined;
+        const archived = query.get('archived') === 'true';
+        const missing: string[] = [];
+        for (const i of inputs) {
+          const id = String(i.id ?? '');
+          const record = crm.find(type, id, idProperty, archived);
+          if (record) results.push(crm.toPublic(type, record, names));
+          else missing.push(id);
+        }
+        if (missing.length > 0) errors.push(objectNotFoundError(type, missing));
+        return reply(200);
+      }
+      case 'update': {
+        for (const i of inputs) registry.normalise(type, objectOf(i.properties));
+        const missing: string[] = [];
+        for (const i of inputs) {
+          const id = String(i.id ?? '');
+          const idProperty = typeof i.idProperty === 'string' ? i.idProperty : undefined;
+          const props = objectOf(i.properties);
+          if (!crm.find(type, id, idProperty)) {
+            missing.push(id);
+            continue;
+          }
+          try {
+            const r = crm.update(type, id, props, source, at, idProperty);
+            changes.push(...r.changes);
+            results.push(crm.toPublic(type, r.record, undefined, Object.keys(props)));
+          } catch (e) {
+            if (!(e instanceof HubSpotApiError)) throw e;
+            errors.push(batchError(e, id));
+          }
+        }
+        if (missing.length > 0) errors.push(objectNotFoundError(type, missing));
+        await emit(changes, source, true);
+        return reply(200);
+      }
+      case 'upsert': {
+        for (const i of inputs) {
+          if (typeof i.idProperty !== 'string' || i.id === undefined) {
+            throw badRequest(
+              'Each upsert input needs an id and an idProperty (a property with unique values)',
+            );
+          }
+          registry.normalise(type, objectOf(i.properties));
+        }
+        for (const i of inputs) {
+          const props = objectOf(i.properties);
+          try {
+            const r = crm.upsert(type, String(i.idProperty), String(i.id), props, source, at);
+            changes.push(...r.changes);
+            results.push({
+              ...crm.toPublic(type, r.record, undefined, Object.keys(props)),
+              new: r.created === true,
+            });
+          } catch (e) {
+            if (!(e instanceof HubSpotApiError)) throw e;
+            errors.push(batchError(e, String(i.id)));
+          }
+        }
+        await emit(changes, source, true);
+        return reply(200);
+      }
+      case 'archive': {
+        for (const i of inputs) {
+          const r = crm.archive(type, String(i.id ?? ''), at);
+          if (r) changes.push(...r.changes);
+        }
+        await emit(changes, source, true);
+        return { status: 204 };
+      }
+      default:
+        throw new HubSpotApiError(404, { ...errorBody('NOT_FOUND', `Unknown batch operation ${op}`) });
+    }
+  }
+
+  // ---- properties ----
+
+  function crmProperties(
+    method: string,
+    parts: string[],
+    query: URLSearchParams,
+    body: () => Record<string, unknown>,
+    key: (t: string) => void,
+  ): Reply {
+    const type = objectType(parts[0]);
+    const at = new Date(now());
+    if (parts.length === 1) {
+      if (method === 'GET') {
+        key(`GET /crm/v3/properties/${type}`);
+        return { status: 200, body: { results: registry.list(type, query.get('archived') === 'true') } };
+      }
+      if (method === 'POST') {
+        key(`POST /crm/v3/properties/${type}`);
+        return { status: 201, body: registry.create(type, body(), at) };
+      }
+    }
+    if (parts.length === 2 && parts[1] === 'groups' && method === 'GET') {
+      key(`GET /crm/v3/properties/${type}/groups`);
+      return { status: 200, body: { results: registry.groups(type) } };
+    }
+    if (parts.length === 2 && parts[1] !== undefined) {
+      const name = decodeURIComponent(parts[1]);
+      if (method === 'GET') {
+        key(`GET /crm/v3/properties/${type}/{name}`);
+        const p = registry.get(type, name);
+        if (!p) throw propertyNotFound(name, type);
+        return { status: 200, body: p };
+      }
+      if (method === 'PATCH') {
+        key(`PATCH /crm/v3/properties/${type}/{name}`);
+        return { status: 200, body: registry.update(type, name, body(), at) };
+      }
+      if (method === 'DELETE') {
+        key(`DELETE /crm/v3/properties/${type}/{name}`);
+        registry.archive(type, name, at);
+        return { status: 204 };
+      }
+    }
+    key(`${method} /crm/v3/properties/${type}/?`);
+    throw new HubSpotApiError(404, { ...errorBody('NOT_FOUND', 'No such properties route') });
+  }
+
+  // ---- webhook settings (developer hapikey) ----
+
+  function webhookSettings(
+    method: string,
+    parts: string[],
+    query: URLSearchParams,
+    body: () => Record<string, unknown>,
+    key: (t: string) => void,
+  ): Reply {
+    const appId = Number(parts[0]);
+    const section = parts[1];
+    key(`${method} /webhooks/v3/{appId}/${section ?? ''}${parts[2] !== undefined ? '/{id}' : ''}`);
+    const app = apps.get(appId);
+    const hapikey = query.get('hapikey');
+    if (!hapikey || hapikey !== (app?.developerApiKey ?? developerApiKey)) {
+      throw new HubSpotApiError(401, {
+        ...errorBody(
+          'INVALID_AUTHENTICATION',
+          'The API key provided is invalid. View or manage your API key here: https://app.hubspot.com/l/api-key/',
+        ),
+      });
+    }
+    if (!app)
+      throw new HubSpotApiError(404, { ...errorBody('OBJECT_NOT_FOUND', `App ${parts[0] ?? ''} not found`) });
+    const at = now();
+    if (section === 'settings') {
+      if (method === 'GET') {
+        const s = dispatcher.getSettings(appId);
+        if (!s)
+          throw new HubSpotApiError(404, {
+            ...errorBody('OBJECT_NOT_FOUND', `No webhook settings for app ${appId}`),
+          });
+        return { status: 200, body: s };
+      }
+      if (method === 'PUT') {
+        const input = body();
+        if (typeof input.targetUrl !== 'string' || !/^https?:\/\//.test(input.targetUrl)) {
+          throw badRequest('targetUrl must be an http(s) URL');
+        }
+        const throttling = objectOf(input.throttling);
+        const max = throttling.maxConcurrentRequests;
+        if (max !== undefined && (typeof max !== 'number' || max < 1)) {
+          throw badRequest('throttling.maxConcurrentRequests must be a positive number');
+        }
+        return {
+          status: 200,
+          body: dispatcher.putSettings(
+            appId,
+            {
+              targetUrl: input.targetUrl,
+              ...(typeof max === 'number' ? { maxConcurrentRequests: max } : {}),
+            },
+            at,
+          ),
+        };
+      }
+      if (method === 'DELETE') {
+        dispatcher.deleteSettings(appId);
+        return { status: 204 };
+      }
+    }
+    if (section === 'subscriptions') {
+      const id = parts[2] === undefined ? undefined : Number(parts[2]);
+      if (id === undefined && method === 'GET')
+        return { status: 200, body: { results: dispatcher.subscriptions(appId).map(publicSubscription) } };
+      if (id === undefined && method === 'POST') {
+        const input = body();
+        const eventType = String(input.eventType ?? '');
+        if (!SUBSCRIBABLE.has(eventType)) throw badRequest(`Unsupported eventType ${eventType}`);
+        const propertyName = typeof input.propertyName === 'string' ? input.propertyName : undefined;
+        if (eventType.endsWith('.propertyChange')) {
+          const type = resolveObjectType(eventType.split('.')[0] ?? '');
+          if (!propertyName || !type || !registry.get(type, propertyName)) {
+            throw badRequest(
+              `A propertyChange subscription needs an existing propertyName (got ${propertyName ?? 'none'})`,
+            );
+          }
+          if (propertyName === 'hs_lastmodifieddate' || propertyName === 'lastmodifieddate') {
+            throw badRequest(`${propertyName} can't be subscribed to`);
+          }
+        }
+        const sub = dispatcher.subscribe(
+          appId,
+          { eventType, ...(propertyName ? { propertyName } : {}), active: input.active !== false },
+          at,
+        );
+        return { status: 201, body: publicSubscription(sub) };
+      }
+      if (id !== undefined) {
+        const sub = dispatcher.subscriptions(appId).find((s) => s.id === id);
+        if (!sub)
+          throw new HubSpotApiError(404, {
+            ...errorBody('OBJECT_NOT_FOUND', `Subscription ${id} not found`),
+          });
+        if (method === 'GET') return { status: 200, body: publicSubscription(sub) };
+        if (method === 'PATCH') {
+          dispatcher.updateSubscription(appId, id, body().active !== false, at);
+          return { status: 200, body: publicSubscription(sub) };
+        }
+        if (method === 'DELETE') {
+          dispatcher.unsubscribe(appId, id);
+          return { status: 204 };
+        }
+      }
+    }
+    throw new HubSpotApiError(404, { ...errorBody('NOT_FOUND', 'No such webhooks route') });
+  }
+
+  // ---- admin ----
+
+  const fullRecord = (type: ObjectType, r: CrmRecord): PublicObject =>
+    crm.toPublic(type, r, Object.keys(r.props));
+
+  const ui = {
+    async create(
+      type: ObjectType,
+      properties: Record<string, string>,
+      userId?: number,
+    ): Promise<PublicObject> {
+      const source = uiSource(userId);
+      const r = crm.create(type, properties, source, now());
+      await emit(r.changes, source, false);
+      return fullRecord(type, r.record);
+    },
+    async update(
+      type: ObjectType,
+      id: string,
+      properties: Record<string, string>,
+      userId?: number,
+    ): Promise<PublicObject> {
+      const source = uiSource(userId);
+      const r = crm.update(type, id, properties, source, now());
+      await emit(r.changes, source, false);
+      return fullRecord(type, r.record);
+    },
+    async archive(type: ObjectType, id: string, userId?: number): Promise<void> {
+      const r = crm.archive(type, id, now());
+      if (!r) throw notFound(id);
+      await emit(r.changes, uiSource(userId), false);
+    },
+    async restore(type: ObjectType, id: string, userId?: number): Promise<PublicObject> {
+      const r = crm.restore(type, id, now());
+      await emit(r.changes, uiSource(userId), false);
+      return fullRecord(type, r.record);
+    },
+  };
+
+  function setLimits(limits: Partial<LimitSettings>, appId?: number): void {
+    if (appId === undefined) defaultLimits = { ...defaultLimits, ...limits };
+    else appLimits.set(appId, { ...appLimits.get(appId), ...limits });
+  }
+
+  function setFaults(config: Partial<FaultConfig>): void {
+    faultConfig = config;
+    faults.configure(config);
+    dispatcher.configureFaults(config);
+  }
+
+  function reset(): void {
+    crm.reset();
+    registry.reset();
+    limiter.reset();
+    dispatcher.reset();
+    counters = { byEndpoint: {}, total: 0 };
+  }
+
+  async function admin(
+    method: string,
+    parts: string[],
+    query: URLSearchParams,
+    body: () => Record<string, unknown>,
+  ): Promise<Reply> {
+    const [section, a, b, c] = parts;
+    const userId = query.get('userId') === null ? undefined : Number(query.get('userId'));
+    switch (section) {
+      case 'apps':
+        if (method === 'GET') return { status: 200, body: { results: [...apps.values()] } };
+        if (method === 'POST') {
+          const input = body();
+          if (
+            typeof input.appId !== 'number' ||
+            typeof input.clientSecret !== 'string' ||
+            typeof input.accessToken !== 'string'
+          ) {
+            throw badRequest('An app needs a numeric appId, a clientSecret and an accessToken');
+          }
+          registerApp(input as unknown as AppConfig);
+          return { status: 201, body: apps.get(input.appId) };
+        }
+        break;
+      case 'webhook-settings':
+        if (method === 'PUT' && a !== undefined) {
+          const input = body();
+          const max =
+            typeof input.maxConcurrentRequests === 'number' ? input.maxConcurrentRequests : undefined;
+          return { status: 200, body: api.setWebhookTarget(Number(a), String(input.targetUrl ?? ''), max) };
+        }
+        break;
+      case 'subscriptions':
+        if (method === 'GET') {
+          return {
+            status: 200,
+            body: {
+              results: [...apps.keys()].map((id) => ({
+                appId: id,
+                subscriptions: dispatcher.subscriptions(id),
+                settings: dispatcher.getSettings(id) ?? null,
+              })),
+            },
+          };
+        }
+        if (method === 'POST') {
+          const input = body();
+          const appId = Number(input.appId);
+          if (!apps.has(appId)) throw badRequest(`Unknown app ${String(input.appId)}`);
+          if (typeof input.targetUrl === 'string') api.setWebhookTarget(appId, input.targetUrl);
+          const sub = dispatcher.subscribe(
+            appId,
+            {
+              eventType: String(input.eventType ?? ''),
+              ...(typeof input.propertyName === 'string' ? { propertyName: input.propertyName } : {}),
+            },
+            now(),
+          );
+          return { status: 201, body: sub };
+        }
+        break;
+      case 'records': {
+        const type = objectType(a);
+        if (method === 'GET' && b === undefined) {
+          return {
+            status: 200,
+            body: {
+              results: [...crm.records(type).values()]
+                .filter((r) => !r.mergedInto && (query.get('archived') === 'true' || !r.archived))
+                .map((r) => fullRecord(type, r)),
+            },
+          };
+        }
+        if (method === 'GET' && b !== undefined) {
+          const r = crm.records(type).get(b);
+          if (!r) throw notFound(b);
+          return { status: 200, body: fullRecord(type, r) };
+        }
+        if (method === 'POST' && b === undefined) {
+          return {
+            status: 201,
+            body: await ui.create(type, objectOf(body().properties) as Record<string, string>, userId),
+          };
+        }
+        if (method === 'PATCH' && b !== undefined) {
+          return {
+            status: 200,
+            body: await ui.update(type, b, objectOf(body().properties) as Record<string, string>, userId),
+          };
+        }
+        if (method === 'DELETE' && b !== undefined) {
+          await ui.archive(type, b, userId);
+          return { status: 204 };
+        }
+        if (method === 'POST' && b !== undefined && c === 'restore') {
+          return { status: 200, body: await ui.restore(type, b, userId) };
+        }
+        break;
+      }
+      case 'limits':
+        if (method === 'GET') {
+          return {
+            status: 200,
+            body: {
+              default: defaultLimits,
+              apps: Object.fromEntries([...apps.keys()].map((id) => [id, limitsFor(id)])),
+            },
+          };
+        }
+        if (method === 'PUT') {
+          const input = body();
+          const limits: Partial<LimitSettings> = {};
+          for (const k of ['per10Seconds', 'daily', 'searchPerSecond'] as const) {
+            if (typeof input[k] === 'number') limits[k] = input[k];
+          }
+          setLimits(limits, typeof input.appId === 'number' ? input.appId : undefined);
+          if (typeof input.indexingLagMs === 'number') crm.indexingLagMs = input.indexingLagMs;
+          return { status: 200, body: { default: defaultLimits } };
+        }
+        break;
+      case 'faults':
+        if (method === 'GET') return { status: 200, body: faults.config };
+        if (method === 'PUT') {
+          setFaults(body() as Partial<FaultConfig>);
+          return { status: 200, body: faults.config };
+        }
+        break;
+      case 'webhook-delivery':
+        if (method === 'PUT') {
+          const input = body();
+          for (const k of [
+            'timeScale',
+            'timeoutMs',
+            'batchWindowMs',
+            'maxAttempts',
+            'baseRetryDelayMs',
+          ] as const) {
+            if (typeof input[k] === 'number') dispatcher.options[k] = input[k];
+          }
+          return { status: 200, body: dispatcher.options };
+        }
+        if (method === 'GET') return { status: 200, body: dispatcher.options };
+        break;
+      case 'counters':
+        if (method === 'GET') return { status: 200, body: counters };
+        if (method === 'DELETE') {
+          counters = { byEndpoint: {}, total: 0 };
+          return { status: 204 };
+        }
+        break;
+      case 'deliveries':
+        if (method === 'GET') {
+          const limit = Number(query.get('limit') ?? 1000);
+          return { status: 200, body: { results: dispatcher.log.slice(-limit) } };
+        }
+        break;
+      case 'reset':
+        if (method === 'POST') {
+          reset();
+          return { status: 204 };
+        }
+        break;
+      default:
+        break;
+    }
+    throw new HubSpotApiError(404, {
+      ...errorBody('NOT_FOUND', `No admin route ${method} /_admin/${parts.join('/')}`),
+    });
+  }
+
+  // ---- request pipeline ----
+
+  function send(res: http.ServerResponse, reply: Reply): void {
+    const headers: Record<string, string> = { ...reply.headers };
+    if (reply.text !== undefined) {
+      headers['Content-Type'] = 'text/plain; charset=utf-8';
+      res.writeHead(reply.status, headers).end(reply.text);
+      return;
+    }
+    if (reply.body === undefined || reply.status === 204) {
+      res.writeHead(reply.status, headers).end();
+      return;
+    }
+    headers['Content-Type'] = 'application/json;charset=utf-8';
+    res.writeHead(reply.status, headers).end(JSON.stringify(reply.body));
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const raw = await readBody(req);
+    let parsed: Record<string, unknown> | undefined;
+    const body = () => {
+      parsed ??= parseJson(raw);
+      return parsed;
+    };
+    if (path === '/' && method === 'GET') {
+      send(res, { status: 200, text: DESCRIPTION });
+      return;
+    }
+    const segments = path.split('/').filter(Boolean);
+    if (segments[0] === '_admin') {
+      try {
+        send(res, await admin(method, segments.slice(1), url.searchParams, body));
+      } catch (e) {
+        if (!(e instanceof HubSpotApiError)) throw e;
+        send(res, { status: e.status, body: e.body, headers: e.headers });
+      }
+      return;
+    }
+
+    let endpoint = `${method} ${path}`;
+    const key = (template: string) => {
+      endpoint = template;
+    };
+    const decision = faults.next();
+    if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
+    if (decision.kind === '429') {
+      count(endpoint, '429');
+      send(res, {
+        status: 429,
+        body: rateLimitBody('TEN_SECONDLY_ROLLING', 'You have reached your ten_secondly_rolling limit.'),
+        headers: { 'Retry-After': (decision.retryAfterMs / 1000).toFixed(3).replace(/\.?0+$/, '') },
+      });
+      return;
+    }
+    if (decision.kind === '5xx') {
+      count(endpoint, String(decision.status));
+      send(res, { status: decision.status, body: errorBody('INTERNAL_ERROR', 'internal error') });
+      return;
+    }
+
+    let reply: Reply;
+    try {
+      reply = await route(method, segments, url.searchParams, body, key, req.headers.authorization);
+    } catch (e) {
+      if (!(e instanceof HubSpotApiError)) {
+        reply = {
+          status: 500,
+          body: errorBody('INTERNAL_ERROR', e instanceof Error ? e.message : String(e)),
+        };
+      } else {
+        reply = { status: e.status, body: e.body, headers: e.headers };
+      }
+    }
+    // Timeouts and resets strike after the work is done: the write happened, its answer is lost.
+    if (decision.kind === 'timeout') {
+      count(endpoint, 'timeout');
+      return; // never answer; close() destroys the socket
+    }
+    if (decision.kind === 'reset') {
+      count(endpoint, 'reset');
+      req.socket.destroy();
+      return;
+    }
+    count(endpoint, String(reply.status));
+    send(res, reply);
+  }
+
+  async function route(
+    method: string,
+    segments: string[],
+    query: URLSearchParams,
+    body: () => Record<string, unknown>,
+    key: (t: string) => void,
+    authorization: string | undefined,
+  ): Promise<Reply> {
+    if (segments[0] === 'webhooks' && segments[1] === 'v3') {
+      return webhookSettings(method, segments.slice(2), query, body, key);
+    }
+    if (segments[0] !== 'crm' || segments[1] !== 'v3') {
+      throw new HubSpotApiError(404, {
+        ...errorBody('NOT_FOUND', `No route for ${method} /${segments.join('/')}`),
+      });
+    }
+    const auth = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
+    const app = auth?.[1] ? byToken.get(auth[1].trim()) : undefined;
+    if (!app) {
+      key(`${method} /${segments.join('/')}`);
+      throw unauthorized();
+    }
+    const isSearch = segments[2] === 'objects' && segments[4] === 'search';
+    const limitHeaders = limiter.admit(app.appId, limitsFor(app.appId), now(), isSearch);
+    let reply: Reply;
+    try {
+      if (segments[2] === 'objects')
+        reply = await crmObjects(method, segments.slice(3), query, body, app, key);
+      else if (segments[2] === 'properties')
+        reply = crmProperties(method, segments.slice(3), query, body, key);
+      else
+        throw new HubSpotApiError(404, {
+          ...errorBody('NOT_FOUND', `No route for ${method} /${segments.join('/')}`),
+        });
+    } catch (e) {
+      if (e instanceof HubSpotApiError)
+        throw new HubSpotApiError(e.status, e.body, { ...limitHeaders, ...e.headers });
+      throw e;
+    }
+    return { ...reply, headers: { ...limitHeaders, ...reply.headers } };
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent)
+        send(res, {
+          status: 500,
+          body: errorBody('INTERNAL_ERROR', e instanceof Error ? e.message : String(e)),
+        });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const api: HubSpotSimulator = {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    async close() {
+      dispatcher.close();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    registerApp,
+    setWebhookTarget(appId, targetUrl, maxConcurrentRequests) {
+      if (!apps.has(appId)) throw new Error(`Unknown app ${appId}: register it first`);
+      return dispatcher.putSettings(
+        appId,
+        { targetUrl, ...(maxConcurrentRequests === undefined ? {} : { maxConcurrentRequests }) },
+        now(),
+      );
+    },
+    subscribe(appId, eventType, propertyName) {
+      if (!apps.has(appId)) throw new Error(`Unknown app ${appId}: register it first`);
+      return dispatcher.subscribe(
+        appId,
+        { eventType, ...(propertyName === undefined ? {} : { propertyName }) },
+        now(),
+      );
+    },
+    setLimits,
+    setFaults,
+    setIndexingLag(ms) {
+      crm.indexingLagMs = ms;
+    },
+    ui,
+    getRecord(type, id) {
+      const r = crm.records(type).get(id);
+      return r ? fullRecord(type, r) : undefined;
+    },
+    listRecords(type) {
+      return [...crm.records(type).values()]
+        .filter((r) => !r.archived && !r.mergedInto)
+        .map((r) => fullRecord(type, r));
+    },
+    counters: () => structuredClone(counters),
+    resetCounters() {
+      counters = { byEndpoint: {}, total: 0 };
+    },
+    deliveries: () => [...dispatcher.log],
+    webhooksIdle: () => dispatcher.idle(),
+    reset,
+  };
+  return api;
+}
