@@ -1,6 +1,6 @@
 // Admin routes every simulator shares: subscriptions, faults, counters, the delivery log, webhook timing.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type FaultInjector, parseFaultConfig } from '../faults/index.ts';
+import { FaultConfigError, type FaultInjector, parseFaultConfig } from '../faults/index.ts';
 import type { RequestCounters } from './counters.ts';
 import { isObject, readJson, SimHttpError, sendJson } from './json.ts';
 import type { Router } from './router.ts';
@@ -108,7 +108,13 @@ export function addCommonAdminRoutes(router: Router, parts: CommonAdminParts): v
     })
     .on('GET', '/_admin/faults', ({ res }) => sendJson(res, 200, faults.config))
     .on('PUT', '/_admin/faults', async ({ req, res }) => {
-      faults.configure(parseFaultConfig(await readJson(req)));
+      const body = await readJson(req);
+      try {
+        faults.configure(parseFaultConfig(body));
+      } catch (error) {
+        if (!(error instanceof FaultConfigError)) throw error;
+        throw new SimHttpError(422, 'VALIDATION_FAILED', error.message, error.problems);
+      }
       sendJson(res, 200, faults.config);
     })
     .on('DELETE', '/_admin/faults', ({ res }) => {
