@@ -93,9 +93,9 @@ export interface EventsSimulator {
   close(): Promise<void>;
 }
 
-const DESCRIPTION =
-  'Kongo events platform simulator (Webex Events style GraphQL). POST /graphql with Authorization: Bearer sk_test_…; ' +
-  'control API under /_admin/ (GET /_admin for the list).\n';
+const describeSimulator = (token: string): string =>
+  'Kongo events platform simulator (Webex Events style GraphQL). ' +
+  `POST /graphql with Authorization: Bearer ${token}; control API under /_admin/ (GET /_admin for the list).\n`;
 
 const IDEMPOTENCY_LIMIT = 10_000;
 
@@ -107,6 +107,7 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
   const now = options.now ?? Date.now;
   const tokens = new Set(options.tokens ?? ['sk_test_kongo_events']);
   const expired = new Set(options.expiredTokens ?? []);
+  const firstToken = [...tokens][0] ?? '';
   const store = new AttendeeStore(now);
   const faults = new FaultInjector(options.faults ?? {});
   const counters = new RequestCounters();
@@ -142,7 +143,7 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
         const eventId = newEventId('msg_');
         const body = JSON.stringify({
           type: change.type,
-          timestamp: change.attendee.updatedAt,
+          timestamp: change.occurredAt,
           data: change.attendee,
         });
         return dispatcher.dispatch(targets, {
@@ -334,7 +335,7 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
   };
   admin
     .on('GET', '/_admin', ({ res }) =>
-      sendJson(res, 200, { description: DESCRIPTION.trim(), routes: admin.describe() }),
+      sendJson(res, 200, { description: describeSimulator(firstToken).trim(), routes: admin.describe() }),
     )
     .on('GET', '/_admin/records', ({ res, query }) => {
       const email = query.get('email');
@@ -430,7 +431,7 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
       if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/')) {
         return routeAdmin(admin, req, res, url, translateAttendeeError);
       }
-      if (url.pathname === '/' && method === 'GET') return sendText(res, 200, DESCRIPTION);
+      if (url.pathname === '/' && method === 'GET') return sendText(res, 200, describeSimulator(firstToken));
       if (url.pathname === '/graphql') {
         if (method !== 'POST') {
           sendJson(res, 405, {
@@ -452,7 +453,7 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
     url: server.url,
     port: server.port,
     graphqlUrl: `${server.url}/graphql`,
-    token: [...tokens][0] ?? '',
+    token: firstToken,
     store,
     faults,
     counters,

@@ -15,6 +15,8 @@ export interface AttendeeChange {
   type: 'attendee.created' | 'attendee.updated' | 'attendee.deleted';
   attendee: Attendee;
   actor: Actor;
+  /** When the change happened (ISO): updatedAt for creates and updates, the deletion time for deletes. */
+  occurredAt: string;
   /** Set when this change rolled the record's id. */
   previousId?: string;
 }
@@ -142,7 +144,7 @@ export class AttendeeStore {
     this.#entries.set(id, { id, updatedMs: at, attendee, updates: 0, ids: [id] });
     this.#byEmail.set(email, id);
     this.#index.invalidate();
-    return { type: 'attendee.created', attendee, actor };
+    return { type: 'attendee.created', attendee, actor, occurredAt: iso };
   }
 
   /** Applies the present fields of `input`; may roll the id (see `rolling`). */
@@ -179,7 +181,12 @@ export class AttendeeStore {
     entry.updatedMs = at;
     const counted = actor === 'api' || this.rolling.countUiEdits;
     if (counted) entry.updates += 1;
-    const change: AttendeeChange = { type: 'attendee.updated', attendee: next, actor };
+    const change: AttendeeChange = {
+      type: 'attendee.updated',
+      attendee: next,
+      actor,
+      occurredAt: next.updatedAt,
+    };
     if (this.#shouldRoll(entry, counted, before.status !== next.status)) {
       change.previousId = entry.id;
       this.#roll(entry);
@@ -196,7 +203,12 @@ export class AttendeeStore {
     this.#byEmail.delete(entry.attendee.email);
     for (const old of entry.ids) this.#retired.delete(old);
     this.#index.invalidate();
-    return { type: 'attendee.deleted', attendee: entry.attendee, actor };
+    return {
+      type: 'attendee.deleted',
+      attendee: entry.attendee,
+      actor,
+      occurredAt: new Date(this.#now()).toISOString(),
+    };
   }
 
   /**

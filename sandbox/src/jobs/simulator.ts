@@ -68,9 +68,9 @@ export interface JobsSimulator {
   close(): Promise<void>;
 }
 
-const DESCRIPTION =
-  'Kongo job system simulator (REST JSON). GET/POST /jobs, GET/PATCH/DELETE /jobs/{id} with Authorization: Bearer …; ' +
-  'control API under /_admin/ (GET /_admin for the list).\n';
+const describeSimulator = (token: string): string =>
+  'Kongo job system simulator (REST JSON). GET/POST /jobs, GET/PATCH/DELETE /jobs/{id} with ' +
+  `Authorization: Bearer ${token}; control API under /_admin/ (GET /_admin for the list).\n`;
 
 /** Delays before webhook attempts 2–7 (about 43 minutes in all); `timeCompression` shortens them in tests. */
 const JOBS_RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000, 600_000, 1_800_000];
@@ -90,6 +90,7 @@ interface Answer {
 export async function startJobsSimulator(options: JobsSimulatorOptions = {}): Promise<JobsSimulator> {
   const now = options.now ?? Date.now;
   const tokens = new Set(options.tokens ?? ['jobs_test_kongo']);
+  const firstToken = [...tokens][0] ?? '';
   const store = new JobStore(now);
   const faults = new FaultInjector(options.faults ?? {});
   const counters = new RequestCounters();
@@ -129,7 +130,7 @@ export async function startJobsSimulator(options: JobsSimulatorOptions = {}): Pr
         const body = JSON.stringify({
           id: eventId,
           type: change.type,
-          occurredAt: change.job.updatedAt,
+          occurredAt: change.occurredAt,
           data: change.job,
         });
         return dispatcher.dispatch(targets, {
@@ -356,7 +357,7 @@ export async function startJobsSimulator(options: JobsSimulatorOptions = {}): Pr
   };
   admin
     .on('GET', '/_admin', ({ res }) =>
-      sendJson(res, 200, { description: DESCRIPTION.trim(), routes: admin.describe() }),
+      sendJson(res, 200, { description: describeSimulator(firstToken).trim(), routes: admin.describe() }),
     )
     .on('GET', '/_admin/records', ({ res, query }) => {
       const reference = query.get('reference');
@@ -424,7 +425,8 @@ export async function startJobsSimulator(options: JobsSimulatorOptions = {}): Pr
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/'))
         return routeAdmin(admin, req, res, url);
-      if (url.pathname === '/' && req.method === 'GET') return sendText(res, 200, DESCRIPTION);
+      if (url.pathname === '/' && req.method === 'GET')
+        return sendText(res, 200, describeSimulator(firstToken));
       if (url.pathname === '/jobs' || /^\/jobs\/[^/]+$/.test(url.pathname)) return handleApi(req, res, url);
       sendJson(res, 404, {
         error: { code: 'NOT_FOUND', message: `No route ${req.method} ${url.pathname}.` },
@@ -437,7 +439,7 @@ export async function startJobsSimulator(options: JobsSimulatorOptions = {}): Pr
   return {
     url: server.url,
     port: server.port,
-    token: [...tokens][0] ?? '',
+    token: firstToken,
     store,
     faults,
     counters,

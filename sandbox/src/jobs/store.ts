@@ -28,6 +28,8 @@ export interface JobChange {
   type: 'job.created' | 'job.updated' | 'job.deleted';
   job: Job;
   actor: Actor;
+  /** When the change happened (ISO): updatedAt for creates and updates, the deletion time for deletes. */
+  occurredAt: string;
 }
 
 const WRITABLE = [
@@ -188,7 +190,7 @@ export class JobStore {
     this.#entries.set(id, { id, updatedMs: at, job });
     this.#byReference.set(reference, id);
     this.#index.invalidate();
-    return { type: 'job.created', job, actor };
+    return { type: 'job.created', job, actor, occurredAt: iso };
   }
 
   update(id: string, input: JobInput, actor: Actor): JobChange {
@@ -208,7 +210,7 @@ export class JobStore {
     entry.job = next;
     entry.updatedMs = at;
     this.#index.invalidate();
-    return { type: 'job.updated', job: next, actor };
+    return { type: 'job.updated', job: next, actor, occurredAt: next.updatedAt };
   }
 
   delete(id: string, actor: Actor): JobChange {
@@ -217,7 +219,7 @@ export class JobStore {
     this.#entries.delete(id);
     this.#byReference.delete(entry.job.reference);
     this.#index.invalidate();
-    return { type: 'job.deleted', job: entry.job, actor };
+    return { type: 'job.deleted', job: entry.job, actor, occurredAt: new Date(this.#now()).toISOString() };
   }
 
   /** Sets updatedAt on every job (or the listed ids) without webhooks; returns how many changed. */
