@@ -121,12 +121,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
     }
 
     const query = req.url.indexOf('?');
-    const text = body.bytes.toString('utf8');
+    // Checked once here: decides the verifier's fast path and, after verification, quarantine.
+    const utf8 = isUtf8(body.bytes);
+    const text = utf8 ? body.bytes.toString('utf8') : undefined;
     const result = verifierFor(secretValues)({
       method: req.method,
       url: verification.url + (query === -1 ? '' : req.url.slice(query)),
       body: body.bytes,
-      bodyText: text,
+      ...(text === undefined ? {} : { bodyText: text }),
       header: (name) => req.headers.get(name),
     });
     if (!result.ok) {
@@ -144,7 +146,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
     if (result.secret === 'previous') logger?.info('webhook verified with the previous secret', base);
 
     const traceId = mintTraceId();
-    const malformed = malformedReason(body.bytes, text, source);
+    const malformed = text === undefined ? 'not-utf8' : malformedReason(text, source);
     const envelope: QueueEnvelope = {
       v: 1,
       kind,
@@ -152,9 +154,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
       traceId,
       receivedAt: clock.now(),
       headers: forwardedHeaders(req.headers),
-      body: malformed === 'not-utf8' ? body.bytes.toString('base64') : text,
+      body: text ?? body.bytes.toString('base64'),
     };
-    if (malformed === 'not-utf8') envelope.headers['x-kongo-body-encoding'] = 'base64';
+    if (text === undefined) envelope.headers['x-kongo-body-encoding'] = 'base64';
 
     if (malformed) {
       try {
@@ -199,8 +201,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
 }
 
 /** Why a verified body can't be what the sender promised, or null when it is fine. Parses only to decide. */
-function malformedReason(bytes: Buffer, text: string, source: 'hubspot' | 'destination'): string | null {
-  if (!isUtf8(bytes)) return 'not-utf8';
+function malformedReason(text: string, source: 'hubspot' | 'destination'): string | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
