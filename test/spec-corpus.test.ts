@@ -95,7 +95,7 @@ const EXPECTED: Record<string, string[]> = {
     'literal-object.json:108:13 /flows/0/mappings/3/value/literal "literal" takes a string, number or boolean; found an object',
   ],
   'missing-required-field.json': [
-    'missing-required-field.json:13:3 /hubspot missing required property "appId"',
+    'missing-required-field.json:13:3 /hubspot missing required property "appId" — the HubSpot app id (webhooks and writes carry it).',
   ],
   'missing-version.json': [
     'missing-version.json:1:1 missing "specVersion"; an integration spec starts with "specVersion": 1',

@@ -54,10 +54,10 @@ describe('kongo validate (child process)', () => {
     const result = await kongo('validate', file);
     expect(result.code).toBe(1);
     expect(result.stdout.split('\n')).toEqual([
-      `${file}:1:1 missing required property "publicBaseUrl"`,
-      `${file}:1:1 missing required property "hubspot"`,
-      `${file}:1:1 missing required property "destination"`,
-      `${file}:1:1 missing required property "flows"`,
+      `${file}:1:1 missing required property "publicBaseUrl" — base URL the webhooks are called on. HubSpot's v3 signature covers the full URL.`,
+      `${file}:1:1 missing required property "hubspot" — the HubSpot side: object type, app, secrets, rate limits, sync id property.`,
+      `${file}:1:1 missing required property "destination" — the other system: API kind, base URL, object type, natural key, webhooks or polling.`,
+      `${file}:1:1 missing required property "flows" — one flow per direction, each with its triggers and mappings.`,
       `${file}:3:15 /client/slug "Velflex" is not valid: lowercase letters, digits and single hyphens, starting with a letter (e.g. "velflex")`,
       `${file}:4:3 /integraton unknown property "integraton"; allowed here: $schema, specVersion, client, integration, environment, publicBaseUrl, hubspot, destination, policies, monitoring, flows, studio (did you mean "integration"?)`,
       '',

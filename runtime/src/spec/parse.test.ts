@@ -116,7 +116,7 @@ describe('parseSpecText', () => {
     const text = starterText.replace('"name": "Velflex"', '"nom": "Velflex"');
     const result = parseSpecText(text, 'spec.json');
     expect(result.ok === false && result.problems.map((p) => formatProblem(p, 'f'))).toEqual([
-      'f:3:3 /client missing required property "name"',
+      'f:3:3 /client missing required property "name" — display name, e.g. "Velflex".',
       'f:3:34 /client/nom unknown property "nom"; allowed here: slug, name',
     ]);
   });

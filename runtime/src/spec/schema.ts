@@ -83,6 +83,7 @@ export const integrationSpecSchema = {
     specVersion: { const: 1, description: 'The version of this format. Only 1 exists.' },
     client: {
       type: 'object',
+      description: 'Who the integration is for.',
       additionalProperties: false,
       required: ['slug', 'name'],
       properties: {
@@ -95,6 +96,7 @@ export const integrationSpecSchema = {
     },
     integration: {
       type: 'object',
+      description: 'This integration: its name and AWS region.',
       additionalProperties: false,
       required: ['name'],
       properties: {
@@ -122,6 +124,7 @@ export const integrationSpecSchema = {
     },
     hubspot: {
       type: 'object',
+      description: 'The HubSpot side: object type, app, secrets, rate limits, sync id property.',
       additionalProperties: false,
       required: ['objectType', 'appId'],
       properties: {
@@ -185,6 +188,7 @@ export const integrationSpecSchema = {
     },
     destination: {
       type: 'object',
+      description: 'The other system: API kind, base URL, object type, natural key, webhooks or polling.',
       additionalProperties: false,
       required: ['name', 'api', 'baseUrl', 'objectType', 'naturalKey', 'idempotency'],
       properties: {
@@ -216,8 +220,11 @@ export const integrationSpecSchema = {
           required: ['hubspotProperty', 'destinationField'],
           description: 'The pair of fields that identify the same real-world record on both sides.',
           properties: {
-            hubspotProperty,
-            destinationField: fieldName,
+            hubspotProperty: { ...hubspotProperty, description: 'The HubSpot property, e.g. "email".' },
+            destinationField: {
+              ...fieldName,
+              description: 'The destination field, e.g. "email" or "reference".',
+            },
           },
         },
         idempotency: {
@@ -230,7 +237,10 @@ export const integrationSpecSchema = {
           required: ['scheme'],
           description: 'How the destination signs its webhooks (null or absent: it sends none).',
           properties: {
-            scheme: { enum: ['standard-webhooks', 'hmac-sha256-hex'] },
+            scheme: {
+              enum: ['standard-webhooks', 'hmac-sha256-hex'],
+              description: 'Standard Webhooks, or a hex HMAC-SHA256 of the raw body in a header.',
+            },
             header: {
               type: 'string',
               pattern: PATTERNS.headerName.pattern,
@@ -332,7 +342,7 @@ export const integrationSpecSchema = {
       minItems: 1,
       maxItems: 2,
       items: { $ref: '#/$defs/flow' },
-      description: 'One flow per direction.',
+      description: 'One flow per direction, each with its triggers and mappings.',
     },
     studio: {
       type: 'object',
@@ -345,14 +355,24 @@ export const integrationSpecSchema = {
       additionalProperties: false,
       required: ['direction', 'triggers', 'mappings'],
       properties: {
-        direction: { enum: ['hubspot-to-destination', 'destination-to-hubspot'] },
+        direction: {
+          enum: ['hubspot-to-destination', 'destination-to-hubspot'],
+          description: 'Which way this flow carries changes.',
+        },
         triggers: {
           type: 'array',
+          description:
+            'Event types that start this flow, e.g. "contact.propertyChange" or "attendee.updated".',
           minItems: 1,
           uniqueItems: true,
           items: { type: 'string', pattern: PATTERNS.trigger.pattern, maxLength: 100 },
         },
-        mappings: { type: 'array', minItems: 1, items: { $ref: '#/$defs/mapping' } },
+        mappings: {
+          type: 'array',
+          minItems: 1,
+          items: { $ref: '#/$defs/mapping' },
+          description: 'Field mappings: each writes one target field from a value.',
+        },
       },
     },
     mapping: {
@@ -360,8 +380,8 @@ export const integrationSpecSchema = {
       additionalProperties: false,
       required: ['target', 'value'],
       properties: {
-        target: fieldName,
-        value: { $ref: '#/$defs/value' },
+        target: { ...fieldName, description: 'The field written on the receiving side.' },
+        value: { $ref: '#/$defs/value', description: 'A field, a literal or a formula (docs/FORMULAS.md).' },
         note: { type: 'string', maxLength: 2000, description: 'Free text for the reviewer; never code.' },
       },
     },

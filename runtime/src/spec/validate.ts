@@ -58,8 +58,18 @@ function translate(error: ErrorObject): SpecProblem | undefined {
   const data: unknown = error.data;
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
-    case 'required':
-      return { pointer, message: `missing required property "${String(params.missingProperty)}"` };
+    case 'required': {
+      const missing = String(params.missingProperty);
+      const parent = error.parentSchema as
+        | { properties?: Record<string, { description?: unknown }> }
+        | undefined;
+      const description = parent?.properties?.[missing]?.description;
+      const what =
+        typeof description === 'string'
+          ? ` — ${/^[A-Z](?![A-Z])/.test(description) ? description.charAt(0).toLowerCase() + description.slice(1) : description}`
+          : '';
+      return { pointer, message: `missing required property "${missing}"${what}` };
+    }
     case 'additionalProperties': {
       const extra = String(params.additionalProperty);
       const parent = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
@@ -225,7 +235,7 @@ function dedupe(problems: SpecProblem[]): SpecProblem[] {
     if (seen.has(key)) return false;
     seen.add(key);
     if (problem.message.includes('is not a valid URL') && patternFailed.has(problem.pointer)) return false;
-    const missing = /^missing required property "(.*)"$/.exec(problem.message)?.[1];
+    const missing = /^missing required property "([^"]*)"/.exec(problem.message)?.[1];
     if (missing !== undefined && suggested.has(`${problem.pointer}|${missing}`)) return false;
     return true;
   });
