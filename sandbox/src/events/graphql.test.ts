@@ -129,6 +129,14 @@ describe('events simulator GraphQL API', () => {
     expect(answer.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it('answers variables that do not coerce with 400 and no data', async () => {
+    const answer = await gql(CREATE, { input: { email: 'x@example.com', status: 'SLEEPING' } });
+    expect(answer.status).toBe(400);
+    expect(answer.body.data).toBeUndefined();
+    expect(answer.body.errors?.[0]?.message).toContain('SLEEPING');
+    expect(sim.store.size).toBe(0);
+  });
+
   it('filters by exact email, case-insensitively', async () => {
     await gql(CREATE, { input: { email: 'katherine@example.com' } });
     await gql(CREATE, { input: { email: 'other@example.com' } });

@@ -313,16 +313,18 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
       operationName: operationName ?? null,
     });
     const body = JSON.parse(JSON.stringify(result)) as unknown;
-    if (cacheKey !== undefined) {
+    // No `data` at all means the request never ran (e.g. variables that do not coerce): a request error, 400.
+    const status = 'data' in result ? 200 : 400;
+    if (cacheKey !== undefined && status === 200) {
       if (idempotent.size >= IDEMPOTENCY_LIMIT) idempotent.delete(idempotent.keys().next().value ?? '');
-      idempotent.set(cacheKey, { status: 200, body });
+      idempotent.set(cacheKey, { status, body });
     }
     if (faults.config.echoBeforeResponse) await publish(context.changes);
     if (gate.action === 'process-then-fail') {
       count(failAnswer(res, gate.decision));
     } else {
-      sendJson(res, 200, body, limitHeaders(token));
-      count(200);
+      sendJson(res, status, body, limitHeaders(token));
+      count(status);
     }
     if (!faults.config.echoBeforeResponse) void publish(context.changes);
   };

@@ -110,6 +110,11 @@ describe('events webhooks', () => {
       'attendee.deleted',
     ]);
     expect(JSON.parse(deliveries[1]?.body ?? '{}')).toMatchObject({ data: { company: 'Kongo' } });
+    const deleted = JSON.parse(deliveries[2]?.body ?? '{}') as {
+      timestamp: string;
+      data: { updatedAt: string };
+    };
+    expect(Date.parse(deleted.timestamp)).toBeGreaterThanOrEqual(Date.parse(deleted.data.updatedAt));
   });
 
   it('sends nothing in mode none (poll only)', async () => {

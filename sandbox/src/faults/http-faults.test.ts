@@ -111,6 +111,25 @@ describe('request faults over HTTP', () => {
     expect(sim.store.size).toBe(1);
   });
 
+  it('can lose a GraphQL mutation answer after the write; the same Idempotency-Key then replays it', async () => {
+    const sim = await startEventsSimulator({
+      webhooks: 'none',
+      faults: { rateReset: 1, faultAfterProcessingRate: 1, operations: ['mutation createAttendee'] },
+    });
+    closers.push(() => sim.close());
+    const create = 'mutation { createAttendee(input: { email: "lost@example.com" }) { id email } }';
+    const headers = { 'idempotency-key': 'lost-2' };
+    await expect(callGraphql(sim.graphqlUrl, sim.token, create, {}, headers)).rejects.toThrow();
+    expect(sim.store.findByEmail('lost@example.com')?.id).toBe('100001');
+    sim.faults.configure({});
+    const retry = await callGraphql(sim.graphqlUrl, sim.token, create, {}, headers);
+    expect(retry.body).toEqual({ data: { createAttendee: { id: '100001', email: 'lost@example.com' } } });
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(sim.counters.snapshot().byOperation).toEqual({
+      'mutation createAttendee': { '200': 1, reset: 1 },
+    });
+  });
+
   it('is configured per test through PUT /_admin/faults and cleared with DELETE', async () => {
     const sim = await jobs({});
     const put = await fetch(`${sim.url}/_admin/faults`, {
