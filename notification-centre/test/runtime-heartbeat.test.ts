@@ -1,0 +1,142 @@
+// The runtime's heartbeat (runtime/src/monitor) against the real Notification Centre: the wire contract holds.
+import {
+  deadLetterReport,
+  httpHeartbeatSink,
+  IntegrationLogger,
+  queueDepthCheck,
+  runHeartbeat,
+  tableCheck,
+} from '@kongo/runtime/monitor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningNotificationCentre, startNotificationCentre } from '../src/server.ts';
+
+const KEY = 'velflex-key-0123456789abcdef';
+let nc: RunningNotificationCentre;
+
+beforeAll(async () => {
+  nc = await startNotificationCentre({
+    detectEverySeconds: 0,
+    logSink: () => {},
+    config: {
+      clients: [{ slug: 'velflex', name: 'Velflex' }],
+      integrations: [
+        { id: 'velflex-attendees', clientSlug: 'velflex', name: 'Velflex Integration', key: KEY },
+      ],
+    },
+  });
+});
+afterAll(async () => {
+  await nc.close();
+});
+
+describe('runtime heartbeat → Notification Centre', () => {
+  it('is accepted whole: counters, failures, traces, checks and dead letters — and nothing else', async () => {
+    const log = new IntegrationLogger({
+      integrationId: 'velflex-attendees',
+      clientSlug: 'velflex',
+      sink: () => {},
+    });
+    const t0 = Date.now();
+    const trace = log.startTrace({
+      direction: 'hubspot-to-destination',
+      objectType: 'contact',
+      recordId: '51',
+    });
+    trace.mark('trigger', { startedAt: t0 - 300, durationMs: 0 });
+    trace.mark('receive', { startedAt: t0 - 250, durationMs: 12 });
+    trace.begin('verify');
+    trace.begin('transform');
+    trace.begin('idempotency');
+    trace.begin('deliver');
+    trace.finish('landed');
+    log.count('deliver', 'delivered');
+    log.count('verify', 'unauthorised', 2);
+    log.failure({
+      stage: 'transform',
+      kind: 'enum-unmapped',
+      reason: 'no mapping for ada@example.com',
+      recordId: '52',
+    });
+    const letters = [
+      {
+        id: 'dl-1',
+        kind: 'http-500',
+        reason: 'server error',
+        failedAt: t0 - 60_000,
+        attempts: 5,
+        recordId: '9',
+      },
+    ];
+    const sink = httpHeartbeatSink({ url: nc.url, key: KEY });
+    const run = await runHeartbeat({
+      integrationId: 'velflex-attendees',
+      clientSlug: 'velflex',
+      intervalSeconds: 60,
+      checks: {
+        table: tableCheck(async () => undefined),
+        queueDepth: queueDepthCheck({ depth: async () => ({ visible: 0, inFlight: 0, oldestAgeMs: null }) }),
+      },
+      deadLetters: deadLetterReport({ list: async () => letters }, 'velflex-attendees'),
+      counters: log,
+      sink,
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.response?.status).toBe('up');
+    const detail = await nc.centre.detail('velflex-attendees');
+    expect(detail.totals).toEqual({ 'deliver.delivered': 1, 'verify.unauthorised': 2 });
+    expect(detail.failures[0]).toMatchObject({
+      kind: 'enum-unmapped',
+      reason: 'no mapping for [email]',
+      recordId: '52',
+    });
+    expect(detail.traces[0]?.stages.map((s) => s.stage)).toEqual([
+      'trigger',
+      'receive',
+      'verify',
+      'transform',
+      'idempotency',
+      'deliver',
+    ]);
+    expect(detail.deadLetters).toMatchObject({ count: 1, recent: [{ id: 'dl-1' }] });
+    expect(detail.checks.map((c) => c.name)).toEqual(['table', 'queueDepth']);
+    expect(JSON.stringify(detail)).not.toContain('ada@example.com');
+  });
+
+  it('carries a replay from the dashboard to the integration and its result back', async () => {
+    const log = new IntegrationLogger({ integrationId: 'velflex-attendees', sink: () => {} });
+    const command = await nc.centre.requestReplay('velflex-attendees', ['dl-1']);
+    const replayed: string[] = [];
+    const run = await runHeartbeat({
+      integrationId: 'velflex-attendees',
+      clientSlug: 'velflex',
+      intervalSeconds: 60,
+      checks: {},
+      counters: log,
+      sink: httpHeartbeatSink({ url: nc.url, key: KEY }),
+      onCommands: async (commands) =>
+        commands.map((c) => {
+          replayed.push(...(c.deadLetterIds ?? []));
+          return { id: c.id, status: 'done' as const, count: c.deadLetterIds?.length ?? 0 };
+        }),
+    });
+    expect(replayed).toEqual(['dl-1']);
+    expect(run.commandResults).toEqual([{ id: command.id, status: 'done', count: 1 }]);
+    const detail = await nc.centre.detail('velflex-attendees');
+    expect(detail.commands[0]).toMatchObject({ id: command.id, status: 'done', count: 1 });
+  });
+
+  it('is refused with a wrong key, and the runtime keeps its counts for the next beat', async () => {
+    const log = new IntegrationLogger({ integrationId: 'velflex-attendees', sink: () => {} });
+    log.count('deliver', 'delivered', 3);
+    const run = await runHeartbeat({
+      integrationId: 'velflex-attendees',
+      clientSlug: 'velflex',
+      intervalSeconds: 60,
+      checks: {},
+      counters: log,
+      sink: httpHeartbeatSink({ url: nc.url, key: 'wrong-key-wrong-key' }),
+    });
+    expect(run.error).toMatchObject({ name: 'HeartbeatDeliveryError', status: 401 });
+    expect(log.drain().counters).toEqual({ 'deliver.delivered': 3 });
+  });
+});
