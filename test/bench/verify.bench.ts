@@ -8,7 +8,8 @@
  * Options: --rounds N (5), --iterations N (100000), --seconds S (10), --rate R (100).
  */
 import { createHmac } from 'node:crypto';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Signature } from '@hubspot/api-client/lib/src/utils/signature';
 import { DynamoDeadLetterQueue } from '../../runtime/src/queue/dynamo-dead-letters.ts';
@@ -182,19 +183,33 @@ async function acknowledgeLatency(): Promise<void> {
     const interval = 1000 / RATE;
     const started = performance.now();
     const inFlight: Promise<number>[] = [];
+    const lateBy: number[] = [];
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    const cpuBefore = process.cpuUsage();
     for (let i = 0; i < total; i++) {
       const due = started + i * interval;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      lateBy.push(Math.max(0, performance.now() - due));
       inFlight.push(send()); // open loop: the next request does not wait for this one
     }
     const latencies = await Promise.all(inFlight);
+    const cpu = process.cpuUsage(cpuBefore);
+    loopDelay.disable();
     const wall = (performance.now() - started) / 1000;
     const depth = await queue.depth();
     console.log(
       `acknowledge latency (verify + enqueue to in-process dynalite), ${total} requests at ${RATE}/s over ${wall.toFixed(1)} s: ` +
         `p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms, ` +
         `max ${Math.max(...latencies).toFixed(2)} ms (goal p99 ≤ 50 ms); queue depth after: ${depth.visible}`,
+    );
+    console.log(
+      `  CPU per acknowledged request (handler + SDK + in-process dynalite): ${((cpu.user + cpu.system) / total).toFixed(0)} µs\n` +
+        `  context: event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, sends late by p99 ` +
+        `${percentile(lateBy, 99).toFixed(1)} ms, load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' / ')} on ${cpus().length} cores (dynalite shares this process and its event loop)`,
     );
   } finally {
     await local.close();
