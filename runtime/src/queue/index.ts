@@ -1,11 +1,11 @@
 /**
  * The work queue and dead-letter ports with their DynamoDB (local/dynalite) and SQS adapters.
- * The in-process dynalite starter is a separate entry (`@kongo/runtime/local-dynamo`) so Lambda
- * bundles never load dynalite.
+ * `startLocalDynamo` loads dynalite only when called, so Lambda bundles never need it.
  */
 export { DynamoDeadLetterQueue, type DynamoDeadLetterQueueOptions } from './dynamo-dead-letters.ts';
 export { DynamoWorkQueue, type DynamoWorkQueueOptions } from './dynamo-queue.ts';
 export { QueueError } from './errors.ts';
+export { type LocalDynamo, localDynamoClient, startLocalDynamo } from './local-dynamo.ts';
 export { SqsDeadLetterQueue, type SqsDeadLetterQueueOptions } from './sqs-dead-letters.ts';
 export {
   isEnvelope,

@@ -15,8 +15,6 @@ type Dynalite = (options: {
   updateTableMs?: number;
   path?: string;
 }) => Server;
-// dynalite ships no types; the loaded function is typed here rather than with an ambient declaration.
-const dynalite = createRequire(import.meta.url)('dynalite') as Dynalite;
 
 export interface LocalDynamo {
   endpoint: string;
@@ -29,6 +27,9 @@ export interface LocalDynamo {
 export async function startLocalDynamo(
   options: { port?: number; path?: string; tableName?: string } = {},
 ): Promise<LocalDynamo> {
+  // Loaded on first use, never at module load: Lambda bundles import this module but never call it.
+  // dynalite ships no types; the loaded function is typed here rather than with an ambient declaration.
+  const dynalite = createRequire(import.meta.url)('dynalite') as Dynalite;
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,
