@@ -1,0 +1,10 @@
+/** Echo prevention: value hashes, the intent-based echo check and the unchanged-write skip. */
+export {
+  checkEcho,
+  DEFAULT_ECHO_WINDOW_MS,
+  type EchoInput,
+  type EchoVerdict,
+  isOurSource,
+  unchangedSinceLastWrite,
+} from './guard.ts';
+export { type FieldValues, normaliseValue, project, valuesHash } from './hash.ts';

@@ -1,0 +1,247 @@
+/**
+ * Intake, step one: a queued envelope → inbound events with a composite identity. HubSpot sends
+ * arrays of events; the destination one event per POST; pollers a page of records.
+ */
+import type { System } from '../mapping-store/types.ts';
+import type { QueueEnvelope } from '../queue/types.ts';
+import type { IntegrationSpec } from '../spec/types.ts';
+
+export type EventAction = 'upsert' | 'delete' | 'merge' | 'restore' | 'privacy-deletion' | 'ignored';
+
+export interface InboundEvent {
+  /** Composite identity for dedupe (HubSpot's eventId alone is not unique). */
+  key: string;
+  /** How long the dedupe entry is kept, ms: longer for schemes whose replays carry no timestamp. */
+  dedupeTtlMs: number;
+  source: System;
+  action: EventAction;
+  /** e.g. contact.propertyChange, attendee.updated, job.created, poll. */
+  type: string;
+  /** The record's id on the source side. */
+  objectId: string;
+  /** ms */
+  occurredAt: number;
+  /** HubSpot propertyChange: the one property that changed. */
+  changedProperty?: string;
+  changeSource?: string;
+  sourceId?: string;
+  /** The full record when the event carries one (destination webhooks, polls). */
+  record?: Record<string, unknown>;
+  /** HubSpot merges. */
+  merge?: { primaryObjectId: string; mergedObjectIds: string[] };
+  traceId: string;
+}
+
+export interface SplitResult {
+  events: InboundEvent[];
+  /** Entries that could not be read as events; the message stays whole in the DLQ for people. */
+  malformed: Array<{ index: number; reason: string }>;
+}
+
+const HOUR = 3_600_000;
+/** HubSpot retries for about a day; its events carry occurredAt, so 3 days covers every retry. */
+export const TIMESTAMPED_DEDUPE_MS = 72 * HOUR;
+/** Schemes without a signed timestamp can be replayed any time: remember much longer. */
+export const UNTIMESTAMPED_DEDUPE_MS = 30 * 24 * HOUR;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+function time(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms)) return ms;
+    const n = Number(value);
+    if (Number.isFinite(n)) return n;
+  }
+  return undefined;
+}
+
+function hubspotAction(type: string): EventAction {
+  const verb = type.slice(type.indexOf('.') + 1);
+  switch (verb) {
+    case 'creation':
+    case 'propertyChange':
+      return 'upsert';
+    case 'deletion':
+      return 'delete';
+    case 'merge':
+      return 'merge';
+    case 'restore':
+      return 'restore';
+    case 'privacyDeletion':
+      return 'privacy-deletion';
+    default:
+      return 'ignored'; // associationChange and anything new: not synced (docs/LIMITATIONS.md)
+  }
+}
+
+function destinationAction(type: string): EventAction {
+  if (type.endsWith('.deleted')) return 'delete';
+  if (type.endsWith('.created') || type.endsWith('.updated') || type.endsWith('.restored')) return 'upsert';
+  return 'ignored';
+}
+
+function splitHubSpot(envelope: QueueEnvelope, body: unknown, result: SplitResult): void {
+  if (!Array.isArray(body)) {
+    result.malformed.push({ index: -1, reason: 'HubSpot webhook body is not a JSON array' });
+    return;
+  }
+  body.forEach((raw, index) => {
+    const type = isObject(raw) ? (text(raw.subscriptionType) ?? text(raw.eventType)) : undefined;
+    const objectId = isObject(raw) ? text(raw.objectId) : undefined;
+    const occurredAt = isObject(raw) ? time(raw.occurredAt) : undefined;
+    if (!isObject(raw) || type === undefined || objectId === undefined || occurredAt === undefined) {
+      result.malformed.push({ index, reason: 'event lacks subscriptionType, objectId or occurredAt' });
+      return;
+    }
+    const property = text(raw.propertyName);
+    // eventId repeats across subscriptions and properties: the tuple below is what is unique.
+    const key = [
+      'hs',
+      text(raw.subscriptionId) ?? '',
+      objectId,
+      occurredAt,
+      property ?? '',
+      text(raw.eventId) ?? '',
+    ].join(':');
+    const event: InboundEvent = {
+      key,
+      dedupeTtlMs: TIMESTAMPED_DEDUPE_MS,
+      source: 'hubspot',
+      action: hubspotAction(type),
+      type,
+      objectId,
+      occurredAt,
+      traceId: envelope.traceId,
+    };
+    if (property !== undefined) event.changedProperty = property;
+    const changeSource = text(raw.changeSource);
+    if (changeSource !== undefined) event.changeSource = changeSource;
+    const sourceId = text(raw.sourceId);
+    if (sourceId !== undefined) event.sourceId = sourceId;
+    if (event.action === 'merge') {
+      const primary = text(raw.primaryObjectId) ?? text(raw.newObjectId) ?? objectId;
+      const merged = Array.isArray(raw.mergedObjectIds) ? raw.mergedObjectIds.map(String) : [];
+      event.merge = { primaryObjectId: primary, mergedObjectIds: merged };
+    }
+    result.events.push(event);
+  });
+}
+
+function splitDestination(
+  envelope: QueueEnvelope,
+  body: unknown,
+  spec: IntegrationSpec,
+  result: SplitResult,
+): void {
+  const idField = spec.destination.idField;
+  if (!isObject(body) || !isObject(body.data)) {
+    result.malformed.push({ index: -1, reason: 'destination webhook body has no data object' });
+    return;
+  }
+  const type = text(body.type) ?? 'unknown';
+  const data = body.data;
+  const objectId = text(data[idField]);
+  const occurredAt =
+    time(body.occurredAt) ?? time(body.timestamp) ?? time(data.updatedAt) ?? envelope.receivedAt;
+  if (objectId === undefined) {
+    result.malformed.push({ index: -1, reason: `destination record lacks ${idField}` });
+    return;
+  }
+  const webhookId = envelope.headers['webhook-id'] ?? text(body.id);
+  const signedTimestamp = spec.destination.webhooks?.scheme === 'standard-webhooks';
+  result.events.push({
+    key: ['dst', webhookId ?? `${type}:${objectId}:${occurredAt}`].join(':'),
+    dedupeTtlMs: signedTimestamp ? TIMESTAMPED_DEDUPE_MS : UNTIMESTAMPED_DEDUPE_MS,
+    source: 'destination',
+    action: destinationAction(type),
+    type,
+    objectId,
+    occurredAt,
+    record: data,
+    traceId: envelope.traceId,
+  });
+}
+
+function splitPoll(envelope: QueueEnvelope, body: unknown, spec: IntegrationSpec, result: SplitResult): void {
+  if (!isObject(body) || !Array.isArray(body.records)) {
+    result.malformed.push({ index: -1, reason: 'poll body has no records array' });
+    return;
+  }
+  const source: System = body.source === 'hubspot' ? 'hubspot' : 'destination';
+  body.records.forEach((raw, index) => {
+    if (!isObject(raw)) {
+      result.malformed.push({ index, reason: 'poll record is not an object' });
+      return;
+    }
+    const properties = isObject(raw.properties) ? raw.properties : undefined;
+    const objectId = source === 'hubspot' ? text(raw.id) : text(raw[spec.destination.idField]);
+    const occurredAt =
+      source === 'hubspot'
+        ? (time(raw.updatedAt) ?? time(properties?.lastmodifieddate) ?? time(properties?.hs_lastmodifieddate))
+        : time(raw[spec.destination.polling?.cursorField ?? 'updatedAt']);
+    if (objectId === undefined) {
+      result.malformed.push({ index, reason: 'poll record has no id' });
+      return;
+    }
+    const at = occurredAt ?? envelope.receivedAt;
+    const event: InboundEvent = {
+      // A record id + its modified time: the poller's deliberate overlap re-reads land here.
+      key: ['poll', source, objectId, at].join(':'),
+      dedupeTtlMs: TIMESTAMPED_DEDUPE_MS,
+      source,
+      action: 'upsert',
+      type: 'poll',
+      objectId,
+      occurredAt: at,
+      traceId: envelope.traceId,
+    };
+    // HubSpot search results carry only the properties asked for: hydrate them like webhooks.
+    if (source === 'destination') event.record = raw;
+    result.events.push(event);
+  });
+}
+
+/** Splits one envelope into events; a body that is not JSON is reported whole as malformed. */
+export function splitEnvelope(envelope: QueueEnvelope, spec: IntegrationSpec): SplitResult {
+  const result: SplitResult = { events: [], malformed: [] };
+  let body: unknown;
+  try {
+    body = JSON.parse(envelope.body);
+  } catch {
+    result.malformed.push({ index: -1, reason: 'body is not JSON' });
+    return result;
+  }
+  switch (envelope.kind) {
+    case 'hubspot-webhook':
+      splitHubSpot(envelope, body, result);
+      break;
+    case 'destination-webhook':
+      splitDestination(envelope, body, spec, result);
+      break;
+    case 'poll':
+      splitPoll(envelope, body, spec, result);
+      break;
+    case 'replay': {
+      // A replayed dead letter carries the original kind in a header.
+      const original = envelope.headers['x-kongo-replay-of'];
+      const kind =
+        original === 'hubspot-webhook' || original === 'destination-webhook' || original === 'poll'
+          ? original
+          : undefined;
+      if (!kind) {
+        result.malformed.push({ index: -1, reason: 'replay envelope without x-kongo-replay-of' });
+        break;
+      }
+      return splitEnvelope({ ...envelope, kind }, spec);
+    }
+  }
+  return result;
+}

@@ -1,0 +1,512 @@
+/**
+ * The composition root: one integration's runtime from its spec and an environment. Generated
+ * handlers and the local gateway call this; nothing else in the runtime creates clients. The same
+ * code runs on AWS (`awsEnvironment`: DynamoDB, SQS, SSM) and locally (`localEnvironment`: dynalite,
+ * the table-backed queue, `.kongo/secrets.json`, the simulators).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoMappingStore } from './mapping-store/dynamo-store.ts';
+import type { MappingStore } from './mapping-store/types.ts';
+import {
+  deadLetterAgeCheck,
+  type HeartbeatSink,
+  queueDepthCheck,
+  runHeartbeat,
+  tableCheck,
+} from './monitor/heartbeat.ts';
+import { httpHeartbeatSink } from './monitor/http-sink.ts';
+import { IntegrationLogger, type LogSink } from './monitor/logger.ts';
+import { type ControlPanel, controlPanel } from './ops/controls.ts';
+import { type ReplayOutcome, replayDeadLetters } from './ops/dlq.ts';
+import type { DestinationClient } from './outbound/destination.ts';
+import { createGraphQLDestination } from './outbound/graphql-client.ts';
+import type { FetchLike } from './outbound/http-call.ts';
+import { createHubSpotClient, type HubSpotClient } from './outbound/hubspot-client.ts';
+import { destinationProfile, HUBSPOT_PROFILE } from './outbound/profiles.ts';
+import { createRateBudget, type RateBudget } from './outbound/rate-limit.ts';
+import { createRestDestination } from './outbound/rest-client.ts';
+import type { RetryOptions } from './outbound/retry.ts';
+import { type PollOutcome, runPoll } from './poll/driver.ts';
+import { DynamoDeadLetterQueue } from './queue/dynamo-dead-letters.ts';
+import { DynamoWorkQueue } from './queue/dynamo-queue.ts';
+import { localDynamoClient } from './queue/local-dynamo.ts';
+import { SqsDeadLetterQueue } from './queue/sqs-dead-letters.ts';
+import { SqsWorkQueue } from './queue/sqs-queue.ts';
+import { DEFAULT_KONGO_TABLE } from './queue/table.ts';
+import { type Clock, type DeadLetterQueue, systemClock, type WorkQueue } from './queue/types.ts';
+import { LocalFileSecretSource } from './secrets/local-file.ts';
+import { SsmSecretSource } from './secrets/ssm.ts';
+import type { SecretSource } from './secrets/types.ts';
+import type { IntegrationSpec } from './spec/types.ts';
+import { createWebhookHandler } from './webhook/handler.ts';
+import { type CrashHook, crashHookFromEnv } from './worker/crash.ts';
+import { createWorker, effectiveFlows, fieldSets, type Worker } from './worker/pipeline.ts';
+import type { BatchOutcome, MappingsOverride, RuntimeHooks } from './worker/types.ts';
+
+/** Where an integration runs: its adapters (created lazily, on first use) and endpoints. */
+export interface RuntimeEnvironment {
+  kind: 'aws' | 'local';
+  store(): MappingStore;
+  /** The work queue of one integration. */
+  queue(integration: string): WorkQueue;
+  deadLetters(): DeadLetterQueue;
+  secrets(): SecretSource;
+  /** https://api.hubapi.com, or the HubSpot simulator. */
+  hubspotBaseUrl: string;
+  /** Overrides spec.destination.baseUrl (the destination simulator locally). */
+  destinationBaseUrl?: string;
+  /** Overrides the Notification Centre URL parameter (locally). */
+  notificationCentreUrl?: string;
+  /** A cheap read that proves the table answers (heartbeat check). */
+  ping(): Promise<void>;
+  clock?: Clock;
+  fetch?: FetchLike;
+  logSink?: LogSink;
+  /** Default: KONGO_CRASH_AT from the process environment. */
+  crash?: CrashHook;
+  /** Fraction of the HubSpot budget this process may use (1/N for N concurrent Lambda instances). */
+  budgetShare?: number;
+  /** Retry timing (tests shorten it). */
+  retry?: Omit<RetryOptions, 'profile'>;
+  /** Worker tuning. */
+  maxReceives?: number;
+  retryDelayMs?: number;
+  visibilityTimeoutMs?: number;
+}
+
+export interface IntegrationRuntimeOptions {
+  spec: IntegrationSpec;
+  /** Generated mappings (builder-made data); default: the spec's. */
+  mappings?: MappingsOverride;
+  hooks?: RuntimeHooks;
+  environment: RuntimeEnvironment;
+  /** Injected clients (tests, benchmarks); default: built from the spec and secrets. */
+  clients?: { hubspot?: HubSpotClient; destination?: DestinationClient };
+  logger?: IntegrationLogger;
+}
+
+export interface DrainOptions {
+  /** Keep going until nothing is visible or in flight (waits out retry delays). Default false. */
+  untilEmpty?: boolean;
+  /** Give up after this long, ms. Default 30 s. */
+  timeoutMs?: number;
+}
+
+export interface IntegrationRuntime {
+  spec: IntegrationSpec;
+  hubspotWebhook(req: Request): Promise<Response>;
+  destinationWebhook(req: Request): Promise<Response>;
+  processMessages(messages: Parameters<Worker['processMessages']>[0]): Promise<BatchOutcome>;
+  /** Local: receive and process until the queue is empty; returns every batch's outcome merged. */
+  drain(options?: DrainOptions): Promise<BatchOutcome>;
+  poll(): Promise<PollOutcome>;
+  heartbeat(): Promise<void>;
+  /** Dead letters back onto the queue (the worker then delivers them within the budget). */
+  replay(options?: { ids?: string[] }): Promise<ReplayOutcome>;
+  controls: ControlPanel;
+  logger: IntegrationLogger;
+  store: MappingStore;
+  queue: WorkQueue;
+  deadLetters: DeadLetterQueue;
+  /** Stops timers (rate budget); the environment's clients stay the caller's. */
+  close(): Promise<void>;
+}
+
+function emptyOutcome(): BatchOutcome {
+  return {
+    messages: 0,
+    acked: 0,
+    retried: 0,
+    paused: 0,
+    quarantined: 0,
+    events: 0,
+    duplicates: 0,
+    records: [],
+  };
+}
+
+function merge(into: BatchOutcome, from: BatchOutcome): void {
+  into.messages += from.messages;
+  into.acked += from.acked;
+  into.retried += from.retried;
+  into.paused += from.paused;
+  into.quarantined += from.quarantined;
+  into.events += from.events;
+  into.duplicates += from.duplicates;
+  into.records.push(...from.records);
+}
+
+async function requiredSecret(secrets: SecretSource, name: string): Promise<string> {
+  const value = await secrets.get(name);
+  if (value === undefined || value === '') {
+    throw new Error(
+      `Secret ${name} is not set: add it to SSM Parameter Store (or .kongo/secrets.json locally).`,
+    );
+  }
+  return value;
+}
+
+/**
+ * @example
+ * const runtime = createIntegrationRuntime({ spec, environment: localEnvironment({ … }) });
+ * await runtime.hubspotWebhook(request); await runtime.drain();
+ */
+export function createIntegrationRuntime(options: IntegrationRuntimeOptions): IntegrationRuntime {
+  const { spec, environment } = options;
+  const integration = spec.integration.name;
+  const clock = environment.clock ?? systemClock;
+  const store = environment.store();
+  const queue = environment.queue(integration);
+  const deadLetters = environment.deadLetters();
+  const secrets = environment.secrets();
+  const logger =
+    options.logger ??
+    new IntegrationLogger({
+      integrationId: integration,
+      clientSlug: spec.client.slug,
+      clock,
+      ...(environment.logSink ? { sink: environment.logSink } : {}),
+    });
+  const crash = environment.crash ?? crashHookFromEnv();
+  const controls = controlPanel(store, integration, { now: () => clock.now() });
+  const budget: RateBudget = createRateBudget({
+    limit: spec.hubspot.rateLimit,
+    profile: HUBSPOT_PROFILE,
+    share: environment.budgetShare ?? 1,
+  });
+
+  let clients: Promise<{ hubspot: HubSpotClient; destination: DestinationClient }> | undefined;
+  let worker: Promise<Worker> | undefined;
+  const { destinationFields } = fieldSets(spec, effectiveFlows(spec, options.mappings));
+
+  const getWorker = (): Promise<Worker> => {
+    worker ??= (async () => {
+      clients ??= (async () => {
+        const hubspot =
+          options.clients?.hubspot ??
+          createHubSpotClient({
+            objectType: spec.hubspot.objectType,
+            accessToken: await requiredSecret(secrets, spec.hubspot.accessTokenParameter),
+            basePath: environment.hubspotBaseUrl,
+            syncIdProperty: spec.hubspot.syncIdProperty,
+            budget,
+            ...(environment.fetch ? { fetch: environment.fetch } : {}),
+            ...(environment.retry ? { retry: environment.retry } : {}),
+          });
+        let destination = options.clients?.destination;
+        if (!destination) {
+          const token = await requiredSecret(secrets, spec.destination.auth.tokenParameter);
+          const side = {
+            ...spec.destination,
+            baseUrl: environment.destinationBaseUrl ?? spec.destination.baseUrl,
+          };
+          const common = {
+            token,
+            profile: destinationProfile(spec.destination),
+            ...(environment.fetch ? { fetch: environment.fetch } : {}),
+            ...(environment.retry ? { retry: environment.retry } : {}),
+          };
+          destination =
+            spec.destination.api === 'graphql'
+              ? createGraphQLDestination({ destination: side, fields: destinationFields, ...common })
+              : createRestDestination({ destination: side, ...common });
+        }
+        return { hubspot, destination };
+      })();
+      const built = await clients;
+      return createWorker({
+        spec,
+        ...(options.mappings ? { mappings: options.mappings } : {}),
+        store,
+        queue,
+        deadLetters,
+        hubspot: built.hubspot,
+        destination: built.destination,
+        ...(options.hooks ? { hooks: options.hooks } : {}),
+        logger,
+        clock,
+        isPaused: () => controls.isPaused(),
+        options: {
+          crash,
+          dryRun: async () => (await controls.read()).dryRun,
+          ...(environment.maxReceives === undefined ? {} : { maxReceives: environment.maxReceives }),
+          ...(environment.retryDelayMs === undefined ? {} : { retryDelayMs: environment.retryDelayMs }),
+        },
+      });
+    })();
+    return worker;
+  };
+
+  const webhookLogger = {
+    info: (msg: string) => logger.info(msg),
+    warn: (msg: string) => logger.warn(msg),
+    error: (msg: string) => logger.error(msg),
+    count: (
+      stage: 'receive' | 'verify' | 'queue',
+      outcome: 'received' | 'verified' | 'unauthorised' | 'quarantined' | 'failed',
+    ) => logger.count(stage, outcome),
+  };
+  const edge = (source: 'hubspot' | 'destination') => {
+    const handler = createWebhookHandler({
+      spec,
+      source,
+      secrets,
+      queue,
+      deadLetters,
+      logger: webhookLogger,
+      clock,
+    });
+    return async (req: Request): Promise<Response> => {
+      const response = await handler(req);
+      // Between the durable enqueue and the answer: the sender retries, the worker dedupes.
+      if (response.status === 200) crash('after-enqueue');
+      return response;
+    };
+  };
+
+  const processMessages = async (messages: Parameters<Worker['processMessages']>[0]) =>
+    (await getWorker()).processMessages(messages);
+
+  return {
+    spec,
+    hubspotWebhook: edge('hubspot'),
+    destinationWebhook: edge('destination'),
+    processMessages,
+    async drain(drainOptions = {}) {
+      const total = emptyOutcome();
+      const deadline = Date.now() + (drainOptions.timeoutMs ?? 30_000);
+      for (;;) {
+        const messages = await queue.receive({
+          max: 10,
+          visibilityTimeoutMs: environment.visibilityTimeoutMs ?? 30_000,
+        });
+        if (messages.length > 0) {
+          const outcome = await processMessages(messages);
+          merge(total, outcome);
+          if (outcome.paused === messages.length && !drainOptions.untilEmpty) return total;
+          continue;
+        }
+        if (!drainOptions.untilEmpty) return total;
+        const depth = await queue.depth();
+        if ((depth.visible === 0 && depth.inFlight === 0) || Date.now() > deadline) return total;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    async poll(): Promise<PollOutcome> {
+      const polling = spec.destination.polling;
+      const built = await (clients ?? getWorker().then(() => clients));
+      if (!polling || !built) {
+        return {
+          source: 'destination',
+          records: 0,
+          messages: 0,
+          calls: 0,
+          cursorAdvanced: true,
+          more: false,
+        };
+      }
+      return runPoll({
+        integration,
+        source: 'destination',
+        store,
+        queue,
+        clock,
+        read: async (cursor) => {
+          // Cursor = the newest updatedAt seen (inclusive: the overlap is deduped) + the page token.
+          const state = cursor
+            ? (JSON.parse(cursor) as { updatedAfter?: string; after?: string | null })
+            : {};
+          const page = await built.destination.listChanged({
+            ...(state.updatedAfter ? { updatedAfter: state.updatedAfter } : {}),
+            ...(state.after ? { cursor: state.after } : {}),
+            limit: 100,
+          });
+          const last = page.records[page.records.length - 1];
+          const updatedAfter =
+            last?.updatedAt !== undefined ? new Date(last.updatedAt).toISOString() : state.updatedAfter;
+          const next = JSON.stringify(
+            page.next
+              ? { updatedAfter: state.updatedAfter, after: page.next }
+              : { updatedAfter, after: null },
+          );
+          return {
+            records: page.records.map((r) => r.values),
+            cursor: next,
+            more: page.next !== null,
+            calls: 1,
+          };
+        },
+      });
+    },
+    async heartbeat() {
+      const url =
+        environment.notificationCentreUrl ??
+        (await secrets.get(spec.monitoring.notificationCentre.urlParameter));
+      const key = await secrets.get(spec.monitoring.notificationCentre.keyParameter);
+      if (!url || !key) {
+        logger.warn('heartbeat skipped: Notification Centre URL or key parameter not set');
+        return;
+      }
+      const sink: HeartbeatSink = httpHeartbeatSink({ url, key });
+      await runHeartbeat({
+        integrationId: integration,
+        clientSlug: spec.client.slug,
+        intervalSeconds: spec.monitoring.heartbeatSeconds,
+        checks: {
+          table: tableCheck(() => environment.ping()),
+          queueDepth: queueDepthCheck(queue),
+          oldestDeadLetter: deadLetterAgeCheck(deadLetters, integration),
+        },
+        counters: logger,
+        sink,
+        clock,
+        log: logger,
+      });
+    },
+    replay: (replayOptions = {}) =>
+      replayDeadLetters({
+        deadLetters,
+        queue,
+        integration,
+        ...(replayOptions.ids ? { ids: replayOptions.ids } : {}),
+        now: () => clock.now(),
+      }),
+    controls,
+    logger,
+    store,
+    queue,
+    deadLetters,
+    close: () => budget.stop(),
+  };
+}
+
+export interface LocalEnvironmentOptions {
+  /** dynalite's endpoint, e.g. http://127.0.0.1:4567 */
+  dynamoEndpoint: string;
+  tableName?: string;
+  /** Default .kongo/secrets.json */
+  secretsFile?: string;
+  hubspotBaseUrl: string;
+  destinationBaseUrl?: string;
+  notificationCentreUrl?: string;
+  clock?: Clock;
+  fetch?: FetchLike;
+  logSink?: LogSink;
+  crash?: CrashHook;
+  retry?: Omit<RetryOptions, 'profile'>;
+  maxReceives?: number;
+  retryDelayMs?: number;
+  visibilityTimeoutMs?: number;
+  /** Share one DynamoDB client (the caller's); default: one made here for the endpoint. */
+  dynamoClient?: DynamoDBClient;
+}
+
+/** Local: dynalite for the table, queue and dead letters; a secrets file; simulators' URLs. */
+export function localEnvironment(options: LocalEnvironmentOptions): RuntimeEnvironment {
+  const tableName = options.tableName ?? DEFAULT_KONGO_TABLE;
+  let client: DynamoDBClient | undefined = options.dynamoClient;
+  const dynamo = () => {
+    client ??= localDynamoClient(options.dynamoEndpoint);
+    return client;
+  };
+  let store: MappingStore | undefined;
+  let deadLetters: DeadLetterQueue | undefined;
+  let secrets: SecretSource | undefined;
+  const queues = new Map<string, WorkQueue>();
+  const clock = options.clock ?? systemClock;
+  return {
+    kind: 'local',
+    store: () => {
+      store ??= new DynamoMappingStore({ client: dynamo(), tableName, clock });
+      return store;
+    },
+    queue: (integration) => {
+      let queue = queues.get(integration);
+      if (!queue) {
+        queue = new DynamoWorkQueue({ client: dynamo(), tableName, queueName: integration, clock });
+        queues.set(integration, queue);
+      }
+      return queue;
+    },
+    deadLetters: () => {
+      deadLetters ??= new DynamoDeadLetterQueue({ client: dynamo(), tableName, clock });
+      return deadLetters;
+    },
+    secrets: () => {
+      secrets ??= new LocalFileSecretSource(options.secretsFile ? { path: options.secretsFile } : {});
+      return secrets;
+    },
+    ping: async () => {
+      await store?.getCursor('kongo', 'ping');
+    },
+    hubspotBaseUrl: options.hubspotBaseUrl,
+    clock,
+    ...(options.destinationBaseUrl ? { destinationBaseUrl: options.destinationBaseUrl } : {}),
+    ...(options.notificationCentreUrl ? { notificationCentreUrl: options.notificationCentreUrl } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.logSink ? { logSink: options.logSink } : {}),
+    ...(options.crash ? { crash: options.crash } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.maxReceives === undefined ? {} : { maxReceives: options.maxReceives }),
+    ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+    ...(options.visibilityTimeoutMs === undefined
+      ? {}
+      : { visibilityTimeoutMs: options.visibilityTimeoutMs }),
+  };
+}
+
+/**
+ * AWS: DynamoDB (KONGO_TABLE_NAME), SQS (KONGO_WORK_QUEUE_URL, KONGO_DEAD_LETTER_QUEUE_URL) and SSM,
+ * as infra sets them. Clients are created on first use, inside the handler's container.
+ */
+export function awsEnvironment(env: Record<string, string | undefined> = process.env): RuntimeEnvironment {
+  const need = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new Error(`${name} is not set; the integration stack sets it on every function.`);
+    return value;
+  };
+  let dynamo: DynamoDBClient | undefined;
+  let sqs: SQSClient | undefined;
+  let store: MappingStore | undefined;
+  let deadLetters: DeadLetterQueue | undefined;
+  let secrets: SecretSource | undefined;
+  let queue: WorkQueue | undefined;
+  const dynamoClient = () => {
+    dynamo ??= new DynamoDBClient({});
+    return dynamo;
+  };
+  const sqsClient = () => {
+    sqs ??= new SQSClient({});
+    return sqs;
+  };
+  const concurrency = Number(env.KONGO_WORKER_CONCURRENCY ?? '1');
+  return {
+    kind: 'aws',
+    store: () => {
+      store ??= new DynamoMappingStore({ client: dynamoClient(), tableName: need('KONGO_TABLE_NAME') });
+      return store;
+    },
+    queue: () => {
+      queue ??= new SqsWorkQueue({ client: sqsClient(), queueUrl: need('KONGO_WORK_QUEUE_URL') });
+      return queue;
+    },
+    deadLetters: () => {
+      deadLetters ??= new SqsDeadLetterQueue({
+        client: sqsClient(),
+        queueUrl: need('KONGO_DEAD_LETTER_QUEUE_URL'),
+      });
+      return deadLetters;
+    },
+    secrets: () => {
+      secrets ??= new SsmSecretSource({ client: new SSMClient({}) });
+      return secrets;
+    },
+    ping: async () => {
+      await store?.getCursor('kongo', 'ping');
+    },
+    hubspotBaseUrl: env.KONGO_HUBSPOT_BASE_URL ?? 'https://api.hubapi.com',
+    budgetShare: concurrency > 1 ? 1 / concurrency : 1,
+  };
+}

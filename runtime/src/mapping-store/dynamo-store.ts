@@ -1,0 +1,511 @@
+/**
+ * MappingStore on the Kongo single table (DynamoDB on AWS, dynalite locally) with @aws-sdk/lib-dynamodb.
+ * Every write is a conditional Put or Update: there are no transactions and no TTL (dynalite has
+ * neither), so items carry `expiresAt` where they expire and an expired item reads as absent.
+ *
+ * The intent, the applied-change watermark and the last written hash live on the `SYNC#` item
+ * itself rather than on separate `INTENT#` items: recording the intent and advancing the watermark
+ * then is one conditional update on the entity's version, and a steady-state update costs four item
+ * operations (see docs/RUNTIME.md).
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type DynamoClientInput, documentClient } from '../queue/table.ts';
+import { MappingStoreError } from './errors.ts';
+import { cursorKey, ENTITY_SK, eventKey, forgottenKey, mapKey, naturalKeyKey, syncKey } from './keys.ts';
+import type {
+  ClaimOutcome,
+  CommitWrite,
+  Cursor,
+  DriftEntry,
+  EntityStatus,
+  EventClaim,
+  IntentOutcome,
+  IntentWrite,
+  LinkOutcome,
+  MappingStore,
+  SyncEntity,
+  System,
+} from './types.ts';
+
+export type DynamoMappingStoreOptions = DynamoClientInput & {
+  tableName: string;
+  clock?: { now(): number };
+  /** Entries of the in-process `MAP#` → kongoId cache (0 turns it off). */
+  idCacheSize?: number;
+  /** Called once per DynamoDB item operation: the benchmark counts them. */
+  onOperation?: (operation: string, key: string) => void;
+};
+
+type Item = Record<string, unknown>;
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
+}
+
+function entityFrom(item: Item): SyncEntity {
+  const entity: SyncEntity = {
+    kongoId: String(item.kongoId),
+    integration: String(item.integration),
+    version: Number(item.version),
+    createdAt: Number(item.createdAt),
+    updatedAt: Number(item.updatedAt),
+    ids: (item.ids ?? {}) as SyncEntity['ids'],
+    lastApplied: (item.lastApplied ?? {}) as SyncEntity['lastApplied'],
+    intents: (item.intents ?? {}) as SyncEntity['intents'],
+    written: (item.written ?? {}) as SyncEntity['written'],
+    drift: (item.drift ?? []) as DriftEntry[],
+    status: (item.status ?? 'active') as EntityStatus,
+  };
+  if (typeof item.naturalKey === 'string') entity.naturalKey = item.naturalKey;
+  if (typeof item.statusReason === 'string') entity.statusReason = item.statusReason;
+  return entity;
+}
+
+export class DynamoMappingStore implements MappingStore {
+  readonly #db: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #now: () => number;
+  readonly #cacheSize: number;
+  readonly #idCache = new Map<string, string>();
+  readonly #onOperation: (operation: string, key: string) => void;
+
+  constructor(options: DynamoMappingStoreOptions) {
+    this.#db = documentClient(options);
+    this.#table = options.tableName;
+    const clock = options.clock ?? { now: () => Date.now() };
+    this.#now = () => clock.now();
+    this.#cacheSize = options.idCacheSize ?? 10_000;
+    this.#onOperation = options.onOperation ?? (() => {});
+  }
+
+  async #get(pk: string, operation: string): Promise<Item | null> {
+    this.#onOperation('GetItem', pk);
+    try {
+      const result = await this.#db.send(
+        new GetCommand({ TableName: this.#table, Key: { pk, sk: ENTITY_SK }, ConsistentRead: true }),
+      );
+      return (result.Item as Item | undefined) ?? null;
+    } catch (error) {
+      throw new MappingStoreError(operation, pk, `Could not read ${pk}: ${describe(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Conditional put; false when the condition failed. */
+  async #put(
+    item: Item,
+    condition: string | undefined,
+    values: Item | undefined,
+    operation: string,
+    names?: Record<string, string>,
+  ): Promise<boolean> {
+    const pk = String(item.pk);
+    this.#onOperation('PutItem', pk);
+    try {
+      await this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...item, sk: ENTITY_SK },
+          ...(condition ? { ConditionExpression: condition } : {}),
+          ...(values ? { ExpressionAttributeValues: values } : {}),
+          ...(names ? { ExpressionAttributeNames: names } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw new MappingStoreError(operation, pk, `Could not write ${pk}: ${describe(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** Conditional update returning the new item; null when the condition failed. */
+  async #update(
+    pk: string,
+    update: string,
+    condition: string,
+    values: Item,
+    operation: string,
+    names?: Record<string, string>,
+  ): Promise<Item | null> {
+    this.#onOperation('UpdateItem', pk);
+    try {
+      const result = await this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk, sk: ENTITY_SK },
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: values,
+          ...(names ? { ExpressionAttributeNames: names } : {}),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return (result.Attributes as Item | undefined) ?? null;
+    } catch (error) {
+      if (isConditionFailure(error)) return null;
+      throw new MappingStoreError(operation, pk, `Could not update ${pk}: ${describe(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async #delete(pk: string, operation: string): Promise<void> {
+    this.#onOperation('DeleteItem', pk);
+    try {
+      await this.#db.send(new DeleteCommand({ TableName: this.#table, Key: { pk, sk: ENTITY_SK } }));
+    } catch (error) {
+      throw new MappingStoreError(operation, pk, `Could not delete ${pk}: ${describe(error)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  #remember(key: string, kongoId: string): void {
+    if (this.#cacheSize <= 0) return;
+    this.#idCache.delete(key);
+    this.#idCache.set(key, kongoId);
+    if (this.#idCache.size > this.#cacheSize) {
+      const oldest = this.#idCache.keys().next();
+      if (!oldest.done) this.#idCache.delete(oldest.value);
+    }
+  }
+
+  async resolve(integration: string, system: System, id: string): Promise<SyncEntity | null> {
+    const key = mapKey(integration, system, id);
+    // An external id → kongoId pair never changes meaning (a rolled id gets a new MAP item), so a
+    // cached pair is safe as long as the entity still carries that id, which the read below checks.
+    const cached = this.#idCache.get(key);
+    if (cached !== undefined) {
+      const entity = await this.getEntity(cached);
+      if (entity && entity.ids[system] === id) return entity;
+      this.#idCache.delete(key);
+    }
+    const map = await this.#get(key, 'resolve');
+    if (!map || typeof map.kongoId !== 'string') return null;
+    const entity = await this.getEntity(map.kongoId);
+    if (!entity || entity.ids[system] !== id) return null;
+    this.#remember(key, entity.kongoId);
+    return entity;
+  }
+
+  async getEntity(kongoId: string): Promise<SyncEntity | null> {
+    const item = await this.#get(syncKey(kongoId), 'getEntity');
+    return item ? entityFrom(item) : null;
+  }
+
+  async lookupNaturalKey(integration: string, key: string): Promise<string | null> {
+    const item = await this.#get(naturalKeyKey(integration, key), 'lookupNaturalKey');
+    return item && typeof item.kongoId === 'string' ? item.kongoId : null;
+  }
+
+  async claimNaturalKey(integration: string, key: string, kongoId: string): Promise<ClaimOutcome> {
+    const pk = naturalKeyKey(integration, key);
+    // The race-deciding write: of two creates of the same person on both sides, one claims the key.
+    const won = await this.#put(
+      { pk, type: 'natural-key', integration, kongoId, claimedAt: this.#now() },
+      'attribute_not_exists(pk)',
+      undefined,
+      'claimNaturalKey',
+    );
+    if (won) return { claimed: true, kongoId };
+    const holder = await this.lookupNaturalKey(integration, key);
+    if (holder === null) {
+      throw new MappingStoreError('claimNaturalKey', pk, `Natural key ${pk} vanished during a claim; retry.`);
+    }
+    return { claimed: false, kongoId: holder };
+  }
+
+  async ensureEntity(input: {
+    kongoId: string;
+    integration: string;
+    naturalKey?: string;
+  }): Promise<SyncEntity> {
+    const now = this.#now();
+    const item: Item = {
+      pk: syncKey(input.kongoId),
+      type: 'sync',
+      kongoId: input.kongoId,
+      integration: input.integration,
+      version: 0,
+      createdAt: now,
+      updatedAt: now,
+      ids: {},
+      lastApplied: {},
+      intents: {},
+      written: {},
+      drift: [],
+      status: 'active',
+      ...(input.naturalKey === undefined ? {} : { naturalKey: input.naturalKey }),
+    };
+    if (await this.#put(item, 'attribute_not_exists(pk)', undefined, 'ensureEntity')) return entityFrom(item);
+    const existing = await this.getEntity(input.kongoId);
+    if (!existing) throw new MappingStoreError('ensureEntity', syncKey(input.kongoId), 'Entity vanished.');
+    return existing;
+  }
+
+  async linkId(kongoId: string, system: System, id: string): Promise<LinkOutcome> {
+    const pk = syncKey(kongoId);
+    const updated = await this.#update(
+      pk,
+      'SET ids.#s = :id, version = version + :one, updatedAt = :now',
+      'attribute_exists(pk) AND (attribute_not_exists(ids.#s) OR ids.#s = :id)',
+      { ':id': id, ':one': 1, ':now': this.#now() },
+      'linkId',
+      { '#s': system },
+    );
+    if (!updated) {
+      const entity = await this.getEntity(kongoId);
+      if (!entity) throw new MappingStoreError('linkId', pk, `Entity ${kongoId} does not exist.`);
+      const existingId = entity.ids[system];
+      if (existingId === undefined || existingId === id) return this.linkId(kongoId, system, id);
+      return { linked: false, existingId, entity };
+    }
+    const entity = entityFrom(updated);
+    await this.#writeMap(entity.integration, system, id, kongoId);
+    return { linked: true, entity };
+  }
+
+  async #writeMap(integration: string, system: System, id: string, kongoId: string): Promise<void> {
+    // Unconditional on purpose: the SYNC item is the authority, MAP is its index; rewriting it to
+    // the entity that now carries the id is always right (a merge or restore moves ids between entities).
+    await this.#put(
+      { pk: mapKey(integration, system, id), type: 'map', integration, system, id, kongoId },
+      undefined,
+      undefined,
+      'writeMap',
+    );
+    this.#remember(mapKey(integration, system, id), kongoId);
+  }
+
+  async replaceId(
+    kongoId: string,
+    system: System,
+    to: string,
+    reason: DriftEntry['reason'],
+  ): Promise<SyncEntity> {
+    const pk = syncKey(kongoId);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const entity = await this.getEntity(kongoId);
+      if (!entity) throw new MappingStoreError('replaceId', pk, `Entity ${kongoId} does not exist.`);
+      const from = entity.ids[system];
+      if (from === to) return entity;
+      const drift: DriftEntry[] = from === undefined ? [] : [{ system, from, to, at: this.#now(), reason }];
+      const updated = await this.#update(
+        pk,
+        'SET ids.#s = :to, drift = list_append(drift, :drift), version = version + :one, updatedAt = :now',
+        'version = :v',
+        { ':to': to, ':drift': drift, ':one': 1, ':now': this.#now(), ':v': entity.version },
+        'replaceId',
+        { '#s': system },
+      );
+      if (!updated) continue;
+      // New MAP first, then the old one goes: a reader in between finds the entity by either id.
+      await this.#writeMap(entity.integration, system, to, kongoId);
+      if (from !== undefined) {
+        await this.#delete(mapKey(entity.integration, system, from), 'replaceId');
+        this.#idCache.delete(mapKey(entity.integration, system, from));
+      }
+      return entityFrom(updated);
+    }
+    throw new MappingStoreError('replaceId', pk, `Entity ${kongoId} kept changing; retry later.`);
+  }
+
+  async unlinkId(integration: string, system: System, id: string): Promise<void> {
+    const key = mapKey(integration, system, id);
+    const map = await this.#get(key, 'unlinkId');
+    if (map && typeof map.kongoId === 'string') {
+      await this.#update(
+        syncKey(map.kongoId),
+        'REMOVE ids.#s SET version = version + :one, updatedAt = :now',
+        'ids.#s = :id',
+        { ':id': id, ':one': 1, ':now': this.#now() },
+        'unlinkId',
+        { '#s': system },
+      );
+    }
+    await this.#delete(key, 'unlinkId');
+    this.#idCache.delete(key);
+  }
+
+  async recordIntent(kongoId: string, expectedVersion: number, write: IntentWrite): Promise<IntentOutcome> {
+    const names: Record<string, string> = { '#side': write.side };
+    const values: Item = {
+      ':intent': write.intent,
+      ':v': expectedVersion,
+      ':one': 1,
+      ':now': this.#now(),
+    };
+    let update = 'SET intents.#side = :intent, version = version + :one, updatedAt = :now';
+    if (write.applied) {
+      names['#src'] = write.applied.source;
+      values[':occ'] = write.applied.occurredAt;
+      update += ', lastApplied.#src = :occ';
+    }
+    // Version check = nobody changed the entity since we read it (and decided echo, order and identity).
+    const updated = await this.#update(
+      syncKey(kongoId),
+      update,
+      'version = :v',
+      values,
+      'recordIntent',
+      names,
+    );
+    return updated
+      ? { recorded: true, entity: entityFrom(updated) }
+      : { recorded: false, reason: 'version-changed' };
+  }
+
+  async commitIntent(kongoId: string, write: CommitWrite): Promise<SyncEntity | null> {
+    const names: Record<string, string> = { '#side': write.side };
+    const values: Item = {
+      ':key': write.key,
+      ':hash': write.hash,
+      ':committed': 'committed',
+      ':one': 1,
+      ':now': this.#now(),
+    };
+    let update =
+      'SET intents.#side.#status = :committed, written.#side = :hash, version = version + :one, updatedAt = :now';
+    names['#status'] = 'status';
+    if (write.remoteUpdatedAt !== undefined) {
+      update += ', intents.#side.remoteUpdatedAt = :rua';
+      values[':rua'] = write.remoteUpdatedAt;
+    }
+    let condition = 'intents.#side.#key = :key';
+    names['#key'] = 'key';
+    if (write.remoteId !== undefined) {
+      update += ', ids.#side = :rid';
+      values[':rid'] = write.remoteId;
+      condition += ' AND (attribute_not_exists(ids.#side) OR ids.#side = :rid)';
+    }
+    const updated = await this.#update(syncKey(kongoId), update, condition, values, 'commitIntent', names);
+    if (!updated) return null;
+    const entity = entityFrom(updated);
+    if (write.remoteId !== undefined)
+      await this.#writeMap(entity.integration, write.side, write.remoteId, kongoId);
+    return entity;
+  }
+
+  async markApplied(
+    kongoId: string,
+    expectedVersion: number,
+    source: System,
+    occurredAt: number,
+  ): Promise<boolean> {
+    const updated = await this.#update(
+      syncKey(kongoId),
+      'SET lastApplied.#src = :occ, version = version + :one, updatedAt = :now',
+      'version = :v',
+      { ':occ': occurredAt, ':v': expectedVersion, ':one': 1, ':now': this.#now() },
+      'markApplied',
+      { '#src': source },
+    );
+    return updated !== null;
+  }
+
+  async setStatus(kongoId: string, status: EntityStatus, reason?: string): Promise<void> {
+    await this.#update(
+      syncKey(kongoId),
+      'SET #st = :s, statusReason = :r, version = version + :one, updatedAt = :now',
+      'attribute_exists(pk)',
+      { ':s': status, ':r': reason ?? status, ':one': 1, ':now': this.#now() },
+      'setStatus',
+      { '#st': 'status' },
+    );
+  }
+
+  async claimEvent(
+    integration: string,
+    key: string,
+    messageId: string,
+    expiresAt: number,
+  ): Promise<EventClaim> {
+    const now = this.#now();
+    // Absent, expired (no TTL on dynalite: expiry is a condition) or claimed by this very queue
+    // message before a crash → ours. Claimed by another message → a duplicate delivery.
+    const won = await this.#put(
+      { pk: eventKey(integration, key), type: 'event', integration, messageId, claimedAt: now, expiresAt },
+      'attribute_not_exists(pk) OR messageId = :m OR expiresAt < :now',
+      { ':m': messageId, ':now': now },
+      'claimEvent',
+    );
+    return won ? 'new' : 'duplicate';
+  }
+
+  async getCursor(integration: string, name: string): Promise<Cursor | null> {
+    const item = await this.#get(cursorKey(integration, name), 'getCursor');
+    if (!item) return null;
+    return { value: String(item.value), updatedAt: Number(item.updatedAt), version: Number(item.version) };
+  }
+
+  async putCursor(
+    integration: string,
+    name: string,
+    value: string,
+    expectedVersion: number | null,
+  ): Promise<boolean> {
+    const item = {
+      pk: cursorKey(integration, name),
+      type: 'cursor',
+      integration,
+      value,
+      updatedAt: this.#now(),
+      version: (expectedVersion ?? 0) + 1,
+    };
+    return expectedVersion === null
+      ? this.#put(item, 'attribute_not_exists(pk)', undefined, 'putCursor')
+      : this.#put(item, 'version = :v', { ':v': expectedVersion }, 'putCursor');
+  }
+
+  async purge(kongoId: string): Promise<void> {
+    const entity = await this.getEntity(kongoId);
+    if (!entity) return;
+    for (const system of ['hubspot', 'destination'] as const) {
+      const id = entity.ids[system];
+      if (id !== undefined) {
+        await this.#delete(mapKey(entity.integration, system, id), 'purge');
+        this.#idCache.delete(mapKey(entity.integration, system, id));
+      }
+      for (const drift of entity.drift) {
+        if (drift.system === system)
+          await this.#delete(mapKey(entity.integration, system, drift.from), 'purge');
+      }
+    }
+    if (entity.naturalKey !== undefined) {
+      await this.#delete(naturalKeyKey(entity.integration, entity.naturalKey), 'purge');
+    }
+    await this.#delete(syncKey(kongoId), 'purge');
+  }
+
+  async forget(integration: string, keys: string[]): Promise<void> {
+    for (const key of keys) {
+      await this.#put(
+        { pk: forgottenKey(integration, key), type: 'forgotten', integration, at: this.#now() },
+        undefined,
+        undefined,
+        'forget',
+      );
+    }
+  }
+
+  async isForgotten(integration: string, key: string): Promise<boolean> {
+    return (await this.#get(forgottenKey(integration, key), 'isForgotten')) !== null;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

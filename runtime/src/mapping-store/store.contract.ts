@@ -1,0 +1,149 @@
+/**
+ * The behaviour every MappingStore adapter must have. Run it from an adapter's test with a factory
+ * that returns a fresh, empty store (see dynamo-store.test.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Intent, MappingStore } from './types.ts';
+
+export interface StoreFixture {
+  store: MappingStore;
+  /** Moves the store's clock forward, ms. */
+  advance(ms: number): void;
+}
+
+const intent = (hash: string, key: string, at = 1): Intent => ({
+  hash,
+  fields: ['email'],
+  at,
+  status: 'pending',
+  key,
+  operation: 'update',
+});
+
+export function mappingStoreContract(name: string, open: () => Promise<StoreFixture>): void {
+  describe(`MappingStore contract: ${name}`, () => {
+    it('resolves an external id to its entity in both directions once linked', async () => {
+      const { store } = await open();
+      await store.ensureEntity({ kongoId: 'k1', integration: 'acme' });
+      await store.linkId('k1', 'hubspot', '101');
+      await store.linkId('k1', 'destination', 'att_1');
+      expect((await store.resolve('acme', 'hubspot', '101'))?.kongoId).toBe('k1');
+      expect((await store.resolve('acme', 'destination', 'att_1'))?.ids).toEqual({
+        hubspot: '101',
+        destination: 'att_1',
+      });
+      expect(await store.resolve('acme', 'hubspot', '999')).toBeNull();
+      expect(await store.resolve('other', 'hubspot', '101')).toBeNull();
+    });
+
+    it('gives a natural key to exactly one of 16 racing claimants', async () => {
+      const { store } = await open();
+      const outcomes = await Promise.all(
+        Array.from({ length: 16 }, (_, i) => store.claimNaturalKey('acme', 'ada@example.com', `k${i}`)),
+      );
+      const winners = outcomes.filter((o) => o.claimed);
+      expect(winners).toHaveLength(1);
+      expect(new Set(outcomes.map((o) => o.kongoId))).toEqual(new Set([winners[0]?.kongoId]));
+    });
+
+    it('refuses to link a second, different id on the same side', async () => {
+      const { store } = await open();
+      await store.ensureEntity({ kongoId: 'k1', integration: 'acme' });
+      expect((await store.linkId('k1', 'destination', 'a')).linked).toBe(true);
+      expect((await store.linkId('k1', 'destination', 'a')).linked).toBe(true);
+      const second = await store.linkId('k1', 'destination', 'b');
+      expect(second).toMatchObject({ linked: false, existingId: 'a' });
+    });
+
+    it('follows a rolled id, forgets the old one and records the drift', async () => {
+      const { store } = await open();
+      await store.ensureEntity({ kongoId: 'k1', integration: 'acme' });
+      await store.linkId('k1', 'destination', 'old');
+      const moved = await store.replaceId('k1', 'destination', 'new', 'id-rolled');
+      expect(moved.ids.destination).toBe('new');
+      expect(moved.drift).toMatchObject([
+        { system: 'destination', from: 'old', to: 'new', reason: 'id-rolled' },
+      ]);
+      expect((await store.resolve('acme', 'destination', 'new'))?.kongoId).toBe('k1');
+      expect(await store.resolve('acme', 'destination', 'old')).toBeNull();
+    });
+
+    it('records an intent only at the version it was decided on', async () => {
+      const { store } = await open();
+      const entity = await store.ensureEntity({ kongoId: 'k1', integration: 'acme' });
+      const first = await store.recordIntent('k1', entity.version, {
+        side: 'destination',
+        intent: intent('h1', 'key1'),
+        applied: { source: 'hubspot', occurredAt: 500 },
+      });
+      expect(first.recorded).toBe(true);
+      const stale = await store.recordIntent('k1', entity.version, {
+        side: 'destination',
+        intent: intent('h2', 'key2'),
+      });
+      expect(stale).toEqual({ recorded: false, reason: 'version-changed' });
+      const stored = await store.getEntity('k1');
+      expect(stored?.intents.destination?.hash).toBe('h1');
+      expect(stored?.lastApplied.hubspot).toBe(500);
+    });
+
+    it('commits only its own intent and links the id a create answered with', async () => {
+      const { store } = await open();
+      const entity = await store.ensureEntity({ kongoId: 'k1', integration: 'acme' });
+      await store.recordIntent('k1', entity.version, {
+        side: 'destination',
+        intent: { ...intent('h1', 'create-k1'), operation: 'create' },
+      });
+      expect(await store.commitIntent('k1', { side: 'destination', key: 'other', hash: 'h1' })).toBeNull();
+      const committed = await store.commitIntent('k1', {
+        side: 'destination',
+        key: 'create-k1',
+        hash: 'h1',
+        remoteId: 'att_9',
+        remoteUpdatedAt: 1234,
+      });
+      expect(committed?.intents.destination).toMatchObject({ status: 'committed', remoteUpdatedAt: 1234 });
+      expect(committed?.written.destination).toBe('h1');
+      expect((await store.resolve('acme', 'destination', 'att_9'))?.kongoId).toBe('k1');
+    });
+
+    it('claims an event once, again for the same message after a crash, and again once expired', async () => {
+      const { store, advance } = await open();
+      expect(await store.claimEvent('acme', 'e1', 'm1', 10_000_000_000_000)).toBe('new');
+      expect(await store.claimEvent('acme', 'e1', 'm2', 10_000_000_000_000)).toBe('duplicate');
+      expect(await store.claimEvent('acme', 'e1', 'm1', 10_000_000_000_000)).toBe('new');
+      expect(await store.claimEvent('acme', 'e2', 'm1', 1_000)).toBe('new');
+      advance(10_000_000_000_000);
+      expect(await store.claimEvent('acme', 'e2', 'm9', 20_000_000_000_000)).toBe('new');
+    });
+
+    it('moves a cursor only from the version it read', async () => {
+      const { store } = await open();
+      expect(await store.getCursor('acme', 'destination')).toBeNull();
+      expect(await store.putCursor('acme', 'destination', 'c1', null)).toBe(true);
+      expect(await store.putCursor('acme', 'destination', 'c2', null)).toBe(false);
+      const read = await store.getCursor('acme', 'destination');
+      expect(read?.value).toBe('c1');
+      expect(await store.putCursor('acme', 'destination', 'c2', read?.version ?? -1)).toBe(true);
+      expect(await store.putCursor('acme', 'destination', 'c3', read?.version ?? -1)).toBe(false);
+    });
+
+    it('purges an entity with its id mappings and natural key', async () => {
+      const { store } = await open();
+      await store.claimNaturalKey('acme', 'ada@example.com', 'k1');
+      await store.ensureEntity({ kongoId: 'k1', integration: 'acme', naturalKey: 'ada@example.com' });
+      await store.linkId('k1', 'hubspot', '101');
+      await store.purge('k1');
+      expect(await store.getEntity('k1')).toBeNull();
+      expect(await store.resolve('acme', 'hubspot', '101')).toBeNull();
+      expect(await store.lookupNaturalKey('acme', 'ada@example.com')).toBeNull();
+    });
+
+    it('remembers a forgotten key without storing it', async () => {
+      const { store } = await open();
+      await store.forget('acme', ['ada@example.com']);
+      expect(await store.isForgotten('acme', 'ada@example.com')).toBe(true);
+      expect(await store.isForgotten('acme', 'bob@example.com')).toBe(false);
+    });
+  });
+}

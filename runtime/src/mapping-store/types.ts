@@ -1,0 +1,158 @@
+/**
+ * The identity and mapping port: which HubSpot record and which destination record are the same
+ * real-world entity, plus the per-entity state the worker's races are decided on (intents, last
+ * applied change, last written values). One adapter per backend; `dynamo-store.ts` is the one we ship.
+ */
+
+/** The two sides of an integration. */
+export type System = 'hubspot' | 'destination';
+
+export const SYSTEMS: readonly System[] = ['hubspot', 'destination'];
+
+export function otherSystem(system: System): System {
+  return system === 'hubspot' ? 'destination' : 'hubspot';
+}
+
+/**
+ * The write about to be made to one side, recorded before the outbound call so that its echo is
+ * recognised even when it outruns the API's answer.
+ */
+export interface Intent {
+  /** Hash of the values written (see echo/hash.ts), over exactly `fields`. */
+  hash: string;
+  /** The target fields written, sorted: an inbound record is projected onto these to compare. */
+  fields: string[];
+  /** When recorded, ms. */
+  at: number;
+  status: 'pending' | 'committed';
+  /** Idempotency key sent with the call; reused verbatim when a crash makes us repeat it. */
+  key: string;
+  /** 'create' when the entity had no id on that side yet. */
+  operation: 'create' | 'update';
+  /** The remote record's updatedAt from the API's answer (ms), once committed. */
+  remoteUpdatedAt?: number;
+}
+
+export interface DriftEntry {
+  system: System;
+  from: string;
+  to: string;
+  at: number;
+  reason: 'id-rolled' | 'merged' | 'restored' | 'relinked';
+}
+
+export type EntityStatus = 'active' | 'deleted' | 'flagged';
+
+/** One real-world entity (`SYNC#{kongoId}`). */
+export interface SyncEntity {
+  kongoId: string;
+  integration: string;
+  /** Optimistic-concurrency version; every state change is conditional on it. */
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+  ids: Partial<Record<System, string>>;
+  /** The normalised natural key claimed for it, if any. */
+  naturalKey?: string;
+  /** occurredAt (ms) of the newest inbound change applied, per source side. */
+  lastApplied: Partial<Record<System, number>>;
+  intents: Partial<Record<System, Intent>>;
+  /** Hash of the values last committed per side: a write with the same hash is skipped. */
+  written: Partial<Record<System, string>>;
+  drift: DriftEntry[];
+  status: EntityStatus;
+  /** Why it is flagged or deleted (policy outcome), for people. */
+  statusReason?: string;
+}
+
+export type ClaimOutcome = { claimed: true; kongoId: string } | { claimed: false; kongoId: string };
+
+export type LinkOutcome =
+  | { linked: true; entity: SyncEntity }
+  /** The entity already carries a different id on that side. */
+  | { linked: false; existingId: string; entity: SyncEntity };
+
+export type EventClaim = 'new' | 'duplicate';
+
+export interface IntentWrite {
+  side: System;
+  intent: Intent;
+  /** The inbound change being applied: advances `lastApplied[source]`. */
+  applied?: { source: System; occurredAt: number };
+}
+
+export type IntentOutcome =
+  | { recorded: true; entity: SyncEntity }
+  | { recorded: false; reason: 'version-changed' };
+
+export interface CommitWrite {
+  side: System;
+  /** The intent being committed: nothing happens if a newer intent replaced it. */
+  key: string;
+  hash: string;
+  /** The id the API answered with (creates). */
+  remoteId?: string;
+  remoteUpdatedAt?: number;
+}
+
+export interface Cursor {
+  value: string;
+  updatedAt: number;
+  version: number;
+}
+
+/**
+ * Every method is one or two conditional DynamoDB item operations; no method needs a
+ * transaction (dynalite has none). Expected outcomes are values; only infrastructure failures throw.
+ */
+export interface MappingStore {
+  /** The entity an external id belongs to (`MAP#` then `SYNC#`), or null. */
+  resolve(integration: string, system: System, id: string): Promise<SyncEntity | null>;
+  getEntity(kongoId: string): Promise<SyncEntity | null>;
+  /** The kongoId holding a normalised natural key, or null. */
+  lookupNaturalKey(integration: string, key: string): Promise<string | null>;
+  /** Claims a natural key with attribute_not_exists; the loser learns the winner's kongoId. */
+  claimNaturalKey(integration: string, key: string, kongoId: string): Promise<ClaimOutcome>;
+  /** Creates `SYNC#{kongoId}` if absent and returns the stored entity either way. */
+  ensureEntity(input: { kongoId: string; integration: string; naturalKey?: string }): Promise<SyncEntity>;
+  /** Hangs an external id on the entity (both directions) unless it already has a different one. */
+  linkId(kongoId: string, system: System, id: string): Promise<LinkOutcome>;
+  /** Moves the entity's id on one side (an id rolled, a merge, a restore); records the drift. */
+  replaceId(kongoId: string, system: System, to: string, reason: DriftEntry['reason']): Promise<SyncEntity>;
+  /** Removes `MAP#{system}#{id}` (and the entity's reference if it still points there). */
+  unlinkId(integration: string, system: System, id: string): Promise<void>;
+  /** Records the intent (and the applied change) if the entity is still at `expectedVersion`. */
+  recordIntent(kongoId: string, expectedVersion: number, write: IntentWrite): Promise<IntentOutcome>;
+  /** Marks the intent committed, remembers the written hash, links a created id. */
+  commitIntent(kongoId: string, write: CommitWrite): Promise<SyncEntity | null>;
+  /** Advances lastApplied without a write (an inbound change that needed none). */
+  markApplied(kongoId: string, expectedVersion: number, source: System, occurredAt: number): Promise<boolean>;
+  setStatus(kongoId: string, status: EntityStatus, reason?: string): Promise<void>;
+  /**
+   * Claims an inbound event key. 'new' also when the same queue message claimed it before (our
+   * own crash, redelivered); 'duplicate' when another message did, or it is past.
+   */
+  claimEvent(
+    integration: string,
+    eventKey: string,
+    messageId: string,
+    expiresAt: number,
+  ): Promise<EventClaim>;
+  getCursor(integration: string, name: string): Promise<Cursor | null>;
+  /** Conditional on the version read (or on absence when `expectedVersion` is null). */
+  putCursor(
+    integration: string,
+    name: string,
+    value: string,
+    expectedVersion: number | null,
+  ): Promise<boolean>;
+  /** Deletes the entity, its MAP items and its NK claim (privacy deletion). */
+  purge(kongoId: string): Promise<void>;
+  /**
+   * Remembers that a person asked to be forgotten, by a one-way hash of each key (an id or a
+   * natural key), so a change still queued for them can't create them again.
+   */
+  forget(integration: string, keys: string[]): Promise<void>;
+  /** True when `key` was forgotten. */
+  isForgotten(integration: string, key: string): Promise<boolean>;
+}

@@ -1,0 +1,30 @@
+/** Outbound: HubSpot and destination clients, provider profiles, the rate budget and the retry policy. */
+export type { ChangePage, DestinationClient, DestinationRecord, WriteOptions } from './destination.ts';
+export { DeliveryError, isRetryableStatus } from './errors.ts';
+export { createGraphQLDestination, type GraphQLDestinationOptions } from './graphql-client.ts';
+export { type FetchLike, httpCall, parseTime, redactUrl } from './http-call.ts';
+export {
+  type BatchWriteResult,
+  createHubSpotClient,
+  type HubSpotClient,
+  type HubSpotClientOptions,
+  type HubSpotRecord,
+} from './hubspot-client.ts';
+export {
+  destinationProfile,
+  GRAPHQL_EVENTS_PROFILE,
+  HUBSPOT_PROFILE,
+  type ProviderProfile,
+  REST_PROFILE,
+  type RetryAfterHeader,
+  retryAfterMs,
+} from './profiles.ts';
+export {
+  createRateBudget,
+  type RateBudget,
+  type RateBudgetOptions,
+  unlimitedBudget,
+  withRateLimit,
+} from './rate-limit.ts';
+export { createRestDestination, type RestDestinationOptions } from './rest-client.ts';
+export { backoffDelay, type RetryOptions, realSleep, withRetry } from './retry.ts';

@@ -1,0 +1,661 @@
+/**
+ * The worker: queued envelopes → records delivered to the other side, exactly once in effect.
+ * Per message: split → dedupe → order → hydrate; per record: transform → identity lookup → echo
+ * guard → order check → identity claim → intent → outbound (HubSpot in batches of ≤ 100) → commit.
+ * Every race is decided by a conditional write in the mapping store; every crash between two steps
+ * is repaired by the next delivery of the same message (see docs/RUNTIME.md).
+ */
+import { randomUUID } from 'node:crypto';
+import { checkEcho, DEFAULT_ECHO_WINDOW_MS, unchangedSinceLastWrite } from '../echo/guard.ts';
+import { valuesHash } from '../echo/hash.ts';
+import { applyTransforms, type FieldError, sourceFields } from '../formulas/index.ts';
+import { hydrate } from '../intake/hydrate.ts';
+import { planRecords, type RecordWork } from '../intake/plan.ts';
+import { type InboundEvent, splitEnvelope } from '../intake/split.ts';
+import { normaliseNaturalKey } from '../mapping-store/keys.ts';
+import { type Intent, otherSystem, type SyncEntity, type System } from '../mapping-store/types.ts';
+import { forgetKeys, handleLifecycle } from '../ops/lifecycle.ts';
+import { DeliveryError } from '../outbound/errors.ts';
+import type { QueueEnvelope, ReceivedMessage } from '../queue/types.ts';
+import type { Direction, Flow, IntegrationSpec } from '../spec/types.ts';
+import { noCrash } from './crash.ts';
+import type { BatchOutcome, RecordReport, WorkerDeps, WriteValues } from './types.ts';
+
+/** A record that passed every check and waits for its outbound call. */
+interface PendingWrite {
+  work: RecordWork;
+  report: RecordReport;
+  side: System;
+  entity: SyncEntity;
+  intent: Intent;
+  values: WriteValues;
+  naturalKey: string | null;
+  /** Set by the outbound phase. */
+  result?: { remoteId: string; remoteUpdatedAt?: number } | { error: unknown };
+}
+
+export interface Worker {
+  processMessages(messages: readonly ReceivedMessage[]): Promise<BatchOutcome>;
+  /** HubSpot properties hydration reads (exposed for pollers and tests). */
+  readonly hubspotProperties: string[];
+  /** Destination fields the clients select. */
+  readonly destinationFields: string[];
+}
+
+const FLOW_OF: Record<System, Direction> = {
+  hubspot: 'hubspot-to-destination',
+  destination: 'destination-to-hubspot',
+};
+
+/** The flows in use: the spec's, with generated mappings taking precedence when given. */
+export function effectiveFlows(
+  spec: IntegrationSpec,
+  override: WorkerDeps['mappings'],
+): Map<Direction, Flow> {
+  const flows = new Map<Direction, Flow>();
+  for (const flow of spec.flows) {
+    const mappings = override?.[flow.direction] ?? flow.mappings;
+    if (mappings.length > 0) flows.set(flow.direction, { ...flow, mappings });
+  }
+  return flows;
+}
+
+/** HubSpot properties to hydrate, destination fields to select: sources read, targets written, keys. */
+export function fieldSets(
+  spec: IntegrationSpec,
+  flows: Map<Direction, Flow>,
+): { hubspotProperties: string[]; destinationFields: string[] } {
+  const toDestination = flows.get('hubspot-to-destination');
+  const toHubSpot = flows.get('destination-to-hubspot');
+  const hubspotProperties = [
+    ...new Set([
+      ...(toDestination ? sourceFields(toDestination) : []),
+      ...(toHubSpot ? toHubSpot.mappings.map((m) => m.target) : []),
+      spec.destination.naturalKey.hubspotProperty,
+      spec.hubspot.syncIdProperty,
+    ]),
+  ];
+  const destinationFields = [
+    ...new Set([
+      ...(toHubSpot ? sourceFields(toHubSpot) : []),
+      ...(toDestination ? toDestination.mappings.map((m) => m.target) : []),
+      spec.destination.naturalKey.destinationField,
+    ]),
+  ];
+  return { hubspotProperties, destinationFields };
+}
+
+export function createWorker(deps: WorkerDeps): Worker {
+  const { spec, store, logger, clock } = deps;
+  const integration = spec.integration.name;
+  const options = deps.options ?? {};
+  const crash = options.crash ?? noCrash;
+  // Per message: the controls can switch dry-run on and off while the worker runs.
+  let dryRun = false;
+  const echoWindowMs = options.echoWindowMs ?? DEFAULT_ECHO_WINDOW_MS;
+  const maxReceives = options.maxReceives ?? 5;
+  const retryDelayMs = options.retryDelayMs ?? 1_000;
+  const newKongoId = options.newKongoId ?? randomUUID;
+  const flows = effectiveFlows(spec, deps.mappings);
+  const { hubspotProperties, destinationFields } = fieldSets(spec, flows);
+  const keyField: Record<System, string> = {
+    hubspot: spec.destination.naturalKey.hubspotProperty,
+    destination: spec.destination.naturalKey.destinationField,
+  };
+
+  /** Values as each side wants them: HubSpot takes strings ("" clears); empties per policy. */
+  const shapeValues = (
+    side: System,
+    output: Record<string, string | number | boolean | null>,
+  ): WriteValues => {
+    const values: WriteValues = {};
+    for (const [field, value] of Object.entries(output)) {
+      if (value === null || value === '') {
+        if (spec.policies.emptyValues === 'skip') continue;
+        values[field] = side === 'hubspot' ? '' : null;
+      } else values[field] = side === 'hubspot' ? String(value) : value;
+    }
+    return values;
+  };
+
+  const report = (work: RecordWork, outcome: RecordReport['outcome'], extra: Partial<RecordReport> = {}) => {
+    const entry: RecordReport = {
+      source: work.source,
+      objectId: work.objectId,
+      outcome,
+      fieldErrors: [],
+      traceId: work.latest.traceId,
+      ...extra,
+    };
+    return entry;
+  };
+
+  /** MAP lookup, else the natural key's holder. Read-only: decides nothing yet. */
+  const lookup = async (work: RecordWork, naturalKey: string | null): Promise<SyncEntity | null> => {
+    const byId = await store.resolve(integration, work.source, work.objectId);
+    if (byId || naturalKey === null) return byId;
+    const holder = await store.lookupNaturalKey(integration, naturalKey);
+    return holder === null ? null : store.getEntity(holder);
+  };
+
+  /**
+   * Finds or makes the entity and hangs the source id on it. The natural-key claim
+   * (attribute_not_exists) is what makes two simultaneous creates on both sides one entity.
+   */
+  const claimIdentity = async (
+    work: RecordWork,
+    found: SyncEntity | null,
+    naturalKey: string | null,
+  ): Promise<{ entity: SyncEntity } | { conflict: string }> => {
+    let entity = found;
+    if (!entity) {
+      let kongoId = newKongoId();
+      if (naturalKey !== null)
+        kongoId = (await store.claimNaturalKey(integration, naturalKey, kongoId)).kongoId;
+      entity = await store.ensureEntity({
+        kongoId,
+        integration,
+        ...(naturalKey === null ? {} : { naturalKey }),
+      });
+    }
+    if (entity.ids[work.source] === work.objectId) return { entity };
+    const link = await store.linkId(entity.kongoId, work.source, work.objectId);
+    if (link.linked) return { entity: link.entity };
+    // The entity carries another id on this side: the old one rolled (or was merged away), or
+    // this is a second record with the same natural key. Ask the source which.
+    const stillThere =
+      work.source === 'destination'
+        ? (await deps.destination.get(link.existingId)) !== null
+        : (await deps.hubspot.batchRead([link.existingId], [keyField.hubspot])).records.length > 0;
+    if (stillThere)
+      return {
+        conflict: `${work.source} records ${link.existingId} and ${work.objectId} share a natural key`,
+      };
+    const moved = await store.replaceId(entity.kongoId, work.source, work.objectId, 'id-rolled');
+    logger.record('idempotency', 'delivered', {
+      kind: 'id-drift',
+      system: work.source,
+      syncId: entity.kongoId,
+    });
+    return { entity: moved };
+  };
+
+  /** The target's id when we don't know it yet: look it up by natural key before any create. */
+  const discoverTarget = async (
+    entity: SyncEntity,
+    side: System,
+    naturalKey: string | null,
+  ): Promise<SyncEntity> => {
+    if (entity.ids[side] !== undefined || naturalKey === null) return entity;
+    let foundId: string | undefined;
+    if (side === 'destination') foundId = (await deps.destination.findByNaturalKey(naturalKey))?.id;
+    else if (spec.hubspot.objectType === 'contacts') {
+      // Batch read by a unique property is read-your-writes, unlike search (which lags).
+      const read = await deps.hubspot.batchRead([naturalKey], [keyField.hubspot], {
+        idProperty: keyField.hubspot,
+      });
+      foundId = read.records[0]?.id;
+    }
+    if (foundId === undefined || dryRun) return entity;
+    const link = await store.linkId(entity.kongoId, side, foundId);
+    return link.entity;
+  };
+
+  /** Phase A for one upsert: everything up to and including the recorded intent. */
+  const prepare = async (
+    work: RecordWork,
+    record: { values: Record<string, unknown>; updatedAt?: number },
+  ): Promise<PendingWrite | RecordReport> => {
+    const side = otherSystem(work.source);
+    const flow = flows.get(FLOW_OF[work.source]);
+    if (!flow) return report(work, 'no-flow');
+    const transformed = applyTransforms(flow, record.values);
+    const fieldErrors: FieldError[] = transformed.errors;
+    for (const error of fieldErrors) {
+      logger.failure({
+        stage: 'transform',
+        kind: error.code === 'ENUM_UNMAPPED' ? 'enum-unmapped' : 'transform',
+        reason: `${error.target}: ${error.code}; field left unwritten, the rest written`,
+        recordId: work.objectId,
+        traceId: work.latest.traceId,
+      });
+    }
+    let values = shapeValues(side, transformed.output);
+    const naturalKey = normaliseNaturalKey(record.values[keyField[work.source]]);
+
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const found = await lookup(work, naturalKey);
+      const echo = checkEcho({
+        entity: found,
+        source: work.source,
+        record: record.values,
+        changedProperties: work.changedProperties,
+        ...(record.updatedAt === undefined ? {} : { recordUpdatedAt: record.updatedAt }),
+        ...(work.latest.changeSource === undefined ? {} : { changeSource: work.latest.changeSource }),
+        ...(work.latest.sourceId === undefined ? {} : { sourceId: work.latest.sourceId }),
+        appId: spec.hubspot.appId,
+        now: clock.now(),
+        windowMs: echoWindowMs,
+      });
+      if (echo.echo) {
+        return report(work, 'echo-dropped', {
+          kongoId: found?.kongoId ?? '',
+          fieldErrors,
+          reason: echo.signal,
+        });
+      }
+      const occurredAt = work.latest.occurredAt;
+      const applied = found?.lastApplied[work.source];
+      if (applied !== undefined && applied > occurredAt) {
+        return report(work, 'stale', { kongoId: found?.kongoId ?? '', fieldErrors });
+      }
+      if (found && found.status !== 'active' && work.action !== 'restore') {
+        return report(work, 'flagged', {
+          kongoId: found.kongoId,
+          fieldErrors,
+          reason: found.statusReason ?? found.status,
+        });
+      }
+      if (!found && !dryRun) {
+        for (const key of forgetKeys(work.source, work.objectId, record.values[keyField[work.source]])) {
+          if (await store.isForgotten(integration, key)) {
+            return report(work, 'ignored', { fieldErrors, reason: 'the person asked to be forgotten' });
+          }
+        }
+      }
+      let entity: SyncEntity;
+      if (dryRun) {
+        entity = found ?? emptyEntity(integration);
+      } else {
+        const identity = await claimIdentity(work, found, naturalKey);
+        if ('conflict' in identity) {
+          return report(work, 'conflict', { fieldErrors, reason: identity.conflict });
+        }
+        entity = identity.entity;
+      }
+      crash('after-identity');
+      entity = await discoverTarget(entity, side, naturalKey);
+
+      const operation = entity.ids[side] === undefined ? 'create' : 'update';
+      const context = { spec, kongoId: entity.kongoId, source: record.values, operation } as const;
+      const hooked =
+        side === 'destination'
+          ? await (deps.hooks?.beforeWriteToDestination?.(values, context) ?? values)
+          : await (deps.hooks?.beforeWriteToHubSpot?.(values, context) ?? values);
+      if (hooked === null) return report(work, 'skipped-by-hook', { kongoId: entity.kongoId, fieldErrors });
+      values = hooked;
+      const written: WriteValues =
+        side === 'hubspot' ? { ...values, [spec.hubspot.syncIdProperty]: entity.kongoId } : values;
+      const fields = Object.keys(written).sort();
+      const hash = valuesHash(written, fields);
+      if (unchangedSinceLastWrite(entity, side, hash)) {
+        if (!dryRun && (applied === undefined || applied < occurredAt)) {
+          await store.markApplied(entity.kongoId, entity.version, work.source, occurredAt);
+        }
+        return report(work, 'skipped-unchanged', { kongoId: entity.kongoId, fieldErrors });
+      }
+      if (dryRun) {
+        return report(work, 'dry-run', {
+          kongoId: entity.kongoId,
+          fieldErrors,
+          wouldWrite: { side, operation, values: written },
+        });
+      }
+      const previous = entity.intents[side];
+      // A pending intent with the same values is our own crashed attempt: repeat it with its key.
+      const key =
+        previous && previous.status === 'pending' && previous.hash === hash
+          ? previous.key
+          : operation === 'create'
+            ? `kongo-${entity.kongoId}-create-${side}`
+            : `kongo-${entity.kongoId}-${side}-v${entity.version}`;
+      const intent: Intent = { hash, fields, at: clock.now(), status: 'pending', key, operation };
+      const recorded = await store.recordIntent(entity.kongoId, entity.version, {
+        side,
+        intent,
+        applied: { source: work.source, occurredAt },
+      });
+      if (!recorded.recorded) continue; // someone changed the entity since we read it: decide again
+      crash('after-intent');
+      return {
+        work,
+        report: report(work, 'delivered', { kongoId: entity.kongoId, fieldErrors }),
+        side,
+        entity: recorded.entity,
+        intent,
+        values: side === 'hubspot' ? values : written,
+        naturalKey,
+      };
+    }
+    return report(work, 'retry', { fieldErrors, reason: 'entity kept changing under us' });
+  };
+
+  /** Phase B, HubSpot: updates by id and upserts by sync id, ≤ 100 inputs a call. */
+  const writeHubSpot = async (pending: PendingWrite[]): Promise<void> => {
+    const stringValues = (values: WriteValues): Record<string, string> => {
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(values)) out[k] = v === null ? '' : String(v);
+      return out;
+    };
+    const updates = pending.filter((p) => p.entity.ids.hubspot !== undefined);
+    const upserts = pending.filter((p) => p.entity.ids.hubspot === undefined);
+    for (let i = 0; i < updates.length; i += 100) {
+      const chunk = updates.slice(i, i + 100);
+      try {
+        const result = await deps.hubspot.batchUpdate(
+          chunk.map((p) => ({
+            id: p.entity.ids.hubspot ?? '',
+            properties: { ...stringValues(p.values), [spec.hubspot.syncIdProperty]: p.entity.kongoId },
+          })),
+        );
+        const byId = new Map(result.records.map((r) => [r.id, r]));
+        for (const p of chunk) {
+          const record = byId.get(p.entity.ids.hubspot ?? '');
+          const failed = result.errors.find((e) => e.ids.includes(p.entity.ids.hubspot ?? ''));
+          p.result = record
+            ? {
+                remoteId: record.id,
+                ...(record.updatedAt === undefined ? {} : { remoteUpdatedAt: record.updatedAt }),
+              }
+            : {
+                error: new DeliveryError('hubspot', failed?.message ?? 'HubSpot did not return the record', {
+                  status: 207,
+                  retryable: false,
+                  ...(failed?.category ? { code: failed.category } : {}),
+                }),
+              };
+        }
+      } catch (error) {
+        for (const p of chunk) p.result = { error };
+      }
+    }
+    for (let i = 0; i < upserts.length; i += 100) {
+      const chunk = upserts.slice(i, i + 100);
+      try {
+        const result = await deps.hubspot.batchUpsert(
+          chunk.map((p) => ({ syncId: p.entity.kongoId, properties: stringValues(p.values) })),
+        );
+        const bySyncId = new Map(
+          result.records.map((r) => [r.properties[spec.hubspot.syncIdProperty] ?? '', r]),
+        );
+        chunk.forEach((p, index) => {
+          const record =
+            bySyncId.get(p.entity.kongoId) ??
+            (result.errors.length === 0 ? result.records[index] : undefined);
+          const failed = result.errors.find((e) => e.ids.includes(p.entity.kongoId));
+          p.result = record
+            ? {
+                remoteId: record.id,
+                ...(record.updatedAt === undefined ? {} : { remoteUpdatedAt: record.updatedAt }),
+              }
+            : {
+                error: new DeliveryError('hubspot', failed?.message ?? 'HubSpot did not return the record', {
+                  status: 207,
+                  retryable: false,
+                  ...(failed?.category ? { code: failed.category } : {}),
+                }),
+              };
+        });
+      } catch (error) {
+        for (const p of chunk) p.result = { error };
+      }
+    }
+  };
+
+  /** Phase B, destination: one call per record; a rolled id is followed by natural key. */
+  const writeDestination = async (p: PendingWrite): Promise<void> => {
+    try {
+      const id = p.entity.ids.destination;
+      if (id === undefined) {
+        const created = await deps.destination.create(p.values, { idempotencyKey: p.intent.key });
+        p.result = {
+          remoteId: created.id,
+          ...(created.updatedAt === undefined ? {} : { remoteUpdatedAt: created.updatedAt }),
+        };
+        return;
+      }
+      let updated = await deps.destination.update(id, p.values, { idempotencyKey: `${p.intent.key}@${id}` });
+      if (!updated && p.naturalKey !== null) {
+        // NOT_FOUND: the destination re-issued the id. Follow it by natural key; record the drift.
+        const current = await deps.destination.findByNaturalKey(p.naturalKey);
+        if (current) {
+          await store.replaceId(p.entity.kongoId, 'destination', current.id, 'id-rolled');
+          logger.record('idempotency', 'delivered', {
+            kind: 'id-drift',
+            system: 'destination',
+            syncId: p.entity.kongoId,
+          });
+          updated = await deps.destination.update(current.id, p.values, {
+            idempotencyKey: `${p.intent.key}@${current.id}`,
+          });
+        }
+      }
+      p.result = updated
+        ? {
+            remoteId: updated.id,
+            ...(updated.updatedAt === undefined ? {} : { remoteUpdatedAt: updated.updatedAt }),
+          }
+        : {
+            error: new DeliveryError('destination', `record ${id} is gone`, {
+              status: 404,
+              retryable: false,
+              code: 'NOT_FOUND',
+            }),
+          };
+    } catch (error) {
+      p.result = { error };
+    }
+  };
+
+  /** Narrows an envelope to one record's events so a dead letter replays just that record. */
+  const envelopeFor = (envelope: QueueEnvelope, work: RecordWork): QueueEnvelope => {
+    try {
+      const body = JSON.parse(envelope.body) as unknown;
+      if (envelope.kind === 'hubspot-webhook' && Array.isArray(body)) {
+        const mine = body.filter(
+          (e: unknown) =>
+            typeof e === 'object' &&
+            e !== null &&
+            String((e as { objectId?: unknown }).objectId) === work.objectId,
+        );
+        return { ...envelope, body: JSON.stringify(mine) };
+      }
+    } catch {
+      // keep the whole envelope
+    }
+    return envelope;
+  };
+
+  const processMessage = async (message: ReceivedMessage, outcome: BatchOutcome): Promise<void> => {
+    const { envelope } = message;
+    dryRun = typeof options.dryRun === 'function' ? await options.dryRun() : (options.dryRun ?? false);
+    if (deps.isPaused && (await deps.isPaused())) {
+      await deps.queue.retryLater(message, options.pausedDelayMs ?? 5_000);
+      outcome.paused++;
+      logger.count('queue', 'paused');
+      return;
+    }
+    const split = splitEnvelope(envelope, spec);
+    if (split.malformed.length > 0) {
+      // Signed but unreadable: quarantined whole for people, never dropped; readable siblings go on.
+      if (!dryRun) {
+        await deps.deadLetters.put({
+          integration,
+          reason: `malformed: ${split.malformed.map((m) => m.reason).join('; ')}`,
+          kind: envelope.kind,
+          failedAt: clock.now(),
+          attempts: message.receiveCount,
+          envelope,
+        });
+      }
+      outcome.quarantined++;
+      logger.record('queue', 'quarantined', { traceId: envelope.traceId, messageId: message.messageId });
+    }
+    outcome.events += split.events.length;
+    const fresh: InboundEvent[] = [];
+    for (const event of split.events) {
+      const claim =
+        dryRun || envelope.kind === 'replay'
+          ? 'new'
+          : await store.claimEvent(
+              integration,
+              event.key,
+              message.messageId,
+              clock.now() + event.dedupeTtlMs,
+            );
+      if (claim === 'new') fresh.push(event);
+      else {
+        outcome.duplicates++;
+        logger.record('idempotency', 'duplicate-ignored', { traceId: event.traceId, eventType: event.type });
+      }
+    }
+    crash('after-dedupe');
+    const work = planRecords(fresh);
+    const hydrated = await hydrate(work, {
+      hubspot: deps.hubspot,
+      destination: deps.destination,
+      hubspotProperties,
+    });
+    crash('after-hydrate');
+
+    const retryable: RecordWork[] = [];
+    const failed: Array<{ work: RecordWork; error: unknown }> = [];
+    const pending: PendingWrite[] = [];
+    for (const w of work) {
+      try {
+        if (w.action !== 'upsert' && w.action !== 'restore') {
+          outcome.records.push(await handleLifecycle(w, { ...deps, dryRun, report }));
+          continue;
+        }
+        const h = hydrated.get(w);
+        if (h === undefined) {
+          outcome.records.push(report(w, 'gone'));
+          continue;
+        }
+        if (!h.ok) {
+          if (h.reason === 'failed') failed.push({ work: w, error: h.error });
+          else outcome.records.push(report(w, 'gone'));
+          continue;
+        }
+        if (w.action === 'restore') await handleLifecycle(w, { ...deps, dryRun, report });
+        const prepared = await prepare(w, h.record);
+        if ('work' in prepared) pending.push(prepared);
+        else if (prepared.outcome === 'retry') retryable.push(w);
+        else outcome.records.push(prepared);
+      } catch (error) {
+        failed.push({ work: w, error });
+      }
+    }
+
+    await writeHubSpot(pending.filter((p) => p.side === 'hubspot'));
+    for (const p of pending.filter((q) => q.side === 'destination')) await writeDestination(p);
+    crash('after-outbound');
+
+    for (const p of pending) {
+      const result = p.result;
+      if (!result || 'error' in result) {
+        failed.push({ work: p.work, error: result?.error ?? new Error('no outbound result') });
+        continue;
+      }
+      try {
+        await store.commitIntent(p.entity.kongoId, {
+          side: p.side,
+          key: p.intent.key,
+          hash: p.intent.hash,
+          remoteId: result.remoteId,
+          ...(result.remoteUpdatedAt === undefined ? {} : { remoteUpdatedAt: result.remoteUpdatedAt }),
+        });
+        outcome.records.push(p.report);
+        logger.record('deliver', 'delivered', {
+          traceId: p.work.latest.traceId,
+          system: p.side,
+          syncId: p.entity.kongoId,
+          recordId: p.work.objectId,
+        });
+      } catch (error) {
+        failed.push({ work: p.work, error });
+      }
+    }
+    crash('after-commit');
+
+    // Retryable failures retry the whole message while it has deliveries left (siblings that
+    // landed are skipped next time as unchanged); after that, each failed record is dead-lettered.
+    const transient = failed.filter((f) => !(f.error instanceof DeliveryError) || f.error.retryable);
+    if ((transient.length > 0 || retryable.length > 0) && message.receiveCount < maxReceives) {
+      for (const f of failed)
+        logger.record('deliver', 'retried', { traceId: f.work.latest.traceId, reason: describe(f.error) });
+      outcome.records.push(...[...failed.map((f) => f.work), ...retryable].map((w) => report(w, 'retry')));
+      await deps.queue.retryLater(message, retryDelayMs * 2 ** (message.receiveCount - 1));
+      outcome.retried++;
+      return;
+    }
+    for (const f of [
+      ...failed,
+      ...retryable.map((w) => ({ work: w, error: new Error('entity kept changing') })),
+    ]) {
+      const reason = describe(f.error);
+      if (!dryRun) {
+        await deps.deadLetters.put({
+          integration,
+          reason,
+          kind: envelope.kind,
+          failedAt: clock.now(),
+          attempts: message.receiveCount,
+          envelope: envelopeFor(envelope, f.work),
+          recordId: f.work.objectId,
+        });
+      }
+      logger.record('deliver', 'dead-lettered', {
+        traceId: f.work.latest.traceId,
+        recordId: f.work.objectId,
+        reason,
+      });
+      outcome.records.push(report(f.work, 'dead-lettered', { reason }));
+    }
+    crash('before-ack');
+    await deps.queue.ack(message);
+    outcome.acked++;
+  };
+
+  return {
+    hubspotProperties,
+    destinationFields,
+    async processMessages(messages) {
+      const outcome: BatchOutcome = {
+        messages: messages.length,
+        acked: 0,
+        retried: 0,
+        paused: 0,
+        quarantined: 0,
+        events: 0,
+        duplicates: 0,
+        records: [],
+      };
+      // In order: a later message may hold a newer change to the same record.
+      for (const message of messages) await processMessage(message, outcome);
+      return outcome;
+    },
+  };
+}
+
+function emptyEntity(integration: string): SyncEntity {
+  return {
+    kongoId: '(new)',
+    integration,
+    version: 0,
+    createdAt: 0,
+    updatedAt: 0,
+    ids: {},
+    lastApplied: {},
+    intents: {},
+    written: {},
+    drift: [],
+    status: 'active',
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof DeliveryError)
+    return `${error.side} ${error.status}${error.code ? ` ${error.code}` : ''}: ${error.message}`;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
