@@ -1,0 +1,96 @@
+/**
+ * Stage 2 — normalise: decide, from the validated spec, every output the emitters produce — which
+ * functions exist, file paths, names — so emitters only render. Pure and deterministic: ordering
+ * never depends on locale, time zone or object insertion accidents.
+ */
+import type { Direction, Flow, IntegrationSpec } from '@kongo/runtime/spec';
+import type { LoadedSpec } from './load.ts';
+
+export interface FunctionPlan {
+  /** Key in infra's IntegrationEntries. */
+  entryKey:
+    | 'hubspotWebhook'
+    | 'destinationWebhook'
+    | 'hubspotToDestinationWorker'
+    | 'destinationToHubspotWorker'
+    | 'heartbeat'
+    | 'poller';
+  /** Template under templates/integration/src/handlers/. */
+  template: string;
+  /** Output path, relative to the output root. */
+  path: string;
+}
+
+export interface DirectionPlan {
+  direction: Direction;
+  /** camelCase name of the direction's mapping table, e.g. hubspotToDestination. */
+  tableName: string;
+  flow: Flow;
+}
+
+export interface NormalizedIntegration extends LoadedSpec {
+  /** The spec as the generated code embeds it: validated, defaults applied, studio state dropped. */
+  codeSpec: IntegrationSpec;
+  directions: DirectionPlan[];
+  functions: FunctionPlan[];
+  /** Path of the spec relative to the output root, as npm scripts use it (posix separators). */
+  specPath: string;
+  packageName: string;
+}
+
+const DIRECTION_ORDER: readonly Direction[] = ['hubspot-to-destination', 'destination-to-hubspot'];
+const TABLE_NAMES: Record<Direction, string> = {
+  'hubspot-to-destination': 'hubspotToDestination',
+  'destination-to-hubspot': 'destinationToHubspot',
+};
+
+export function normalize(loaded: LoadedSpec, options: { specPath?: string } = {}): NormalizedIntegration {
+  const { spec } = loaded;
+  const { studio: _studio, $schema: _schema, ...codeSpec } = spec;
+  const directions = DIRECTION_ORDER.flatMap((direction) => {
+    const flow = spec.flows.find((candidate) => candidate.direction === direction);
+    return flow ? [{ direction, tableName: TABLE_NAMES[direction], flow }] : [];
+  });
+  const has = (direction: Direction) => directions.some((plan) => plan.direction === direction);
+  const functions: FunctionPlan[] = [];
+  if (has('hubspot-to-destination')) {
+    functions.push(
+      {
+        entryKey: 'hubspotWebhook',
+        template: 'hubspot-webhook.ts',
+        path: 'src/handlers/hubspot-webhook.gen.ts',
+      },
+      {
+        entryKey: 'hubspotToDestinationWorker',
+        template: 'worker.ts',
+        path: 'src/handlers/hubspot-to-destination-worker.gen.ts',
+      },
+    );
+  }
+  if (has('destination-to-hubspot')) {
+    if (spec.destination.webhooks) {
+      functions.push({
+        entryKey: 'destinationWebhook',
+        template: 'destination-webhook.ts',
+        path: 'src/handlers/destination-webhook.gen.ts',
+      });
+    }
+    functions.push({
+      entryKey: 'destinationToHubspotWorker',
+      template: 'worker.ts',
+      path: 'src/handlers/destination-to-hubspot-worker.gen.ts',
+    });
+    if (spec.destination.polling) {
+      functions.push({ entryKey: 'poller', template: 'poller.ts', path: 'src/handlers/poller.gen.ts' });
+    }
+  }
+  functions.push({ entryKey: 'heartbeat', template: 'heartbeat.ts', path: 'src/handlers/heartbeat.gen.ts' });
+  return {
+    ...loaded,
+    codeSpec: codeSpec as IntegrationSpec,
+    directions,
+    functions,
+    specPath: options.specPath ?? loaded.fileName,
+    packageName: `${spec.integration.name}-integration`,
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * HAND-WRITTEN EXTENSIONS — not generated, never overwritten.
+ *
+ * Business logic the five formulas can't express lives here, in code a reviewer reads with care
+ * (the review summary lists this file apart from generated code). The generator created this file
+ * once; `kongo generate` never touches it again. Leave `hooks` empty when the mappings suffice.
+ */
+import type { IntegrationHooks } from '@kongo/runtime';
+
+export const hooks: IntegrationHooks = {};

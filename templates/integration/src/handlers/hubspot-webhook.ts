@@ -1,0 +1,5 @@
+/** POST /webhooks/{integration}/hubspot: verify HubSpot's signature, enqueue, answer 200. */
+import { apiGatewayV2Handler } from '@kongo/runtime';
+import { integrationRuntime } from '../runtime.ts';
+
+export const handler = apiGatewayV2Handler((request) => integrationRuntime().hubspotWebhook(request));

@@ -1,0 +1,61 @@
+/**
+ * The integration's spec as typed data, exactly as validated (defaults applied). The generator
+ * replaces the object below with the client's spec; nothing else in this file changes.
+ */
+import type { IntegrationSpec } from '@kongo/runtime/spec';
+
+export const spec: IntegrationSpec = {
+  specVersion: 1,
+  client: { slug: 'template', name: 'Template client' },
+  integration: { name: 'template-integration', region: 'ap-southeast-2' },
+  environment: 'sandbox',
+  publicBaseUrl: 'https://hooks.example.com',
+  hubspot: {
+    objectType: 'contacts',
+    appId: 1,
+    signature: 'v3',
+    secretParameter: '/template/hubspot-client-secret',
+    accessTokenParameter: '/template/hubspot-access-token',
+    rateLimit: { per10Seconds: 100, daily: 250000, reservePercent: 20 },
+    syncIdProperty: 'kongo_sync_id',
+  },
+  destination: {
+    name: 'jobs',
+    api: 'rest',
+    baseUrl: 'https://jobs.example.com',
+    auth: { type: 'bearer', tokenParameter: '/template/destination-api-token' },
+    objectType: 'Job',
+    idField: 'id',
+    naturalKey: { hubspotProperty: 'email', destinationField: 'customerEmail' },
+    idempotency: 'idempotency-key-header',
+    webhooks: {
+      scheme: 'hmac-sha256-hex',
+      header: 'X-Jobs-Signature',
+      secretParameter: '/template/destination-secret',
+    },
+    rest: { collectionPath: '/jobs' },
+  },
+  policies: { deletes: 'flag', emptyValues: 'skip' },
+  monitoring: {
+    heartbeatSeconds: 60,
+    notificationCentre: { urlParameter: '/kongo/nc-url', keyParameter: '/template/nc-key' },
+  },
+  flows: [
+    {
+      direction: 'hubspot-to-destination',
+      triggers: ['contact.creation', 'contact.propertyChange'],
+      mappings: [
+        { target: 'customerEmail', value: { lowercase: [{ field: 'email' }] }, note: 'The natural key.' },
+        {
+          target: 'title',
+          value: { concat: [{ field: 'firstname' }, { literal: ' ' }, { field: 'lastname' }] },
+        },
+      ],
+    },
+    {
+      direction: 'destination-to-hubspot',
+      triggers: ['job.updated'],
+      mappings: [{ target: 'email', value: { field: 'customerEmail' } }],
+    },
+  ],
+};

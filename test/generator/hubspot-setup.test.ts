@@ -1,0 +1,76 @@
+/** `kongo hubspot setup` against the HubSpot simulator: creates what the spec needs, idempotently. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { desiredSubscriptions, hubspotSetup, loadSpec } from '@kongo/generator';
+import { type HubSpotSimulator, startHubSpotSimulator } from '@kongo/sandbox/hubspot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from './golden.ts';
+
+const { spec } = loadSpec(
+  readFileSync(join(ROOT, 'templates/starters/contacts-events.integration-spec.json'), 'utf8'),
+  'contacts-events.integration-spec.json',
+);
+const APP = {
+  appId: spec.hubspot.appId,
+  clientSecret: 'secret',
+  accessToken: 'pat-test',
+  developerApiKey: 'dev-key',
+};
+
+describe('hubspot setup', () => {
+  let sim: HubSpotSimulator;
+  beforeAll(async () => {
+    sim = await startHubSpotSimulator({ apps: [APP], indexingLagMs: 0 });
+  });
+  afterAll(() => sim.close());
+  const options = () => ({
+    baseUrl: sim.url,
+    accessToken: APP.accessToken,
+    developerApiKey: APP.developerApiKey,
+    targetUrl: 'https://hooks.example.com/webhooks/velflex-attendees/hubspot',
+  });
+
+  it('derives one propertyChange subscription per mapped HubSpot property', () => {
+    expect(desiredSubscriptions(spec)).toEqual([
+      { eventType: 'contact.creation' },
+      { eventType: 'contact.deletion' },
+      ...['company', 'country', 'email', 'firstname', 'jobtitle', 'lastname', 'lifecyclestage', 'phone'].map(
+        (propertyName) => ({ eventType: 'contact.propertyChange', propertyName }),
+      ),
+    ]);
+  });
+
+  it('plans without changing anything on a dry run', async () => {
+    const steps = await hubspotSetup(spec, { ...options(), dryRun: true });
+    expect(steps.map((s) => s.status)).toEqual(Array(12).fill('create'));
+    const subscriptions = await fetch(`${sim.url}/webhooks/v3/${APP.appId}/subscriptions?hapikey=dev-key`);
+    expect(((await subscriptions.json()) as { results: unknown[] }).results).toEqual([]);
+  });
+
+  it('creates the unique property, the webhook target and the subscriptions, then finds them all on a rerun', async () => {
+    const first = await hubspotSetup(spec, options());
+    expect(first.filter((s) => s.status === 'create')).toHaveLength(12);
+    const property = await fetch(`${sim.url}/crm/v3/properties/contacts/kongo_sync_id`, {
+      headers: { authorization: `Bearer ${APP.accessToken}` },
+    });
+    expect(await property.json()).toMatchObject({ name: 'kongo_sync_id', hasUniqueValue: true });
+    const second = await hubspotSetup(spec, options());
+    expect(second.map((s) => s.status)).toEqual(Array(12).fill('exists'));
+  });
+
+  it('updates a changed target URL and says what it was', async () => {
+    const steps = await hubspotSetup(spec, {
+      ...options(),
+      targetUrl: 'https://other.example.com/webhooks/x/hubspot',
+    });
+    expect(steps[1]).toEqual({
+      what: 'webhook target https://other.example.com/webhooks/x/hubspot',
+      status: 'update',
+      detail: 'was https://hooks.example.com/webhooks/velflex-attendees/hubspot',
+    });
+  });
+
+  it('fails with HubSpot’s own message on a bad token', async () => {
+    await expect(hubspotSetup(spec, { ...options(), accessToken: 'wrong' })).rejects.toThrow(/answered 401/);
+  });
+});
