@@ -63,16 +63,59 @@ describe('fault injection', () => {
         body: JSON.stringify({ properties: { email } }),
         signal: AbortSignal.timeout(300),
       });
-    sim.setFaults({ seed: 5, rateTimeout: 1 });
+    sim.setFaults({ seed: 5, rateTimeout: 1, faultAfterProcessingRate: 1 });
     await expect(create('lost@example.com')).rejects.toThrow();
-    sim.setFaults({ seed: 5, rateReset: 1 });
+    sim.setFaults({ seed: 5, rateReset: 1, faultAfterProcessingRate: 1 });
     await expect(create('reset@example.com')).rejects.toThrow();
+    sim.setFaults({ seed: 5, rate5xx: 1, faultAfterProcessingRate: 1 });
+    expect((await create('answer-lost@example.com')).status).toBeGreaterThanOrEqual(500);
+    sim.setFaults({ seed: 5, rateReset: 1 }); // phase "before": nothing is written
+    await expect(create('never@example.com')).rejects.toThrow();
     sim.setFaults({});
     expect(sim.listRecords('contacts').map((r) => r.properties.email)).toEqual([
       'lost@example.com',
       'reset@example.com',
+      'answer-lost@example.com',
     ]);
-    expect(sim.counters().byEndpoint['POST /crm/v3/objects/contacts']).toEqual({ timeout: 1, reset: 1 });
+    expect(sim.counters().byEndpoint['POST /crm/v3/objects/contacts']).toMatchObject({
+      timeout: 1,
+      reset: 2,
+    });
+  });
+
+  it('limits request faults to the listed operations', async () => {
+    sim.setFaults({ seed: 1, rate5xx: 1, operations: ['POST /crm/v3/objects/contacts/search'] });
+    expect((await list()).status).toBe(200);
+    const res = await fetch(`${sim.url}/crm/v3/objects/contacts/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${APP.accessToken}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    sim.setFaults({});
+  });
+
+  it('races an API update with a UI edit of the same record (concurrent edits)', async () => {
+    sim.reset();
+    sim.registerApp(APP);
+    const record = await sim.ui.create('contacts', { email: 'race@example.com', firstname: 'Ra' });
+    const sides: string[] = [];
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      sim.setFaults({ seed, concurrentEditRate: 1 });
+      const res = await fetch(`${sim.url}/crm/v3/objects/contacts/${record.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${APP.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ properties: { firstname: `Api ${seed}` } }),
+      });
+      const body = (await res.json()) as { properties: Record<string, string> };
+      // The API answers with its own write whichever side the UI edit lands on.
+      expect(body.properties.firstname).toBe(`Api ${seed}`);
+      const stored = sim.getRecord('contacts', record.id)?.properties.firstname ?? '';
+      sides.push(stored.startsWith('Edited in UI') ? 'after' : 'before');
+    }
+    sim.setFaults({});
+    expect(sides).toContain('before');
+    expect(sides).toContain('after');
   });
 
   it('adds latency from the configured distribution', async () => {

@@ -13,6 +13,7 @@ export {
 export { DEFAULT_LIMITS, type LimitSettings } from './rate-limits.ts';
 export { SEARCH_MAX_LIMIT, SEARCH_RESULT_CAP } from './search.ts';
 export {
+  DEMO_APP,
   type HubSpotSimulator,
   type HubSpotSimulatorOptions,
   type RequestCounters,

@@ -97,6 +97,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export class PropertyRegistry {
   #byType = new Map<ObjectType, Map<string, PropertyDefinition>>();
+  /** Unique-value property names per type; rebuilt when definitions change (hot path of every write). */
+  #uniqueCache = new Map<ObjectType, string[]>();
 
   constructor() {
     this.reset();
@@ -104,6 +106,7 @@ export class PropertyRegistry {
 
   /** Back to the default property sets (custom properties are dropped). */
   reset(): void {
+    this.#uniqueCache.clear();
     for (const type of OBJECT_TYPES) {
       const map = new Map<string, PropertyDefinition>();
       for (const p of defaultProperties(type)) map.set(p.name, p);
@@ -134,10 +137,13 @@ export class PropertyRegistry {
   }
 
   uniqueNames(type: ObjectType): string[] {
+    const cached = this.#uniqueCache.get(type);
+    if (cached) return cached;
     const names = this.list(type)
       .filter((p) => p.hasUniqueValue)
       .map((p) => p.name);
     if (type === 'contacts') names.push('email');
+    this.#uniqueCache.set(type, names);
     return names;
   }
 
@@ -227,6 +233,7 @@ export class PropertyRegistry {
       archived: false,
     };
     this.#map(type).set(name, definition);
+    this.#uniqueCache.delete(type);
     return definition;
   }
 
@@ -254,6 +261,7 @@ export class PropertyRegistry {
       });
     }
     this.#map(type).set(name, updated);
+    this.#uniqueCache.delete(type);
     return updated;
   }
 
@@ -264,6 +272,7 @@ export class PropertyRegistry {
       throw badRequest(`HubSpot-defined property '${name}' can't be archived`);
     }
     this.#map(type).set(name, { ...existing, archived: true, archivedAt: now.toISOString() });
+    this.#uniqueCache.delete(type);
   }
 
   /**

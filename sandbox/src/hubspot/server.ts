@@ -106,8 +106,30 @@ interface Reply {
   text?: string;
 }
 
-const DESCRIPTION =
-  'Kongo HubSpot simulator: CRM v3 objects (contacts, companies, deals), search, properties, webhooks v3 settings; admin API under /_admin/. See docs/SIMULATORS.md.\n';
+/** Registered when the simulator starts without `apps`, so `npx kongo sim hubspot` is usable at once. */
+export const DEMO_APP: AppConfig = {
+  appId: 1_000_001,
+  clientSecret: 'kongo-demo-client-secret',
+  accessToken: 'pat-local-kongo-demo',
+};
+
+const ADMIN_ROUTES = [
+  'GET    /_admin                              this list',
+  'GET    /_admin/apps | POST /_admin/apps     apps {appId, clientSecret, accessToken, per10Seconds?, daily?, legacySignature?, developerApiKey?}',
+  'PUT    /_admin/webhook-settings/{appId}     {targetUrl, maxConcurrentRequests?}',
+  'GET    /_admin/subscriptions | POST         {appId, eventType, propertyName?, targetUrl?}',
+  'GET    /_admin/records/{type}[/{id}]        records with every property (?archived=true)',
+  'POST   /_admin/records/{type}               create as a UI user {properties} (?userId=NNN) → CRM_UI webhooks',
+  'PATCH  /_admin/records/{type}/{id}          update as a UI user {properties}',
+  'DELETE /_admin/records/{type}/{id}          archive as a UI user',
+  'POST   /_admin/records/{type}/{id}/restore  restore an archived record',
+  'GET|PUT /_admin/limits                      {appId?, per10Seconds?, daily?, searchPerSecond?, indexingLagMs?}',
+  'GET|PUT /_admin/faults                      FaultConfig (seed, rate429, rate5xx, rateTimeout, rateReset, latencyMs, …)',
+  'GET|PUT /_admin/webhook-delivery            {timeScale, timeoutMs, batchWindowMs, maxAttempts, baseRetryDelayMs}',
+  'GET|DELETE /_admin/counters                 requests by endpoint and status',
+  'GET    /_admin/deliveries?limit=N           webhook delivery log',
+  'POST   /_admin/reset                        clear records, custom properties, usage, subscriptions, log',
+];
 
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -162,6 +184,30 @@ function publicSubscription(sub: Subscription): Record<string, unknown> {
   return { ...sub, id: String(sub.id) };
 }
 
+/**
+ * The counters' and fault scoping's name for a request: its route template, e.g.
+ * `PATCH /crm/v3/objects/contacts/{id}` or `POST /crm/v3/objects/deals/batch/upsert`.
+ */
+export function endpointKey(method: string, segments: readonly string[]): string {
+  const [a, b, c, d, e, f] = segments;
+  if (a === 'crm' && b === 'v3' && (c === 'objects' || c === 'properties') && d !== undefined) {
+    const type = resolveObjectType(d) ?? d;
+    const base = `${method} /crm/v3/${c}/${type}`;
+    if (e === undefined) return base;
+    if (c === 'objects') {
+      if (e === 'batch' && f !== undefined) return `${base}/batch/${f}`;
+      if (segments.length === 5 && method === 'POST' && ['search', 'merge', 'gdpr-delete'].includes(e))
+        return `${base}/${e}`;
+      return `${base}/{id}`;
+    }
+    return e === 'groups' && method === 'GET' ? `${base}/groups` : `${base}/{name}`;
+  }
+  if (a === 'webhooks' && b === 'v3' && c !== undefined && d !== undefined) {
+    return `${method} /webhooks/v3/{appId}/${d}${e === undefined ? '' : '/{id}'}`;
+  }
+  return `${method} /${segments.join('/')}`;
+}
+
 /** Starts the simulator on 127.0.0.1. */
 export async function startHubSpotSimulator(
   options: HubSpotSimulatorOptions = {},
@@ -198,7 +244,7 @@ export async function startHubSpotSimulator(
     if (app.daily !== undefined) own.daily = app.daily;
     appLimits.set(app.appId, own);
   }
-  for (const app of options.apps ?? []) registerApp(app);
+  for (const app of options.apps ?? [DEMO_APP]) registerApp(app);
 
   const limitsFor = (appId: number): LimitSettings => ({ ...defaultLimits, ...appLimits.get(appId) });
   const integration = (app: AppConfig): WriteSource => ({
@@ -229,6 +275,48 @@ export async function startHubSpotSimulator(
     return type;
   }
 
+  // ---- the concurrent-edit fault: "a person in the UI" edits the record an API write is updating ----
+
+  let uiEdits = 0;
+  const UI_FALLBACK: Record<ObjectType, string> = {
+    contacts: 'jobtitle',
+    companies: 'description',
+    deals: 'description',
+  };
+
+  function raceFor(
+    type: ObjectType,
+    id: string,
+    idProperty?: string,
+  ): { side: 'before' | 'after'; recordId: string } | undefined {
+    if (!faultConfig.concurrentEditRate) return undefined;
+    const side = faults.concurrentEdit();
+    const record = side ? crm.find(type, id, idProperty) : undefined;
+    return side && record ? { side, recordId: record.id } : undefined;
+  }
+
+  /** Edits a free-text property the API write also touches (else jobtitle / description), with its own CRM_UI webhook. */
+  async function uiRaceEdit(
+    type: ObjectType,
+    recordId: string,
+    apiProps: Record<string, unknown>,
+  ): Promise<void> {
+    const name =
+      Object.keys(apiProps).find((n) => {
+        const def = registry.get(type, n);
+        return (
+          def?.type === 'string' &&
+          def.fieldType !== 'phonenumber' &&
+          !def.modificationMetadata.readOnlyValue &&
+          !registry.isUniqueKey(type, n)
+        );
+      }) ?? UI_FALLBACK[type];
+    uiEdits++;
+    const source = uiSource();
+    const r = crm.update(type, recordId, { [name]: `Edited in UI (${uiEdits})` }, source, now());
+    await emit(r.changes, source, false);
+  }
+
   // ---- CRM objects ----
 
   async function crmObjects(
@@ -237,7 +325,6 @@ export async function startHubSpotSimulator(
     query: URLSearchParams,
     body: () => Record<string, unknown>,
     app: AppConfig,
-    key: (template: string) => void,
   ): Promise<Reply> {
     const type = objectType(parts[0]);
     const source = integration(app);
@@ -245,7 +332,6 @@ export async function startHubSpotSimulator(
     const second = parts[1];
     if (parts.length === 1) {
       if (method === 'POST') {
-        key(`POST /crm/v3/objects/${type}`);
         const input = body();
         const props = objectOf(input.properties);
         const result = crm.create(type, props, source, at);
@@ -253,7 +339,6 @@ export async function startHubSpotSimulator(
         return { status: 201, body: crm.toPublic(type, result.record, undefined, Object.keys(props)) };
       }
       if (method === 'GET') {
-        key(`GET /crm/v3/objects/${type}`);
         const limit = Math.min(Number(query.get('limit') ?? 10) || 10, 100);
         const after = query.get('after');
         const archived = query.get('archived') === 'true';
@@ -276,11 +361,9 @@ export async function startHubSpotSimulator(
       }
     }
     if (parts.length === 2 && second === 'search' && method === 'POST') {
-      key(`POST /crm/v3/objects/${type}/search`);
       return { status: 200, body: search(crm, type, body(), at) };
     }
     if (parts.length === 2 && second === 'merge' && method === 'POST') {
-      key(`POST /crm/v3/objects/${type}/merge`);
       const input = body();
       const primary = String(input.primaryObjectId ?? '');
       const other = String(input.objectIdToMerge ?? '');
@@ -290,7 +373,6 @@ export async function startHubSpotSimulator(
       return { status: 200, body: crm.toPublic(type, result.record) };
     }
     if (parts.length === 2 && second === 'gdpr-delete' && method === 'POST') {
-      key(`POST /crm/v3/objects/${type}/gdpr-delete`);
       const input = body();
       const idProperty = typeof input.idProperty === 'string' ? input.idProperty : undefined;
       const result = crm.gdprDelete(type, String(input.objectId ?? ''), at, idProperty);
@@ -298,32 +380,33 @@ export async function startHubSpotSimulator(
       return { status: 204 };
     }
     if (parts.length === 3 && second === 'batch' && method === 'POST') {
-      return batch(type, parts[2] ?? '', query, body(), source, at, key);
+      return batch(type, parts[2] ?? '', query, body(), source, at);
     }
     if (parts.length === 2 && second !== undefined) {
       const id = decodeURIComponent(second);
       const idProperty = query.get('idProperty') ?? undefined;
       if (method === 'GET') {
-        key(`GET /crm/v3/objects/${type}/{id}`);
         const record = crm.find(type, id, idProperty, query.get('archived') === 'true');
         if (!record) throw notFound(id);
         return { status: 200, body: crm.toPublic(type, record, listParam(query, 'properties')) };
       }
       if (method === 'PATCH') {
-        key(`PATCH /crm/v3/objects/${type}/{id}`);
         const props = objectOf(body().properties);
+        const race = raceFor(type, id, idProperty);
+        if (race?.side === 'before') await uiRaceEdit(type, race.recordId, props);
         const result = crm.update(type, id, props, source, at, idProperty);
         await emit(result.changes, source, true);
-        return { status: 200, body: crm.toPublic(type, result.record, undefined, Object.keys(props)) };
+        // The API answers with its own write's state even when the UI edit lands just after it.
+        const reply = crm.toPublic(type, result.record, undefined, Object.keys(props));
+        if (race?.side === 'after') await uiRaceEdit(type, race.recordId, props);
+        return { status: 200, body: reply };
       }
       if (method === 'DELETE') {
-        key(`DELETE /crm/v3/objects/${type}/{id}`);
         const result = crm.archive(type, id, at, idProperty);
         if (result) await emit(result.changes, source, true);
         return { status: 204 };
       }
     }
-    key(`${method} /crm/v3/objects/${type}/?`);
     throw new HubSpotApiError(404, {
       ...errorBody('NOT_FOUND', `No route for ${method} /crm/v3/objects/${parts.join('/')}`),
     });
@@ -336,9 +419,7 @@ export async function startHubSpotSimulator(
     input: Record<string, unknown>,
     source: WriteSource,
     at: number,
-    key: (template: string) => void,
   ): Promise<Reply> {
-    key(`POST /crm/v3/objects/${type}/batch/${op}`);
     const startedAt = new Date(at).toISOString();
     const inputs = inputsOf(input);
     const results: unknown[] = [];
@@ -356,11 +437,11 @@ export async function startHubSpotSimulator(
     switch (op) {
       case 'create': {
         // Validation problems reject the whole batch, as one invalid value rejects a single write.
-        for (const i of inputs) registry.normalise(type, objectOf(i.properties));
-        for (const i of inputs) {
+        const normalised = inputs.map((i) => registry.normalise(type, objectOf(i.properties)));
+        for (const [n, i] of inputs.entries()) {
           const props = objectOf(i.properties);
           try {
-            const r = crm.create(type, props, source, at);
+            const r = crm.create(type, props, source, at, normalised[n]);
             changes.push(...r.changes);
             results.push(crm.toPublic(type, r.record, undefined, Object.keys(props)));
           } catch (e) {
@@ -397,9 +478,12 @@ export async function startHubSpotSimulator(
             continue;
           }
           try {
+            const race = raceFor(type, id, idProperty);
+            if (race?.side === 'before') await uiRaceEdit(type, race.recordId, props);
             const r = crm.update(type, id, props, source, at, idProperty);
             changes.push(...r.changes);
             results.push(crm.toPublic(type, r.record, undefined, Object.keys(props)));
+            if (race?.side === 'after') await uiRaceEdit(type, race.recordId, props);
           } catch (e) {
             if (!(e instanceof HubSpotApiError)) throw e;
             errors.push(batchError(e, id));
@@ -455,43 +539,35 @@ export async function startHubSpotSimulator(
     parts: string[],
     query: URLSearchParams,
     body: () => Record<string, unknown>,
-    key: (t: string) => void,
   ): Reply {
     const type = objectType(parts[0]);
     const at = new Date(now());
     if (parts.length === 1) {
       if (method === 'GET') {
-        key(`GET /crm/v3/properties/${type}`);
         return { status: 200, body: { results: registry.list(type, query.get('archived') === 'true') } };
       }
       if (method === 'POST') {
-        key(`POST /crm/v3/properties/${type}`);
         return { status: 201, body: registry.create(type, body(), at) };
       }
     }
     if (parts.length === 2 && parts[1] === 'groups' && method === 'GET') {
-      key(`GET /crm/v3/properties/${type}/groups`);
       return { status: 200, body: { results: registry.groups(type) } };
     }
     if (parts.length === 2 && parts[1] !== undefined) {
       const name = decodeURIComponent(parts[1]);
       if (method === 'GET') {
-        key(`GET /crm/v3/properties/${type}/{name}`);
         const p = registry.get(type, name);
         if (!p) throw propertyNotFound(name, type);
         return { status: 200, body: p };
       }
       if (method === 'PATCH') {
-        key(`PATCH /crm/v3/properties/${type}/{name}`);
         return { status: 200, body: registry.update(type, name, body(), at) };
       }
       if (method === 'DELETE') {
-        key(`DELETE /crm/v3/properties/${type}/{name}`);
         registry.archive(type, name, at);
         return { status: 204 };
       }
     }
-    key(`${method} /crm/v3/properties/${type}/?`);
     throw new HubSpotApiError(404, { ...errorBody('NOT_FOUND', 'No such properties route') });
   }
 
@@ -502,11 +578,9 @@ export async function startHubSpotSimulator(
     parts: string[],
     query: URLSearchParams,
     body: () => Record<string, unknown>,
-    key: (t: string) => void,
   ): Reply {
     const appId = Number(parts[0]);
     const section = parts[1];
-    key(`${method} /webhooks/v3/{appId}/${section ?? ''}${parts[2] !== undefined ? '/{id}' : ''}`);
     const app = apps.get(appId);
     const hapikey = query.get('hapikey');
     if (!hapikey || hapikey !== (app?.developerApiKey ?? developerApiKey)) {
@@ -668,6 +742,8 @@ export async function startHubSpotSimulator(
     body: () => Record<string, unknown>,
   ): Promise<Reply> {
     const [section, a, b, c] = parts;
+    if (section === undefined && method === 'GET')
+      return { status: 200, text: `${ADMIN_ROUTES.join('\n')}\n` };
     const userId = query.get('userId') === null ? undefined : Number(query.get('userId'));
     switch (section) {
       case 'apps':
@@ -859,7 +935,18 @@ export async function startHubSpotSimulator(
       return parsed;
     };
     if (path === '/' && method === 'GET') {
-      send(res, { status: 200, text: DESCRIPTION });
+      const appLines = [...apps.values()].map(
+        (a) => `  app ${a.appId}: Authorization: Bearer ${a.accessToken}`,
+      );
+      send(res, {
+        status: 200,
+        text: [
+          'Kongo HubSpot simulator: CRM v3 objects (contacts, companies, deals), batch, search, properties,',
+          `webhooks v3 settings (?hapikey=${developerApiKey}); portal ${portalId}. Admin API: GET /_admin. See docs/SIMULATORS.md.`,
+          ...appLines,
+          '',
+        ].join('\n'),
+      });
       return;
     }
     const segments = path.split('/').filter(Boolean);
@@ -873,13 +960,12 @@ export async function startHubSpotSimulator(
       return;
     }
 
-    let endpoint = `${method} ${path}`;
-    const key = (template: string) => {
-      endpoint = template;
-    };
-    const decision = faults.next();
-    if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
-    if (decision.kind === '429') {
+    const endpoint = endpointKey(method, segments);
+    const faulted = faults.active && faults.appliesTo(endpoint);
+    const decision = faulted ? faults.next() : undefined;
+    if (decision && decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
+    const kind = decision?.kind ?? 'none';
+    if (decision && kind === '429') {
       count(endpoint, '429');
       send(res, {
         status: 429,
@@ -888,31 +974,29 @@ export async function startHubSpotSimulator(
       });
       return;
     }
-    if (decision.kind === '5xx') {
+    const failBefore = kind !== 'none' && decision?.phase === 'before';
+    let reply: Reply = { status: 500 };
+    if (!failBefore) {
+      try {
+        reply = await route(method, segments, url.searchParams, body, req.headers.authorization);
+      } catch (e) {
+        reply =
+          e instanceof HubSpotApiError
+            ? { status: e.status, body: e.body, headers: e.headers }
+            : { status: 500, body: errorBody('INTERNAL_ERROR', e instanceof Error ? e.message : String(e)) };
+      }
+    }
+    // 5xx / timeout / reset strike before the work, or — phase "after" — once it is done and only the answer is lost.
+    if (decision && kind === '5xx') {
       count(endpoint, String(decision.status));
       send(res, { status: decision.status, body: errorBody('INTERNAL_ERROR', 'internal error') });
       return;
     }
-
-    let reply: Reply;
-    try {
-      reply = await route(method, segments, url.searchParams, body, key, req.headers.authorization);
-    } catch (e) {
-      if (!(e instanceof HubSpotApiError)) {
-        reply = {
-          status: 500,
-          body: errorBody('INTERNAL_ERROR', e instanceof Error ? e.message : String(e)),
-        };
-      } else {
-        reply = { status: e.status, body: e.body, headers: e.headers };
-      }
-    }
-    // Timeouts and resets strike after the work is done: the write happened, its answer is lost.
-    if (decision.kind === 'timeout') {
+    if (kind === 'timeout') {
       count(endpoint, 'timeout');
       return; // never answer; close() destroys the socket
     }
-    if (decision.kind === 'reset') {
+    if (kind === 'reset') {
       count(endpoint, 'reset');
       req.socket.destroy();
       return;
@@ -926,11 +1010,10 @@ export async function startHubSpotSimulator(
     segments: string[],
     query: URLSearchParams,
     body: () => Record<string, unknown>,
-    key: (t: string) => void,
     authorization: string | undefined,
   ): Promise<Reply> {
     if (segments[0] === 'webhooks' && segments[1] === 'v3') {
-      return webhookSettings(method, segments.slice(2), query, body, key);
+      return webhookSettings(method, segments.slice(2), query, body);
     }
     if (segments[0] !== 'crm' || segments[1] !== 'v3') {
       throw new HubSpotApiError(404, {
@@ -940,17 +1023,14 @@ export async function startHubSpotSimulator(
     const auth = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
     const app = auth?.[1] ? byToken.get(auth[1].trim()) : undefined;
     if (!app) {
-      key(`${method} /${segments.join('/')}`);
       throw unauthorized();
     }
     const isSearch = segments[2] === 'objects' && segments[4] === 'search';
     const limitHeaders = limiter.admit(app.appId, limitsFor(app.appId), now(), isSearch);
     let reply: Reply;
     try {
-      if (segments[2] === 'objects')
-        reply = await crmObjects(method, segments.slice(3), query, body, app, key);
-      else if (segments[2] === 'properties')
-        reply = crmProperties(method, segments.slice(3), query, body, key);
+      if (segments[2] === 'objects') reply = await crmObjects(method, segments.slice(3), query, body, app);
+      else if (segments[2] === 'properties') reply = crmProperties(method, segments.slice(3), query, body);
       else
         throw new HubSpotApiError(404, {
           ...errorBody('NOT_FOUND', `No route for ${method} /${segments.join('/')}`),
