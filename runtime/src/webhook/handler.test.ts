@@ -241,6 +241,25 @@ describe('HubSpot webhooks (spec says v3)', () => {
     expect((await queue.depth()).visible).toBe(2);
   });
 
+  it('accepts a replay of a valid request inside the window again: the worker dedupes by event identity', async () => {
+    const headers = v3(EVENTS);
+    const h = handler();
+    expect((await h(hubspotRequest(EVENTS, headers))).status).toBe(200);
+    expect((await h(hubspotRequest(EVENTS, headers))).status).toBe(200);
+    const bodies = (await queue.receive({ max: 10, visibilityTimeoutMs: 1_000 })).map((m) => m.envelope.body);
+    expect(bodies).toEqual([EVENTS, EVENTS]);
+  });
+
+  it('enqueues every one of many concurrent requests, each with its own trace id', async () => {
+    const h = handler();
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, () => h(hubspotRequest(EVENTS, v3(EVENTS)))),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(40).fill(200));
+    expect(new Set(responses.map((r) => r.headers.get('x-kongo-trace-id'))).size).toBe(40);
+    expect((await queue.depth()).visible).toBe(40);
+  });
+
   it('answers 405 to anything but POST', async () => {
     const response = await handler()(new Request(HOOK_URL, { method: 'GET' }));
     expect(response.status).toBe(405);

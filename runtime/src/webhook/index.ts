@@ -6,3 +6,9 @@ export {
   type WebhookHandlerOptions,
   type WebhookLogger,
 } from './handler.ts';
+export {
+  createSecurityEventCounter,
+  type SecurityEventCounter,
+  type SecurityEventCounterOptions,
+  type SecuritySpike,
+} from './security-events.ts';
