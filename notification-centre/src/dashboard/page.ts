@@ -50,6 +50,7 @@ th { text-align:left; color:var(--muted); font-weight:500; padding:4px 6px; bord
 td { padding:5px 6px; border-bottom:1px solid #f2f4f7; vertical-align:top; }
 td.num { text-align:right; font-variant-numeric: tabular-nums; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size:12px; }
+td.mono { white-space:nowrap; }
 .empty { color:var(--muted); font-style:italic; }
 button { font:inherit; font-size:12px; border:1px solid var(--line); background:#fff; border-radius:6px; padding:4px 10px; cursor:pointer; }
 button.primary { background:var(--accent); color:#fff; border-color:var(--accent); }

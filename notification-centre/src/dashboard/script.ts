@@ -132,7 +132,7 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     var chosen = null;
     d.traces.forEach(function (t) { if (t.traceId === ui.trace) chosen = t; });
     if (!chosen && d.traces.length > 0) chosen = d.traces[0];
-    var rows = d.traces.slice(0, 12).map(function (t) {
+    var rows = d.traces.slice(0, 8).map(function (t) {
       var total = t.stages.reduce(function (s, x) { return Math.max(s, x.startedAt + x.durationMs); }, t.startedAt) - t.startedAt;
       var tr = h('tr', { 'class': 'pick' + (chosen && chosen.traceId === t.traceId ? ' chosen' : '') }, [
         td(clock(t.startedAt)), td(t.recordId || '–', 'mono'),
