@@ -135,8 +135,13 @@ describe('events admin API', () => {
     expect((await admin('DELETE', '/counters')).status).toBe(204);
     expect((await admin('GET', '/counters')).body).toEqual({ total: 0, byEndpoint: {}, byOperation: {} });
     expect(sim.store.size).toBe(1);
+    await admin('PUT', '/webhook-timing', { timeCompression: 50 });
     expect(await admin('POST', '/reset')).toEqual({ status: 200, body: { reset: true } });
     expect(sim.store.size).toBe(0);
+    expect((await admin('GET', '/webhook-timing')).body).toMatchObject({
+      timeCompression: 1,
+      timeoutMs: 15_000,
+    });
   });
 
   it('lists its routes and answers unknown ones with 404 and wrong methods with 405', async () => {

@@ -13,6 +13,7 @@ import { type FaultConfig, FaultInjector } from '../faults/index.ts';
 import {
   addCommonAdminRoutes,
   beforeRequest,
+  DEFAULT_DISPATCHER_OPTIONS,
   type DispatcherOptions,
   failAnswer,
   header,
@@ -127,6 +128,7 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
     counters.reset();
     dispatcher.cancelPending();
     dispatcher.clearLog();
+    dispatcher.configure({ ...DEFAULT_DISPATCHER_OPTIONS, ...options.webhookTiming });
     faults.configure(options.faults ?? {});
     subscriptions.clear();
     for (const subscription of options.subscriptions ?? []) subscriptions.add(subscription);

@@ -28,7 +28,6 @@ beforeAll(async () => {
 afterEach(async () => {
   await sim.idle(2_000);
   sim.reset();
-  sim.dispatcher.configure({ retryDelaysMs: [20, 60, 180], timeCompression: 1, timeoutMs: 500 });
   await Promise.all(receivers.splice(0).map((hook) => hook.close()));
 });
 

@@ -5,6 +5,7 @@ import { type FaultConfig, FaultInjector } from '../faults/index.ts';
 import {
   addCommonAdminRoutes,
   beforeRequest,
+  DEFAULT_DISPATCHER_OPTIONS,
   type DispatcherOptions,
   decodeCursor,
   encodeCursor,
@@ -114,6 +115,11 @@ export async function startJobsSimulator(options: JobsSimulatorOptions = {}): Pr
     counters.reset();
     dispatcher.cancelPending();
     dispatcher.clearLog();
+    dispatcher.configure({
+      ...DEFAULT_DISPATCHER_OPTIONS,
+      retryDelaysMs: JOBS_RETRY_DELAYS_MS,
+      ...options.webhookTiming,
+    });
     faults.configure(options.faults ?? {});
     subscriptions.clear();
     for (const subscription of options.subscriptions ?? []) subscriptions.add(subscription);
