@@ -120,10 +120,15 @@ export class DynamoWorkQueue implements WorkQueue {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) {
-        if (claimed.length >= max) break;
-        const message = await this.#claim(String(item.sk), Number(item.version), now, visibilityTimeoutMs);
-        if (message) claimed.push(message);
+      // Claim as many candidates at once as are still wanted; losers of a race just drop out.
+      const candidates = page.Items ?? [];
+      for (let next = 0; next < candidates.length && claimed.length < max; ) {
+        const chunk = candidates.slice(next, next + (max - claimed.length));
+        next += chunk.length;
+        const results = await Promise.all(
+          chunk.map((item) => this.#claim(String(item.sk), Number(item.version), now, visibilityTimeoutMs)),
+        );
+        for (const message of results) if (message) claimed.push(message);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey && claimed.length < max);
