@@ -340,6 +340,50 @@ describe('batch endpoints', () => {
   });
 });
 
+describe('companies and deals through their batch and search APIs', () => {
+  it('batch-creates companies and finds them by domain token', async () => {
+    const res = await client.crm.companies.batchApi.create({
+      inputs: [
+        { properties: { name: 'Acme', domain: 'acme.example' }, associations: [] },
+        { properties: { name: 'Globex', domain: 'globex.example', type: 'PARTNER' }, associations: [] },
+      ],
+    });
+    expect(res.results.map((r) => r.properties.name)).toEqual(['Acme', 'Globex']);
+    const found = await client.crm.companies.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'type', operator: 'EQ' as never, value: 'PARTNER' }] }],
+      sorts: [],
+      properties: ['name', 'domain'],
+      limit: 10,
+      after: '0',
+    });
+    expect(found.results.map((r) => r.properties)).toEqual([{ name: 'Globex', domain: 'globex.example' }]);
+  });
+
+  it('batch-updates deals and sorts a search by amount', async () => {
+    await client.crm.deals.batchApi.create({
+      inputs: [
+        { properties: { dealname: 'Small', amount: '900', dealstage: 'qualifiedtobuy' }, associations: [] },
+        { properties: { dealname: 'Large', amount: '12000', dealstage: 'qualifiedtobuy' }, associations: [] },
+      ],
+    });
+    const updated = await client.crm.deals.batchApi.update({
+      inputs: [{ id: '1001', properties: { dealstage: 'closedwon', amount: '1500' } }],
+    });
+    expect(updated.results.map((r) => [r.properties.dealstage, r.properties.amount])).toEqual([
+      ['closedwon', '1500'],
+    ]);
+    const sorted = await client.crm.deals.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'amount', operator: 'GTE' as never, value: '1000' }] }],
+      sorts: [{ propertyName: 'amount', direction: 'DESCENDING' }] as never,
+      properties: ['dealname', 'amount'],
+      limit: 10,
+      after: '0',
+    });
+    expect(sorted.results.map((r) => r.properties.dealname)).toEqual(['Large', 'Small']);
+    expect(sorted.total).toBe(2);
+  });
+});
+
 describe('search', () => {
   beforeEach(async () => {
     await client.crm.contacts.batchApi.create({
