@@ -31,6 +31,7 @@ export {
   childrenOf,
   describeValue,
   emptyFormula,
+  FORMULA_KINDS,
   fieldsRead,
   formulaName,
   outputType,

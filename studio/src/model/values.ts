@@ -1,6 +1,15 @@
 /** Reading and rewriting value trees (mapping values and drafts) by path, and what a value outputs. */
 import type { EditValue, FieldDef, FieldType, FormulaName, PathSegment } from './types.ts';
 
+/** The closed formula set, in palette order: the studio can build these and nothing else. */
+export const FORMULA_KINDS: readonly FormulaName[] = [
+  'null',
+  'enumMap',
+  'stripSpaces',
+  'lowercase',
+  'concat',
+];
+
 export function formulaName(value: EditValue): FormulaName | null {
   if ('null' in value) return 'null';
   if ('lowercase' in value) return 'lowercase';

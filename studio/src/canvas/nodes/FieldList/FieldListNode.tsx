@@ -1,0 +1,246 @@
+/** A side's fields as one canvas node: searchable, grouped, virtualised; each row has a handle. */
+import { Handle, type NodeProps, Position, useUpdateNodeInternals } from '@xyflow/react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import type { FieldDef } from '../../../model/index.ts';
+import { useCanvasActions } from '../../canvas-context.ts';
+import type { FieldListNodeData, RowPlace } from '../../graph.ts';
+import { buildRows, ROW_HEIGHT } from './rows.ts';
+
+const HEADER = 86;
+const TYPE_BADGE: Record<FieldDef['type'], string> = {
+  string: 'abc',
+  number: '123',
+  boolean: 'y/n',
+  date: 'date',
+  datetime: 'time',
+  enum: 'enum',
+  unknown: '?',
+};
+
+function FieldListNodeView({ id, data }: NodeProps) {
+  const { role, schema, links, height, selected, direction } = data as FieldListNodeData;
+  const { reportPlaces, dispatch, openConnect } = useCanvasActions();
+  const updateNodeInternals = useUpdateNodeInternals();
+  const [query, setQuery] = useState('');
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [scrollTop, setScrollTop] = useState(0);
+  const scroller = useRef<HTMLDivElement>(null);
+  const side =
+    schema?.side ??
+    (role === 'source'
+      ? direction === 'hubspot-to-destination'
+        ? 'hubspot'
+        : 'destination'
+      : direction === 'hubspot-to-destination'
+        ? 'destination'
+        : 'hubspot');
+
+  const rows = useMemo(() => buildRows(schema?.fields ?? [], query, collapsed), [schema, query, collapsed]);
+  const viewport = Math.max(ROW_HEIGHT, height - HEADER);
+  const first = Math.floor(scrollTop / ROW_HEIGHT);
+  const last = Math.min(rows.length - 1, first + Math.ceil(viewport / ROW_HEIGHT));
+  // A row is "visible" only when wholly inside the scroll window, so edges never point at a clipped row.
+  const fullyFirst = Math.ceil(scrollTop / ROW_HEIGHT);
+  const fullyLast = Math.floor((scrollTop + viewport) / ROW_HEIGHT) - 1;
+
+  const indexOf = useMemo(() => {
+    const map = new Map<string, number>();
+    rows.forEach((row, i) => {
+      if (row.kind === 'field') map.set(row.field.name, i);
+    });
+    return map;
+  }, [rows]);
+
+  useEffect(() => {
+    const place = (name: string): RowPlace => {
+      const i = indexOf.get(name);
+      if (i === undefined) return 'below';
+      if (i < fullyFirst) return 'above';
+      if (i > fullyLast) return 'below';
+      return 'visible';
+    };
+    reportPlaces(
+      role,
+      place,
+      `${fullyFirst}:${fullyLast}:${rows.length}:${query}:${[...collapsed].join(',')}:${schema?.source ?? ''}`,
+    );
+    updateNodeInternals(id);
+  }, [
+    reportPlaces,
+    role,
+    indexOf,
+    fullyFirst,
+    fullyLast,
+    rows.length,
+    query,
+    collapsed,
+    schema,
+    id,
+    updateNodeInternals,
+  ]);
+
+  // "Go to" a field (a problem, a mapping): scroll its row into the middle of the list.
+  useEffect(() => {
+    const i = selected ? indexOf.get(selected) : undefined;
+    const element = scroller.current;
+    if (i === undefined || !element) return;
+    const top = i * ROW_HEIGHT;
+    if (top < element.scrollTop || top + ROW_HEIGHT > element.scrollTop + element.clientHeight)
+      element.scrollTop = Math.max(0, top - element.clientHeight / 2);
+  }, [selected, indexOf]);
+
+  const handleType = role === 'source' ? 'source' : 'target';
+  const handlePosition = role === 'source' ? Position.Right : Position.Left;
+  const sideName = side === 'hubspot' ? 'HubSpot' : 'Destination';
+
+  if (!schema)
+    return (
+      <div className="field-list empty" style={{ height }} data-testid={`${role}-list`}>
+        <div className="field-list-title">
+          {role === 'source' ? 'From' : 'To'}: {sideName}
+        </div>
+        <div className="empty-state">
+          <p>No {sideName} fields yet.</p>
+          <button type="button" className="primary" onClick={() => openConnect(side)}>
+            {side === 'hubspot' ? 'Connect HubSpot…' : 'Load destination schema…'}
+          </button>
+        </div>
+      </div>
+    );
+
+  return (
+    <div className="field-list" style={{ height }} data-testid={`${role}-list`}>
+      <div className="field-list-title" title={schema.source}>
+        <span>
+          {role === 'source' ? 'From' : 'To'}: {sideName}
+        </span>
+        <span className="muted">{schema.fields.length} fields</span>
+      </div>
+      <div className="field-list-search">
+        <input
+          className="nodrag"
+          type="search"
+          placeholder={`Search ${schema.fields.length} fields…`}
+          aria-label={`Search ${role} fields`}
+          data-testid={`${role}-search`}
+          value={query}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setScrollTop(0);
+            if (scroller.current) scroller.current.scrollTop = 0;
+          }}
+        />
+        <div className="muted small">{schema.source}</div>
+      </div>
+      <Handle
+        id="f:__above"
+        type={handleType}
+        position={handlePosition}
+        isConnectable={false}
+        className="overflow-handle"
+        style={{ top: HEADER }}
+      />
+      <Handle
+        id="f:__below"
+        type={handleType}
+        position={handlePosition}
+        isConnectable={false}
+        className="overflow-handle"
+        style={{ top: height - 4 }}
+      />
+      <div
+        ref={scroller}
+        className="field-list-rows nodrag nowheel nopan"
+        style={{ height: viewport }}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      >
+        <div
+          role="listbox"
+          aria-label={`${sideName} fields`}
+          style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}
+        >
+          {rows.slice(first, last + 1).map((row, offset) => {
+            const top = (first + offset) * ROW_HEIGHT;
+            if (row.kind === 'group')
+              return (
+                <button
+                  type="button"
+                  key={`g:${row.group}`}
+                  className="field-group"
+                  style={{ top, height: ROW_HEIGHT }}
+                  onClick={() =>
+                    setCollapsed((c) => {
+                      const next = new Set(c);
+                      if (next.has(row.group)) next.delete(row.group);
+                      else next.add(row.group);
+                      return next;
+                    })
+                  }
+                >
+                  {row.collapsed ? '▸' : '▾'} {row.group} <span className="muted">({row.count})</span>
+                </button>
+              );
+            const { field } = row;
+            const blocked = role === 'target' && (field.readOnly || field.calculated);
+            const linked = links.get(field.name);
+            return (
+              <div
+                key={field.name}
+                className={`field-row${selected === field.name ? ' selected' : ''}${linked ? ' linked' : ''}${blocked ? ' blocked' : ''}`}
+                style={{ top, height: ROW_HEIGHT }}
+                data-field={field.name}
+                title={`${field.label} (${field.name}) · ${field.type}${field.options ? ` · ${field.options.length} options` : ''}${field.description ? `\n${field.description}` : ''}`}
+                role="option"
+                aria-selected={selected === field.name}
+                tabIndex={-1}
+                onClick={() =>
+                  dispatch({ type: 'select', selection: { kind: 'field', side, name: field.name } })
+                }
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter')
+                    dispatch({ type: 'select', selection: { kind: 'field', side, name: field.name } });
+                }}
+              >
+                <span className={`type-badge t-${field.type}`}>{TYPE_BADGE[field.type]}</span>
+                <span className="field-label">
+                  {field.label}
+                  {field.required ? (
+                    <span className="required" title="required">
+                      *
+                    </span>
+                  ) : null}
+                </span>
+                <span className="field-name">{field.name}</span>
+                {field.calculated ? (
+                  <span className="flag" title="calculated by HubSpot">
+                    calc
+                  </span>
+                ) : null}
+                {field.readOnly && !field.calculated ? (
+                  <span className="flag" title="read-only">
+                    RO
+                  </span>
+                ) : null}
+                {linked ? (
+                  <span className="link-count" title={linked.join(', ')}>
+                    {linked.length}
+                  </span>
+                ) : null}
+                {blocked ? null : (
+                  <Handle
+                    id={`f:${field.name}`}
+                    type={handleType}
+                    position={handlePosition}
+                    className="field-handle"
+                  />
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export const FieldListNode = memo(FieldListNodeView);
