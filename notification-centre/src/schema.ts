@@ -10,6 +10,7 @@ import type {
   CommandResult,
   DeadLetterReport,
   DeadLetterSummary,
+  EventsPayload,
   FailureSummary,
   HeartbeatPayload,
   TraceStage,
@@ -17,14 +18,7 @@ import type {
 } from '@kongo/runtime/monitor';
 import { COUNTER_STAGES, OUTCOMES, STAGES } from '@kongo/runtime/monitor';
 
-export type { HeartbeatPayload };
-
-/** The body of `POST /api/events`: finished record changes, for the anatomy view. */
-export interface EventsPayload {
-  v: 1;
-  integrationId: string;
-  traces: TraceSummary[];
-}
+export type { EventsPayload, HeartbeatPayload };
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 

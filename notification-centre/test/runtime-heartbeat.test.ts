@@ -1,6 +1,7 @@
 // The runtime's heartbeat (runtime/src/monitor) against the real Notification Centre: the wire contract holds.
 import {
   deadLetterReport,
+  httpEventSink,
   httpHeartbeatSink,
   IntegrationLogger,
   queueDepthCheck,
@@ -138,5 +139,35 @@ describe('runtime heartbeat → Notification Centre', () => {
     });
     expect(run.error).toMatchObject({ name: 'HeartbeatDeliveryError', status: 401 });
     expect(log.drain().counters).toEqual({ 'deliver.delivered': 3 });
+  });
+
+  it('posts finished record changes at once, and files them once when the heartbeat repeats them', async () => {
+    const log = new IntegrationLogger({
+      integrationId: 'velflex-attendees',
+      clientSlug: 'velflex',
+      sink: () => {},
+    });
+    const trace = log.startTrace({ recordId: '77', direction: 'destination-to-hubspot' });
+    trace.begin('idempotency');
+    const summary = trace.finish('echo-dropped');
+    await httpEventSink({ url: nc.url, key: KEY }).send('velflex-attendees', log.pendingTraces());
+    expect((await nc.centre.detail('velflex-attendees')).traces[0]).toEqual(summary);
+    await runHeartbeat({
+      integrationId: 'velflex-attendees',
+      clientSlug: 'velflex',
+      intervalSeconds: 60,
+      checks: {},
+      counters: log,
+      sink: httpHeartbeatSink({ url: nc.url, key: KEY }),
+    });
+    const traces = (await nc.centre.detail('velflex-attendees')).traces.filter(
+      (t) => t.traceId === summary.traceId,
+    );
+    expect(traces).toHaveLength(1);
+    await expect(
+      httpEventSink({ url: nc.url, key: 'wrong-key-wrong-key' }).send('velflex-attendees', [summary]),
+    ).rejects.toMatchObject({
+      status: 401,
+    });
   });
 });

@@ -117,5 +117,12 @@ export function runNcStoreContract(name: string, makeStore: () => Promise<NcStor
       expect(newest[0]).toEqual(many[29]);
       expect(await store.listTraces('t', 3, T0 + 25 * 60 * 60 * 1000)).toEqual([]);
     });
+
+    it('files a trace sent twice once', async () => {
+      const store = await makeStore();
+      await store.putTraces('d', [trace('same', T0)], T0);
+      await store.putTraces('d', [trace('same', T0), trace('next', T0 + 1)], T0 + 5);
+      expect((await store.listTraces('d', 10, T0 + 5)).map((t) => t.traceId)).toEqual(['next', 'same']);
+    });
   });
 }

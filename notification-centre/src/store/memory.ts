@@ -72,7 +72,10 @@ export class MemoryNcStore implements NcStore {
   }
 
   async putTraces(id: string, traces: TraceSummary[], now: number): Promise<void> {
-    const list = (this.traces.get(id) ?? []).filter((t) => t.expiresAt > now);
+    // Keyed like the DynamoDB item (startedAt + traceId), so a trace sent twice is filed once.
+    const key = (t: TraceSummary): string => `${t.startedAt}#${t.traceId}`;
+    const incoming = new Set(traces.map(key));
+    const list = (this.traces.get(id) ?? []).filter((t) => t.expiresAt > now && !incoming.has(key(t.trace)));
     for (const trace of traces) list.push({ trace: copy(trace), expiresAt: now + TRACES_KEPT_MS });
     list.sort((a, b) => a.trace.startedAt - b.trace.startedAt);
     this.traces.set(id, list.slice(-1000));

@@ -1,6 +1,12 @@
 /** The HTTP adapter of the `HeartbeatSink` port: POSTs heartbeats to the Notification Centre with the integration's key. */
 import { HeartbeatDeliveryError, type HeartbeatSink } from './heartbeat.ts';
-import type { HeartbeatPayload, HeartbeatResponse, PendingCommand } from './types.ts';
+import type {
+  EventsPayload,
+  HeartbeatPayload,
+  HeartbeatResponse,
+  PendingCommand,
+  TraceSummary,
+} from './types.ts';
 
 export interface HttpHeartbeatSinkOptions {
   /** The Notification Centre's base URL, e.g. `https://nc.kongo.example` (from the spec's urlParameter). */
@@ -58,6 +64,40 @@ export function httpHeartbeatSink(options: HttpHeartbeatSinkOptions): HeartbeatS
       const record = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
       const commands = Array.isArray(record.commands) ? record.commands.filter(isCommand) : [];
       return { ok: true, status: typeof record.status === 'string' ? record.status : 'up', commands };
+    },
+  };
+}
+
+/** Posts finished record changes to `POST /api/events` straight away (the anatomy view without waiting a beat). */
+export function httpEventSink(options: HttpHeartbeatSinkOptions): {
+  send(integrationId: string, traces: TraceSummary[]): Promise<void>;
+} {
+  const doFetch = options.fetch ?? fetch;
+  const endpoint = `${options.url.replace(/\/+$/, '')}/api/events`;
+  return {
+    async send(integrationId, traces) {
+      if (traces.length === 0) return;
+      const body: EventsPayload = { v: 1, integrationId, traces: traces.slice(-100) };
+      let response: Response;
+      try {
+        response = await doFetch(endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${options.key}` },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+        });
+      } catch (error) {
+        throw new HeartbeatDeliveryError(`Notification Centre unreachable at ${endpoint}`, null, {
+          cause: error,
+        });
+      }
+      if (!response.ok) {
+        throw new HeartbeatDeliveryError(
+          `Notification Centre answered ${response.status}: ${(await response.text()).slice(0, 200)}`,
+          response.status,
+        );
+      }
+      await response.body?.cancel();
     },
   };
 }

@@ -20,7 +20,7 @@ export {
   tableCheck,
 } from './heartbeat.ts';
 export type { HttpHeartbeatSinkOptions } from './http-sink.ts';
-export { httpHeartbeatSink, memoryHeartbeatSink } from './http-sink.ts';
+export { httpEventSink, httpHeartbeatSink, memoryHeartbeatSink } from './http-sink.ts';
 export type {
   Clock,
   FailureInput,
@@ -46,6 +46,7 @@ export type {
   DeadLetterReport,
   DeadLetterSummary,
   Direction,
+  EventsPayload,
   FailureSummary,
   HeartbeatPayload,
   HeartbeatResponse,

@@ -167,6 +167,13 @@ export interface HeartbeatPayload {
   commandResults: CommandResult[];
 }
 
+/** The JSON body of `POST {notificationCentre}/api/events`: finished record changes, sent as they finish. */
+export interface EventsPayload {
+  v: 1;
+  integrationId: string;
+  traces: TraceSummary[];
+}
+
 /** A command the Notification Centre asks the integration to run, carried on the heartbeat response. */
 export interface PendingCommand {
   id: string;
