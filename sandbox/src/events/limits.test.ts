@@ -71,7 +71,7 @@ describe('events cost-based limits', () => {
     expect(refused.headers.get('x-daily-call-limit')).toBe('30/200000');
     // The first charge (at t=0) leaves the 1-second window at t=1000; it is now t=300.
     expect(refused.headers.get('x-secondly-retry-after')).toBe('700');
-    expect(refused.headers.get('x-daily-retry-after')).toBe('0');
+    expect(refused.headers.has('x-daily-retry-after')).toBe(false);
     expect(sim.store.size).toBe(3);
     clock += 700;
     expect((await create(4)).status).toBe(200);
@@ -87,7 +87,7 @@ describe('events cost-based limits', () => {
     expect(refused.status).toBe(429);
     expect(refused.body.errors?.[0]?.extensions).toMatchObject({ dailyThreshold: 25, dailyAvailableCost: 5 });
     expect(refused.headers.get('x-daily-retry-after')).toBe(String(14 * 3600 - 4));
-    expect(refused.headers.get('x-secondly-retry-after')).toBe('0');
+    expect(refused.headers.has('x-secondly-retry-after')).toBe(false);
   });
 
   it('answers 413 QUERY_TOO_COMPLEX when one query costs more than a second allows or nests too deep', async () => {

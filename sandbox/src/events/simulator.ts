@@ -203,8 +203,10 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
       },
       {
         ...limitHeaders(token),
-        'x-secondly-retry-after': String(secondlyRetryAfterMs),
-        'x-daily-retry-after': String(dailyRetryAfterS),
+        // Only the budget that refused the call gets a retry header: a client reading whichever header comes
+        // first must not see a "0" for the one that is fine and retry at once.
+        ...(secondlyRetryAfterMs > 0 ? { 'x-secondly-retry-after': String(secondlyRetryAfterMs) } : {}),
+        ...(dailyRetryAfterS > 0 ? { 'x-daily-retry-after': String(dailyRetryAfterS) } : {}),
       },
     );
   };
@@ -252,7 +254,7 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
     const auth = header(req, 'authorization') ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
     const gate = await beforeRequest(faults, operationLabel ?? endpoint, res, (retryAfterMs) =>
-      costExceeded(res, token, 0, retryAfterMs, 0),
+      costExceeded(res, token, 0, Math.max(1, retryAfterMs), 0),
     );
     if (gate.action === 'handled') return count(gate.status);
 

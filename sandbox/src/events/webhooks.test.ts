@@ -1,3 +1,4 @@
+import { createVerifier } from '@kongo/runtime/verify';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signStandardWebhook, startWebhookReceiver, type WebhookReceiver } from '../sim-kit/index.ts';
@@ -89,6 +90,29 @@ describe('events webhooks', () => {
     });
     expect(verified.timestamp).toBe((verified.data as { updatedAt: string }).updatedAt);
     expect(() => new Webhook(SECRET).verify(`${delivery.body} `, headers)).toThrow();
+  });
+
+  it("is accepted by the runtime's own Standard Webhooks verifier, and a tampered body is not", async () => {
+    const hook = await receiver();
+    await callGraphql(
+      sim.graphqlUrl,
+      sim.token,
+      'mutation { createAttendee(input: { email: "v@example.com" }) { id } }',
+    );
+    const [delivery] = await hook.waitFor(1);
+    if (!delivery) throw new Error('no delivery');
+    const verify = createVerifier({ type: 'standard-webhooks' }, [SECRET]);
+    const request = (body: string) => ({
+      method: 'POST',
+      url: hook.url,
+      body: Buffer.from(body),
+      header: (name: string) => headerOf(hook, 0, name) || null,
+    });
+    expect(verify(request(delivery.body))).toEqual({ ok: true, secret: 'current' });
+    expect(verify(request(delivery.body.replace('v@', 'w@')))).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 
   it('sends an edit made in the UI (admin API) as attendee.updated, and a delete as attendee.deleted', async () => {

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createVerifier } from '@kongo/runtime/verify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hmacSha256Hex, startWebhookReceiver, type WebhookReceiver } from '../sim-kit/index.ts';
 import { type JobsSimulator, startJobsSimulator } from './index.ts';
@@ -66,6 +67,25 @@ describe('job webhooks', () => {
     expect(event.id).toBe(delivery.headers['x-jobs-event-id']);
     expect(event.id).toMatch(/^evt_[0-9a-f]{32}$/);
     expect(event.occurredAt).toBe((event.data as { updatedAt: string }).updatedAt);
+  });
+
+  it("is accepted by the runtime's own hex HMAC verifier, and a tampered body is not", async () => {
+    const hook = await receiver();
+    await post({ reference: 'VF-V', title: 'Verify' });
+    const [delivery] = await hook.waitFor(1);
+    if (!delivery) throw new Error('no delivery');
+    const verify = createVerifier({ type: 'hmac-sha256-hex', header: 'X-Jobs-Signature' }, [SECRET]);
+    const request = (body: string) => ({
+      method: 'POST',
+      url: hook.url,
+      body: Buffer.from(body),
+      header: (name: string) => String(delivery.headers[name] ?? '') || null,
+    });
+    expect(verify(request(delivery.body))).toEqual({ ok: true, secret: 'current' });
+    expect(verify(request(delivery.body.replace('Verify', 'Verified')))).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 
   it('sends job.updated and job.deleted for edits made in the UI', async () => {
