@@ -165,7 +165,7 @@ describe('IntegrationStack (two-way spec, sandbox)', () => {
     expect(json).not.toMatch(/SecureString|whsec_|sk_test_/);
   });
 
-  it('grants the HubSpot webhook only its log stream, its queue, a dead-letter put and its secret', () => {
+  it('grants the HubSpot webhook only its log stream, its queue, the dead-letter queue and its secret', () => {
     const roleId = logicalIdStartingWith(template, 'AWS::IAM::Role', 'HubSpotWebhookRole');
     const policy = Object.values(resources(template, 'AWS::IAM::Policy')).find((p) =>
       JSON.stringify(p.Properties.Roles).includes(roleId),
@@ -176,14 +176,16 @@ describe('IntegrationStack (two-way spec, sandbox)', () => {
     ).Statement;
     const queueId = logicalIdStartingWith(template, 'AWS::SQS::Queue', 'HubSpotToDestinationQueue');
     const tableId = logicalIdStartingWith(template, 'AWS::DynamoDB::Table', 'Table');
+    const dlqId = logicalIdStartingWith(template, 'AWS::SQS::Queue', 'DeadLetterQueue');
     expect(statements.map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
       ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
-      'dynamodb:PutItem',
+      ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
       'ssm:GetParameter',
     ]);
     expect(JSON.stringify(statements[1]?.Resource)).toContain(queueId);
-    expect(JSON.stringify(statements[2]?.Resource)).toContain(tableId);
+    expect(JSON.stringify(statements[2]?.Resource)).toContain(dlqId);
+    expect(JSON.stringify(statements)).not.toContain(tableId);
     expect(JSON.stringify(statements[3]?.Resource)).toContain(':parameter/velflex/hubspot-client-secret');
     expect(JSON.stringify(statements[3]?.Resource)).toContain(
       ':parameter/velflex/hubspot-client-secret-previous',

@@ -162,20 +162,30 @@ export class IntegrationStack extends Stack {
       this.functions.poller = poller;
     }
 
+    const firstQueue = Object.values(this.workQueues)[0];
     const heartbeat = this.#function('Heartbeat', {
       entry: props.entries.heartbeat,
       description: `${spec.integration.name} heartbeat to the Notification Centre`,
       timeout: Duration.seconds(30),
       environment: {
         ...this.#baseEnvironment(),
+        // The runtime's heartbeat reports the depth of one queue (the first direction's); all are listed too.
+        ...(firstQueue ? { [ENV.workQueueUrl]: firstQueue.queueUrl } : {}),
         [ENV.workQueueUrls]: this.#queueUrlsJson(),
       },
     });
-    for (const queue of [this.deadLetterQueue, ...Object.values(this.workQueues)]) {
+    for (const queue of Object.values(this.workQueues)) {
       heartbeat.role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [queue.queueArn] }),
       );
     }
+    // The oldest dead letter's age is read from a sample received with visibility 0 (hides nothing).
+    heartbeat.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+      }),
+    );
     this.table.grantReadData(heartbeat.role);
     this.#grantParameters(heartbeat.role, [
       spec.monitoring.notificationCentre.urlParameter,
@@ -313,10 +323,8 @@ export class IntegrationStack extends Stack {
       },
     });
     queue.grantSendMessages(fn.role);
-    // A correctly signed but malformed body is quarantined as a dead letter in the table.
-    fn.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }),
-    );
+    // A correctly signed but malformed body is quarantined in the dead-letter queue, never dropped.
+    this.deadLetterQueue.grantSendMessages(fn.role);
     this.#grantParameters(fn.role, secrets);
     this.api.addRoutes({
       path: `/webhooks/${spec.integration.name}/${source}`,

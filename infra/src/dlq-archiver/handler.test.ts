@@ -64,6 +64,34 @@ describe('dead-letter archiver', () => {
     });
   });
 
+  it('keeps the reason, kind and record id the runtime put on a dead letter', async () => {
+    const f = fakes([{ id: 'old', ageDays: 11 }]);
+    const [message] = (await f.sqs.send(new ReceiveMessageCommand({ QueueUrl: 'q' }))).Messages ?? [];
+    Object.assign(message ?? {}, {
+      MessageAttributes: {
+        'kongo-reason': { DataType: 'String', StringValue: 'VALIDATION_FAILED: email' },
+        'kongo-kind': { DataType: 'String', StringValue: 'hubspot-webhook' },
+        'kongo-record-id': { DataType: 'String', StringValue: '501' },
+      },
+    });
+    const replay = {
+      ...f.sqs,
+      send: async (c: unknown) =>
+        c instanceof ReceiveMessageCommand ? { Messages: message ? [message] : [] } : f.sqs.send(c),
+    };
+    let calls = 0;
+    const once = {
+      send: async (c: unknown) =>
+        c instanceof ReceiveMessageCommand && calls++ > 0 ? { Messages: [] } : replay.send(c),
+    };
+    await archiveOldDeadLetters({ ...base, sqs: once as never, dynamo: f.dynamo as never });
+    expect(f.puts[0]).toMatchObject({
+      reason: { S: 'VALIDATION_FAILED: email (archived from the SQS dead-letter queue after 10 days)' },
+      kind: { S: 'hubspot-webhook' },
+      recordId: { S: '501' },
+    });
+  });
+
   it('deletes a letter an earlier run already archived (put refused as a duplicate)', async () => {
     const duplicate = Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' });
     const f = fakes([{ id: 'old', ageDays: 12 }], duplicate);

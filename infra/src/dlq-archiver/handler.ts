@@ -40,6 +40,7 @@ export async function archiveOldDeadLetters(deps: ArchiverDeps): Promise<Archive
         VisibilityTimeout: 60,
         WaitTimeSeconds: 1,
         MessageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount'],
+        MessageAttributeNames: ['All'],
       }),
     );
     const messages = received.Messages ?? [];
@@ -65,20 +66,27 @@ export async function archiveOldDeadLetters(deps: ArchiverDeps): Promise<Archive
   return outcome;
 }
 
+/** The runtime's SQS dead letters carry their reason etc. as `kongo-*` message attributes; redriven work messages don't. */
 function archiveItem(deps: ArchiverDeps, message: Message, sentAt: number) {
-  const id = `${String(sentAt).padStart(13, '0')}-sqs-${message.MessageId ?? 'unknown'}`;
+  const attribute = (name: string) => message.MessageAttributes?.[`kongo-${name}`]?.StringValue;
+  const failedAt = attribute('failed-at') ?? String(sentAt);
+  const id = `${failedAt.padStart(13, '0')}-sqs-${message.MessageId ?? 'unknown'}`;
+  const recordId = attribute('record-id');
   return {
     TableName: deps.tableName,
     Item: {
       pk: { S: 'DLQ' },
       sk: { S: id },
       type: { S: 'dead-letter' },
-      integration: { S: deps.integration },
-      reason: { S: `archived from the SQS dead-letter queue after ${deps.archiveAfterDays} days` },
-      kind: { S: 'sqs-dead-letter' },
-      failedAt: { N: String(sentAt) },
-      attempts: { N: message.Attributes?.ApproximateReceiveCount ?? '0' },
+      integration: { S: attribute('integration') ?? deps.integration },
+      reason: {
+        S: `${attribute('reason') ?? 'max-receives-exceeded'} (archived from the SQS dead-letter queue after ${deps.archiveAfterDays} days)`,
+      },
+      kind: { S: attribute('kind') ?? 'redriven' },
+      failedAt: { N: failedAt },
+      attempts: { N: attribute('attempts') ?? message.Attributes?.ApproximateReceiveCount ?? '0' },
       envelope: { S: message.Body ?? '' },
+      ...(recordId === undefined ? {} : { recordId: { S: recordId } }),
     },
     ConditionExpression: 'attribute_not_exists(pk)',
   };
