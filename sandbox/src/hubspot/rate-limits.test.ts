@@ -101,6 +101,22 @@ describe('the daily cap', () => {
   });
 });
 
+describe('the daily cap across apps', () => {
+  it('is shared by every app of the account', async () => {
+    const other = { appId: 8, clientSecret: 'secret-8', accessToken: 'pat-other', daily: 4 };
+    sim.registerApp(other);
+    sim.setLimits({ daily: 4 }, APP.appId);
+    const as = (token: string) =>
+      fetch(`${sim.url}/crm/v3/objects/contacts`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await as(TOKEN)).status).toBe(200);
+    expect((await as(TOKEN)).status).toBe(200);
+    const third = await as(other.accessToken);
+    expect(third.headers.get('x-hubspot-ratelimit-daily-remaining')).toBe('1');
+    expect((await as(other.accessToken)).status).toBe(200);
+    expect((await as(TOKEN)).status).toBe(429);
+  });
+});
+
 describe('search', () => {
   it('allows 5 searches a second, answers the 6th with the secondly limit and never sends rate-limit headers', async () => {
     for (let i = 0; i < 5; i++) {

@@ -41,29 +41,32 @@ class Window {
 interface AppUsage {
   window: Window;
   search: Window;
-  day: number;
-  dailyCount: number;
 }
 
+/** Ten-second and search windows per app; the daily count per account, shared by all its apps (as HubSpot). */
 export class RateLimiter {
   #usage = new Map<number, AppUsage>();
+  #day = -1;
+  #dailyCount = 0;
 
   #get(appId: number, now: number): AppUsage {
     let usage = this.#usage.get(appId);
-    const day = Math.floor(now / DAY_MS);
     if (!usage) {
-      usage = { window: new Window(), search: new Window(), day, dailyCount: 0 };
+      usage = { window: new Window(), search: new Window() };
       this.#usage.set(appId, usage);
     }
-    if (usage.day !== day) {
-      usage.day = day;
-      usage.dailyCount = 0;
+    const day = Math.floor(now / DAY_MS);
+    if (this.#day !== day) {
+      this.#day = day;
+      this.#dailyCount = 0;
     }
     return usage;
   }
 
   reset(): void {
     this.#usage.clear();
+    this.#day = -1;
+    this.#dailyCount = 0;
   }
 
   /**
@@ -72,7 +75,7 @@ export class RateLimiter {
    */
   admit(appId: number, limits: LimitSettings, now: number, isSearch: boolean): Record<string, string> {
     const usage = this.#get(appId, now);
-    if (usage.dailyCount >= limits.daily) {
+    if (this.#dailyCount >= limits.daily) {
       throw new HubSpotApiError(
         429,
         rateLimitBody('DAILY', `You have reached your daily limit.`),
@@ -81,15 +84,15 @@ export class RateLimiter {
     }
     if (isSearch) {
       if (usage.search.count(now, 1000) >= limits.searchPerSecond) {
-        usage.dailyCount++;
+        this.#dailyCount++;
         throw new HubSpotApiError(429, rateLimitBody('SECONDLY', 'You have reached your secondly limit.'));
       }
       usage.search.add(now);
-      usage.dailyCount++;
+      this.#dailyCount++;
       return {};
     }
     if (usage.window.count(now, TEN_SECONDS_MS) >= limits.per10Seconds) {
-      usage.dailyCount++;
+      this.#dailyCount++;
       throw new HubSpotApiError(
         429,
         rateLimitBody('TEN_SECONDLY_ROLLING', 'You have reached your ten_secondly_rolling limit.'),
@@ -97,7 +100,7 @@ export class RateLimiter {
       );
     }
     usage.window.add(now);
-    usage.dailyCount++;
+    this.#dailyCount++;
     return this.#headers(usage, limits, now);
   }
 
@@ -109,13 +112,14 @@ export class RateLimiter {
         Math.max(0, limits.per10Seconds - usage.window.count(now, TEN_SECONDS_MS)),
       ),
       'X-HubSpot-RateLimit-Daily': String(limits.daily),
-      'X-HubSpot-RateLimit-Daily-Remaining': String(Math.max(0, limits.daily - usage.dailyCount)),
+      'X-HubSpot-RateLimit-Daily-Remaining': String(Math.max(0, limits.daily - this.#dailyCount)),
     };
   }
 
-  /** Requests counted today for an app (admin counters). */
-  dailyCount(appId: number, now: number): number {
-    return this.#get(appId, now).dailyCount;
+  /** Requests counted today for the account. */
+  dailyCount(now: number): number {
+    this.#get(0, now);
+    return this.#dailyCount;
   }
 }
 
