@@ -109,6 +109,10 @@ describe('HubSpot v3', () => {
       reason: 'malformed-timestamp',
     });
     expect(v3(request({ headers: headersFor('c2hvcnQ=') }))).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(v3(request({ headers: headersFor('Ł'.repeat(44)) }))).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 
   it('refuses a v1 downgrade: a valid v1 signature does not satisfy a v3 spec', () => {
