@@ -104,6 +104,16 @@ describe('job webhooks', () => {
     ]);
   });
 
+  it('drops pending retries on reset', async () => {
+    const hook = await receiver(() => 500);
+    await post({ reference: 'VF-R', title: 'Reset' });
+    await hook.waitFor(1);
+    sim.reset();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(hook.received).toHaveLength(1);
+    expect(sim.dispatcher.log()).toEqual([]);
+  });
+
   it('retries on 5xx with the attempt number in a header, then stops on 2xx', async () => {
     const hook = await receiver((index) => (index === 0 ? 500 : 200));
     await post({ reference: 'VF-3', title: 'Check' });

@@ -60,6 +60,7 @@ interface Pending {
   subscription: WebhookSubscription;
   message: OutgoingWebhook;
   done: () => void;
+  generation: number;
 }
 
 /**
@@ -79,6 +80,8 @@ export class WebhookDispatcher {
   #busy = 0;
   #idleWaiters: Array<() => void> = [];
   #stopped = false;
+  /** Bumped by cancelPending: attempts from an older generation neither retry nor touch the counts. */
+  #generation = 0;
 
   constructor(faults: FaultInjector, options: Partial<DispatcherOptions> = {}, now: () => number = Date.now) {
     this.#faults = faults;
@@ -101,7 +104,7 @@ export class WebhookDispatcher {
       (subscription) =>
         new Promise<void>((done) => {
           this.#busy += 1;
-          const pending: Pending = { subscription, message, done };
+          const pending: Pending = { subscription, message, done, generation: this.#generation };
           if (this.#faults.config.reorderWebhooks) this.#hold(pending);
           else this.#enqueue(pending);
         }),
@@ -142,6 +145,7 @@ export class WebhookDispatcher {
   }
 
   #cancelAll(): void {
+    this.#generation += 1;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     if (this.#bufferTimer) clearTimeout(this.#bufferTimer);
@@ -172,6 +176,7 @@ export class WebhookDispatcher {
   }
 
   async #first(pending: Pending): Promise<void> {
+    if (pending.generation !== this.#generation) return pending.done();
     const ok = await this.#attempt(pending.subscription, pending.message, 1, false);
     pending.done();
     if (ok && this.#faults.duplicate()) {
@@ -191,6 +196,7 @@ export class WebhookDispatcher {
     duplicate: boolean,
   ): Promise<boolean> {
     if (this.#stopped) return false;
+    const generation = this.#generation;
     const started = Date.now();
     let status: number | null = null;
     let error: string | null = null;
@@ -211,6 +217,8 @@ export class WebhookDispatcher {
       error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
     }
     const ok = status !== null && status >= 200 && status < 300;
+    // Cancelled while in flight (reset): log nothing more, schedule nothing, leave the counts alone.
+    if (generation !== this.#generation) return false;
     const delays = this.#options.retryDelaysMs;
     const retry = !ok && !duplicate && attempt <= delays.length;
     const nextAttemptInMs = retry
