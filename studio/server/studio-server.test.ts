@@ -18,7 +18,13 @@ beforeAll(async () => {
     sessionToken: 'session-123',
     distDir: '/nonexistent',
     loadGenerator: async () =>
-      !generatorReady ? null : { generate: (spec: unknown) => new Map([['out.txt', JSON.stringify(spec)]]) },
+      !generatorReady
+        ? null
+        : {
+            generate: (input: { specText: string }) => ({
+              files: [{ path: 'out.txt', content: input.specText }],
+            }),
+          },
   });
 });
 
@@ -114,7 +120,7 @@ describe('the studio server', () => {
     expect(JSON.parse(first.body).error.message).toMatch(/generator .* not available yet/);
     generatorReady = true;
     const second = await call('/api/generate', { host: host(), origin: origin(), ...session }, 'POST', body);
-    expect(JSON.parse(second.body)).toEqual({ files: { 'out.txt': '{"a":1}' } });
+    expect(JSON.parse(second.body)).toEqual({ files: { 'out.txt': '{\n  "a": 1\n}\n' } });
   });
 
   it('says how to build the app when studio/dist is missing', async () => {

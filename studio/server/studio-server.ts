@@ -28,14 +28,19 @@ export interface StudioOptions {
   loadGenerator?: () => Promise<GeneratorModule | null>;
 }
 
+/** The part of @kongo/generator the studio uses: spec text in, generated files out. */
 export interface GeneratorModule {
-  generate(spec: unknown): unknown;
+  generate(input: { specText: string; specFileName: string }): unknown;
 }
 
-/** The generator's answer as path → text, whether it returns a record, a Map or `{ files }`. */
+/** The generator's answer as path → text: `{ files: [{ path, content }] }`, or a record / Map of them. */
 export function filesOf(result: unknown): Record<string, string> {
   const value =
     result && typeof result === 'object' && 'files' in result ? (result as { files: unknown }).files : result;
+  if (Array.isArray(value))
+    return Object.fromEntries(
+      value.map((f: { path?: unknown; content?: unknown }) => [String(f.path), String(f.content)]),
+    );
   if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), String(v)]));
   if (value && typeof value === 'object')
     return Object.fromEntries(
@@ -186,9 +191,13 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioSe
         );
       const body = (await readJsonBody(req)) as { spec?: unknown };
       try {
-        return send(res, 200, { files: filesOf(await generator.generate(body.spec)) });
+        const specText = `${JSON.stringify(body.spec, null, 2)}\n`;
+        const result = await generator.generate({ specText, specFileName: 'integration-spec.json' });
+        return send(res, 200, { files: filesOf(result) });
       } catch (error) {
-        throw new StudioHttpError(422, `Generation failed: ${(error as Error).message}`, { cause: error });
+        throw new StudioHttpError(422, `The generator refused the spec: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
     }
     throw new StudioHttpError(404, `No API route ${route}`);

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { validateSpec } from '@kongo/runtime/spec';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { Consultant } from './consultant.ts';
 import { buildStudio, HUBSPOT_TOKEN, launchChromium, type Sandbox, startSandbox } from './harness.ts';
 
 let sandbox: Sandbox;
@@ -43,44 +44,6 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-const handle = (list: 'source' | 'target', field: string) =>
-  page.locator(`[data-testid="${list}-list"] [data-field="${field}"] .react-flow__handle`);
-
-async function center(locator: ReturnType<Page['locator']>) {
-  await locator.waitFor({ state: 'visible' });
-  const box = await locator.boundingBox();
-  if (!box) throw new Error('element has no box');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-/** A real pointer drag: press on one handle, move in steps, release on the other. */
-async function drag(from: ReturnType<Page['locator']>, to: ReturnType<Page['locator']>) {
-  const a = await center(from);
-  const b = await center(to);
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 6 });
-  await page.mouse.move(b.x, b.y, { steps: 6 });
-  await page.mouse.up();
-}
-
-async function search(list: 'source' | 'target', text: string) {
-  await page.fill(`[data-testid="${list}-search"]`, text);
-}
-
-async function mapField(source: string, target: string) {
-  await search('source', source);
-  await search('target', target);
-  await drag(handle('source', source), handle('target', target));
-}
-
-const formulaNode = (kind: string) => page.locator(`.react-flow__node-${kind}`).last();
-const slot = (kind: string, id: string) => formulaNode(kind).locator(`[data-handleid="${id}"]`);
-
-async function mappingCount(direction: string) {
-  return Number(await page.locator(`[data-testid="direction-${direction}"] .count`).textContent());
-}
-
 describe('the studio in a browser', () => {
   it('lets a consultant map both directions with drags, preview a record and export a valid spec', async () => {
     onTestFailed(async () => {
@@ -90,68 +53,35 @@ describe('the studio in a browser', () => {
     expect(new URL(page.url()).search).toBe(''); // the session moved from the URL into a cookie
     await page.waitForSelector('[data-testid="canvas"]');
 
-    // Connect both sides.
-    await page.click('[data-testid="open-connect-hubspot"]');
-    await page.fill('[data-testid="hubspot-token"]', HUBSPOT_TOKEN);
-    await page.click('[data-testid="hubspot-connect"]');
-    await page.waitForSelector('[data-testid="source-search"]');
-    await page.click('[data-testid="open-connect-destination"]');
-    await page.click('[data-testid="destination-events-platform"]');
-    await page.waitForSelector('[data-testid="target-search"]');
+    const me = new Consultant(page);
+    await me.connectHubSpot(HUBSPOT_TOKEN);
+    await me.readDestination('events-platform');
 
-    // 1. email, through lowercase (palette → wire input → wire output).
-    await page.click('[data-testid="palette-lowercase"]');
-    await search('source', 'email');
-    await drag(handle('source', 'email'), slot('lowercase', 'in:0'));
-    await search('target', 'email');
-    await drag(slot('lowercase', 'out'), handle('target', 'email'));
-    // 2–4. straight field-to-field.
-    await mapField('firstname', 'firstName');
-    await mapField('lastname', 'lastName');
-    await mapField('country', 'country');
-    // 5. phone through stripSpaces.
-    await page.click('[data-testid="palette-stripSpaces"]');
-    await search('source', 'phone');
-    await drag(handle('source', 'phone'), slot('stripSpaces', 'in:0'));
-    await search('target', 'phone');
-    await drag(slot('stripSpaces', 'out'), handle('target', 'phone'));
-    // 6. jobTitle = concat(jobtitle, " at ", company)
-    await page.click('[data-testid="palette-concat"]');
-    await search('source', 'jobtitle');
-    await drag(handle('source', 'jobtitle'), slot('concat', 'in:append'));
-    await formulaNode('concat').getByRole('button', { name: '+ text' }).click();
-    const literal = formulaNode('concat').getByLabel('Text part 2');
-    await literal.fill(' at ');
-    await literal.press('Enter');
-    await search('source', 'company');
-    await drag(handle('source', 'company'), slot('concat', 'in:append'));
-    await search('target', 'jobTitle');
-    await drag(slot('concat', 'out'), handle('target', 'jobTitle'));
-    // 7. company straight across.
-    await mapField('company', 'company');
-    // 8. status = enumMap(event_status) with label suggestions confirmed, otherwise no value.
-    await page.click('[data-testid="palette-enumMap"]');
-    await search('source', 'event_status');
-    await drag(handle('source', 'event_status'), slot('enumMap', 'in:input'));
-    await search('target', 'status');
-    await drag(slot('enumMap', 'out'), handle('target', 'status'));
-    await formulaNode('enumMap').getByRole('button', { name: 'Edit map…' }).click();
+    // HubSpot → events platform: formulas from the palette, straight pairs, a concat and an enumMap.
+    await me.mapThrough('lowercase', 'email', 'email');
+    await me.mapField('firstname', 'firstName');
+    await me.mapField('lastname', 'lastName');
+    await me.mapField('country', 'country');
+    await me.mapThrough('stripSpaces', 'phone', 'phone');
+    await me.mapConcat('jobtitle', ' at ', 'company', 'jobTitle');
+    await me.mapField('company', 'company');
+    await me.mapEnum('event_status', 'status');
     await expect
       .poll(() => page.textContent('[data-testid="enum-editor-coverage"]'))
       .toContain('0 of 5 options mapped');
-    await page.click('[data-testid="enum-accept-all"]');
+    await page.click('[data-testid="enum-accept-all"]'); // label suggestions, confirmed by the consultant
     await page.selectOption('[data-testid="enum-otherwise"]', { label: 'no value (null)' });
     await expect
       .poll(() => page.textContent('[data-testid="enum-editor-coverage"]'))
       .toContain('4 of 5 options mapped');
-    expect(await mappingCount('hubspot-to-destination')).toBe(8);
+    expect(await me.mappingCount('hubspot-to-destination')).toBe(8);
 
-    // The other direction: destination → HubSpot.
+    // The other direction: events platform → HubSpot.
     await page.click('[data-testid="direction-destination-to-hubspot"]');
-    await mapField('email', 'email');
-    await mapField('firstName', 'firstname');
-    await mapField('lastName', 'lastname');
-    expect(await mappingCount('destination-to-hubspot')).toBe(3);
+    await me.mapField('email', 'email');
+    await me.mapField('firstName', 'firstname');
+    await me.mapField('lastName', 'lastname');
+    expect(await me.mappingCount('destination-to-hubspot')).toBe(3);
 
     // Preview a HubSpot record going to the events platform.
     await page.click('[data-testid="direction-hubspot-to-destination"]');
@@ -203,6 +133,12 @@ describe('the studio in a browser', () => {
     });
     expect(h2d.find((m) => m.target === 'email')?.value).toEqual({ lowercase: [{ field: 'email' }] });
     expect(JSON.stringify(exported)).not.toContain(HUBSPOT_TOKEN);
+
+    // The generator (through the studio server) turns the spec into files, shown read-only.
+    await page.click('[data-testid="tab-code"]');
+    await page.getByRole('button', { name: 'Generate code' }).click();
+    await page.waitForSelector('.file-list button', { timeout: 20_000 });
+    expect(await page.locator('.file-list button').count()).toBeGreaterThan(5);
 
     // Autosave kept the work and never the token or sample records.
     const saved = await page.evaluate(() => JSON.stringify(localStorage));

@@ -1,7 +1,7 @@
 /** The generated code, read-only, with a line diff against the previous generation. */
 import { diffLines } from 'diff';
 import { useState } from 'react';
-import { ServerError, serverApi } from '../app/server-api.ts';
+import { serverApi } from '../app/server-api.ts';
 import type { StudioSpec } from '../model/index.ts';
 
 type Files = Record<string, string>;
@@ -25,11 +25,7 @@ export function CodePanel(props: { spec: StudioSpec; hasErrors: boolean }) {
       setStatus('idle');
     } catch (e) {
       setStatus('error');
-      setMessage(
-        e instanceof ServerError && e.status === 501
-          ? e.message
-          : `Generation failed: ${(e as Error).message}`,
-      );
+      setMessage((e as Error).message);
     }
   }
 
