@@ -31,10 +31,13 @@ export interface CheckOutcome {
 /** Named checks, e.g. `{ table: () => store.ping(), queueDepth: queueDepthCheck(queue, 1000) }`. */
 export type DependencyChecks = Record<string, () => Promise<CheckOutcome>>;
 
-/** Anything that hands over its counts since the last beat and takes them back if the beat fails. */
+/**
+ * Anything that hands over its counts since the last beat and takes them back if the beat fails: the
+ * `IntegrationLogger` itself (one process), or a `DynamoCounterStore` the Lambdas flush into (AWS).
+ */
 export interface CounterSource {
-  drain(): CounterDelta;
-  restore(delta: CounterDelta): void;
+  drain(): CounterDelta | Promise<CounterDelta>;
+  restore(delta: CounterDelta): void | Promise<void>;
 }
 
 export interface RunHeartbeatOptions {
@@ -157,13 +160,13 @@ export async function runHeartbeat(options: RunHeartbeatOptions): Promise<Heartb
     if (!check.ok) options.log?.warn('dependency check failed', { check: check.name, reason: check.reason });
   }
 
-  const delta = options.counters.drain();
+  const delta = await options.counters.drain();
   const payload = buildPayload(options, clock, delta, checks, deadLetters, []);
   let response: HeartbeatResponse;
   try {
     response = await options.sink.send(payload);
   } catch (error) {
-    options.counters.restore(delta);
+    await options.counters.restore(delta);
     const err = error instanceof Error ? error : new Error(String(error));
     options.log?.warn('heartbeat not delivered', { reason: err.message, errorName: err.name });
     return { ok: false, payload, response: null, commandResults: [], error: err };
@@ -181,12 +184,12 @@ export async function runHeartbeat(options: RunHeartbeatOptions): Promise<Heartb
     commandResults = response.commands.map((c) => ({ id: c.id, status: 'failed' as const, reason }));
   }
   // Report results at once: the next scheduled beat may run in another Lambda instance that never saw them.
-  const follow = options.counters.drain();
+  const follow = await options.counters.drain();
   const followPayload = buildPayload(options, clock, follow, checks, deadLetters, commandResults);
   try {
     await options.sink.send(followPayload);
   } catch (error) {
-    options.counters.restore(follow);
+    await options.counters.restore(follow);
     options.log?.warn('command results not delivered; the command will be offered again', {
       reason: error instanceof Error ? error.message : 'send failed',
     });

@@ -1,5 +1,8 @@
 // The monitor: IntegrationLogger (structured logs, counters, traces), the heartbeat and its sinks.
 
+export type { DynamoCounterStoreOptions } from './dynamo-counters.ts';
+export { DynamoCounterStore } from './dynamo-counters.ts';
+
 export type {
   CheckOutcome,
   CounterSource,
