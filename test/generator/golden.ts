@@ -41,23 +41,37 @@ export function listFiles(dir: string): string[] {
 }
 
 /**
- * Type-checks a generated project with the compiler options of its own tsconfig.json (the root
- * tsconfig excludes generated code); returns "file(line): message" lines, empty when clean.
+ * Type-checks generated projects with the compiler options of their own tsconfig.json (the root
+ * tsconfig excludes generated code), in one program so aws-cdk-lib's types load once; returns
+ * "file(line): message" lines relative to `base`, empty when clean.
  */
-export function typeCheck(dir: string): string[] {
+export function typeCheck(dirs: string[], base: string = ROOT): string[] {
+  const first = dirs[0];
+  if (first === undefined) return [];
   const config = ts.parseConfigFileTextToJson(
     'tsconfig.json',
-    readFileSync(join(dir, 'tsconfig.json'), 'utf8'),
+    readFileSync(join(first, 'tsconfig.json'), 'utf8'),
   );
   const parsed = ts.convertCompilerOptionsFromJson(
     (config.config as { compilerOptions: unknown }).compilerOptions,
-    dir,
+    first,
   );
   const project = new Project({ compilerOptions: parsed.options, skipAddingFilesFromTsConfig: true });
-  project.addSourceFilesAtPaths([join(dir, 'src/**/*.ts'), join(dir, 'infra/**/*.ts'), join(dir, '*.ts')]);
-  return project.getPreEmitDiagnostics().map((diagnostic) => {
+  const files = dirs.flatMap((dir) =>
+    project.addSourceFilesAtPaths([join(dir, 'src/**/*.ts'), join(dir, 'infra/**/*.ts'), join(dir, '*.ts')]),
+  );
+  // Only the generated files' diagnostics: the packages they import are checked by the root tsconfig.
+  const program = project.getProgram();
+  const diagnostics = [
+    ...program.getGlobalDiagnostics(),
+    ...files.flatMap((file) => [
+      ...program.getSyntacticDiagnostics(file),
+      ...program.getSemanticDiagnostics(file),
+    ]),
+  ];
+  return diagnostics.map((diagnostic) => {
     const file = diagnostic.getSourceFile()?.getFilePath() ?? '';
     const message = ts.flattenDiagnosticMessageText(diagnostic.compilerObject.messageText, '\n');
-    return `${relative(dir, file)}(${diagnostic.getLineNumber() ?? 0}): ${message}`;
+    return `${relative(base, file)}(${diagnostic.getLineNumber() ?? 0}): ${message}`;
   });
 }

@@ -27,8 +27,17 @@ export function stackName(environment: Environment): string {
   return `kongo-${spec.integration.name}-${environment}`;
 }
 
-export function buildApp(options: { outdir?: string } = {}): App {
-  const app = new App(options.outdir === undefined ? {} : { outdir: options.outdir });
+export interface BuildAppOptions {
+  outdir?: string;
+  /** false skips esbuild bundling (tests checking the templates); `cdk synth` always bundles. */
+  bundle?: boolean;
+}
+
+export function buildApp(options: BuildAppOptions = {}): App {
+  const app = new App({
+    ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
+    ...(options.bundle === false ? { context: { 'aws:cdk:bundling-stacks': [] } } : {}),
+  });
   addNagChecks(app);
   for (const environment of ENVIRONMENTS) {
     new IntegrationStack(app, stackName(environment), {
