@@ -275,11 +275,15 @@ describe('delivery', () => {
 describe('webhook faults', () => {
   it('delivers the echo before the write’s response when echoBeforeResponse is on', async () => {
     sim.subscribe(APP.appId, 'contact.creation');
+    const window = (batchWindowMs: number) =>
+      fetch(`${sim.url}/_admin/webhook-delivery`, { method: 'PUT', body: JSON.stringify({ batchWindowMs }) });
+    await window(300);
     await client.crm.contacts.basicApi.create({
       properties: { email: 'plain@example.com' },
       associations: [],
     });
     expect(receiver.received).toHaveLength(0); // normally the batch window has not closed yet
+    await window(10);
     await sim.webhooksIdle();
     sim.setFaults({ echoBeforeResponse: true });
     receiver.reset();
