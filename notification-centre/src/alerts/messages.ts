@@ -1,5 +1,8 @@
 /** The words of each alert: one Slack message, readable on a phone at 3 a.m., with ids and counts only. */
+import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import type { AlertKind, IntegrationRecord } from '../types.ts';
+
+type SlackBlocks = NonNullable<IncomingWebhookSendArguments['blocks']>;
 
 /** "2m 5s", "1h 4m", "45s". */
 export function formatDuration(ms: number): string {
@@ -40,7 +43,7 @@ export type AlertFacts =
 
 export interface SlackMessageBody {
   text: string;
-  blocks: Array<Record<string, unknown>>;
+  blocks: SlackBlocks;
 }
 
 const ICONS: Record<AlertKind, string> = {
@@ -71,7 +74,7 @@ export function alertText(integration: Pick<IntegrationRecord, 'name' | 'id'>, f
 
 /** Text (for notifications and clients without blocks) plus blocks with a link to the dashboard. */
 export function slackMessage(text: string, dashboardUrl: string | null): SlackMessageBody {
-  const blocks: Array<Record<string, unknown>> = [{ type: 'section', text: { type: 'mrkdwn', text } }];
+  const blocks: SlackBlocks = [{ type: 'section', text: { type: 'mrkdwn', text } }];
   if (dashboardUrl) {
     blocks.push({
       type: 'context',

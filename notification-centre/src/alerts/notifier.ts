@@ -35,7 +35,7 @@ export function slackNotifier(options: SlackNotifierOptions = {}): AlertNotifier
         hooks.set(client.slackWebhookUrl, hook);
       }
       try {
-        await hook.send({ text: message.text, blocks: message.blocks as never });
+        await hook.send({ text: message.text, blocks: message.blocks });
         return { delivery: 'sent' };
       } catch (error) {
         return {
