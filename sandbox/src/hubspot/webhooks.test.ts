@@ -2,6 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Signature } from '@hubspot/api-client';
+import { createVerifier } from '@kongo/runtime/verify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type HubSpotSimulator, signV1, signV3, startHubSpotSimulator, type WebhookEvent } from './index.ts';
 
@@ -199,6 +200,37 @@ describe('signatures on delivery', () => {
     const [request] = receiver.received;
     expect(request?.headers['x-hubspot-signature-version']).toBe('v1');
     expect(request?.headers['x-hubspot-signature']).toBe(signV1(APP.clientSecret, request?.body ?? ''));
+  });
+});
+
+describe("the runtime's verifier", () => {
+  it('accepts the v3 and legacy v2 signatures of real deliveries, and refuses a tampered body', async () => {
+    sim.registerApp({ ...APP, legacySignature: 'v2' });
+    sim.subscribe(APP.appId, 'contact.creation');
+    await client.crm.contacts.basicApi.create({
+      properties: { email: 'verify@example.com' },
+      associations: [],
+    });
+    await sim.webhooksIdle();
+    const [request] = receiver.received;
+    if (!request) throw new Error('no delivery');
+    const signed = (body: string) => ({
+      method: 'POST',
+      url: receiver.url,
+      body: new TextEncoder().encode(body),
+      header: (name: string) => {
+        const value = request.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      },
+    });
+    const v3 = createVerifier({ type: 'hubspot', version: 'v3' }, [APP.clientSecret]);
+    const v2 = createVerifier({ type: 'hubspot', version: 'v2' }, [APP.clientSecret]);
+    expect(v3(signed(request.body))).toEqual({ ok: true, secret: 'current' });
+    expect(v2(signed(request.body))).toEqual({ ok: true, secret: 'current' });
+    expect(v3(signed(request.body.replace('"attemptNumber":0', '"attemptNumber":1')))).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 });
 
