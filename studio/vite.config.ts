@@ -19,6 +19,8 @@ export default defineConfig({
     sourcemap: false,
     chunkSizeWarningLimit: 6000,
     reportCompressedSize: false,
+    // The Monaco worker plugin is slow by nature; its timing warning is noise in every test run.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   worker: { format: 'es' },
 });

@@ -73,7 +73,13 @@ export function App() {
 
   const problems = useMemo(() => validateWorkspace(state), [state]);
   const errors = problems.filter((p) => p.severity === 'error').length;
-  const suggestions = useMemo(() => suggestMappings(state, state.direction), [state]);
+  // Selection changes must not recompute suggestions: only schemas, mappings, rejections and the tab matter.
+  const { hubspot, destination, spec, rejected, direction } = state;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: state is read through exactly these parts
+  const suggestions = useMemo(
+    () => suggestMappings(state, direction),
+    [hubspot, destination, spec, rejected, direction],
+  );
 
   // The enum editor follows the selected enumMap; it stays on the last one while other things are selected.
   useEffect(() => {

@@ -29,10 +29,40 @@ interface Candidate {
   label: string;
 }
 
-const fuseCache = new WeakMap<FieldDef[], { fuse: Fuse<Candidate>; exact: Map<string, FieldDef[]> }>();
+const FUSE_OPTIONS = {
+  keys: [
+    { name: 'label', weight: 0.6 },
+    { name: 'name', weight: 0.4 },
+  ],
+  includeScore: true,
+  ignoreLocation: true,
+  threshold: 0.34,
+};
 
-function indexFor(fields: FieldDef[]) {
-  let cached = fuseCache.get(fields);
+/** How many trigram-nearest candidates fuse.js scores per target. */
+const SHORTLIST = 12;
+
+function trigrams(text: string): Set<string> {
+  const out = new Set<string>();
+  const padded = ` ${text} `;
+  for (let i = 0; i + 3 <= padded.length; i++) out.add(padded.slice(i, i + 3));
+  return out;
+}
+
+interface SourceIndex {
+  candidates: Candidate[];
+  exact: Map<string, FieldDef[]>;
+  byTrigram: Map<string, number[]>;
+}
+
+const indexCache = new WeakMap<FieldDef[], SourceIndex>();
+
+/**
+ * Index the source fields once per schema: exact normalised names, and a trigram index that picks
+ * a short list per target, so fuse.js scores a dozen candidates instead of all 600+.
+ */
+function indexFor(fields: FieldDef[]): SourceIndex {
+  let cached = indexCache.get(fields);
   if (!cached) {
     const candidates = fields.map((field) => ({
       field,
@@ -40,21 +70,32 @@ function indexFor(fields: FieldDef[]) {
       label: normalizeName(field.label),
     }));
     const exact = new Map<string, FieldDef[]>();
-    for (const c of candidates)
+    const byTrigram = new Map<string, number[]>();
+    candidates.forEach((c, i) => {
       for (const key of new Set([c.name, c.label])) exact.set(key, [...(exact.get(key) ?? []), c.field]);
-    const fuse = new Fuse(candidates, {
-      keys: [
-        { name: 'label', weight: 0.6 },
-        { name: 'name', weight: 0.4 },
-      ],
-      includeScore: true,
-      ignoreLocation: true,
-      threshold: 0.34,
+      for (const gram of new Set([...trigrams(c.name), ...trigrams(c.label)])) {
+        const list = byTrigram.get(gram);
+        if (list) list.push(i);
+        else byTrigram.set(gram, [i]);
+      }
     });
-    cached = { fuse, exact };
-    fuseCache.set(fields, cached);
+    cached = { candidates, exact, byTrigram };
+    indexCache.set(fields, cached);
   }
   return cached;
+}
+
+function shortlist(index: SourceIndex, query: string, counts: Uint16Array): Candidate[] {
+  counts.fill(0);
+  const grams = trigrams(query);
+  for (const gram of grams) for (const i of index.byTrigram.get(gram) ?? []) counts[i] = (counts[i] ?? 0) + 1;
+  const floor = Math.max(2, Math.ceil(grams.size * 0.25));
+  const hits: number[] = [];
+  counts.forEach((count, i) => {
+    if (count >= floor) hits.push(i);
+  });
+  hits.sort((a, b) => (counts[b] ?? 0) - (counts[a] ?? 0));
+  return hits.slice(0, SHORTLIST).map((i) => index.candidates[i]!);
 }
 
 /**
@@ -70,7 +111,8 @@ export function suggestMappings(state: WorkspaceState, direction: Direction, lim
   const mappedTargets = new Set(mappings.map((m) => m.target));
   const usedSources = new Set(mappings.flatMap((m) => ('field' in m.value ? [m.value.field] : [])));
   const rejected = new Set(state.rejected);
-  const { fuse, exact } = indexFor(sourceSchema.fields);
+  const index = indexFor(sourceSchema.fields);
+  const counts = new Uint16Array(index.candidates.length);
 
   const best = new Map<string, Suggestion>(); // by source field
   for (const field of targetSchema.fields) {
@@ -81,8 +123,8 @@ export function suggestMappings(state: WorkspaceState, direction: Direction, lim
       typeFit(candidate.type, field.type) !== 'no';
     let found: Suggestion | undefined;
     const same = [
-      ...(exact.get(normalizeName(field.name)) ?? []),
-      ...(exact.get(normalizeName(field.label)) ?? []),
+      ...(index.exact.get(normalizeName(field.name)) ?? []),
+      ...(index.exact.get(normalizeName(field.label)) ?? []),
     ];
     const exactHit = same.find(ok);
     if (exactHit)
@@ -90,7 +132,9 @@ export function suggestMappings(state: WorkspaceState, direction: Direction, lim
     else {
       const query = normalizeName(field.label || field.name);
       if (query.length < 3) continue;
-      for (const hit of fuse.search(query, { limit: 5 })) {
+      const few = shortlist(index, query, counts);
+      if (few.length === 0) continue;
+      for (const hit of new Fuse(few, FUSE_OPTIONS).search(query, { limit: 5 })) {
         if (!ok(hit.item.field)) continue;
         found = {
           direction,
