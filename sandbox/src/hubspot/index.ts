@@ -19,7 +19,7 @@ export {
   type RequestCounters,
   startHubSpotSimulator,
 } from './server.ts';
-export { type SignatureVersion, signatureHeaders, signV1, signV2, signV3 } from './signing.ts';
+export { type SignatureVersion, signatureHeaders, signV1, signV2, signV3, v3SigningUri } from './signing.ts';
 export {
   type AppConfig,
   DEFAULT_DELIVERY,

@@ -1,7 +1,8 @@
 // The simulator's own HubSpot signing code against the published vectors (REFERENCE.md §1) and the official client.
 import { Signature } from '@hubspot/api-client';
+import { createVerifier } from '@kongo/runtime/verify';
 import { describe, expect, it } from 'vitest';
-import { signatureHeaders, signV1, signV2, signV3 } from './index.ts';
+import { signatureHeaders, signV1, signV2, signV3, v3SigningUri } from './index.ts';
 
 const SECRET = 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy';
 
@@ -50,6 +51,28 @@ describe('HubSpot signatures', () => {
       });
     expect(check(rawBody)).toBe(true);
     expect(check(rawBody.replace('1001', '1002'))).toBe(false);
+  });
+
+  it('signs v3 over the URI with only HubSpot’s escapes decoded, which the runtime verifier reproduces', () => {
+    const sent = 'https://hooks.example.com/h?next=%2Fdeals%3Fa%3D1&name=J%C3%BCrgen%20K';
+    expect(v3SigningUri(sent)).toBe('https://hooks.example.com/h?next=/deals?a%3D1&name=J%C3%BCrgen%20K');
+    const rawBody = '[]';
+    const timestampMs = Date.now();
+    const headers = signatureHeaders({
+      clientSecret: 'shh',
+      method: 'POST',
+      uri: sent,
+      rawBody,
+      timestampMs,
+    });
+    expect(headers['X-HubSpot-Signature-v3']).toBe(
+      signV3('shh', 'POST', v3SigningUri(sent), rawBody, timestampMs),
+    );
+    const verify = createVerifier({ type: 'hubspot', version: 'v3' }, ['shh']);
+    const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    expect(
+      verify({ method: 'POST', url: sent, body: new TextEncoder().encode(rawBody), header: (n) => lower[n] }),
+    ).toEqual({ ok: true, secret: 'current' });
   });
 
   it('adds the legacy header in the version the app asks for', () => {

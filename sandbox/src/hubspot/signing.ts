@@ -33,9 +33,34 @@ export function signV3(
 
 export type SignatureVersion = 'v1' | 'v2' | 'v3';
 
+/** The only escapes HubSpot decodes in the URI it signs with v3 (docs, "Validating requests"). */
+const V3_DECODED_ESCAPES: ReadonlyArray<[string, string]> = [
+  ['3A', ':'],
+  ['2F', '/'],
+  ['3F', '?'],
+  ['40', '@'],
+  ['21', '!'],
+  ['24', '$'],
+  ['27', "'"],
+  ['28', '('],
+  ['29', ')'],
+  ['2A', '*'],
+  ['2C', ','],
+  ['3B', ';'],
+];
+
+/** The URI as v3 signs it: `https://x.io/h?a=%3A%20` → `https://x.io/h?a=:%20` (other escapes stay). */
+export function v3SigningUri(uri: string): string {
+  let out = uri;
+  for (const [hex, char] of V3_DECODED_ESCAPES) {
+    out = out.replace(new RegExp(`%${hex}`, 'gi'), char);
+  }
+  return out;
+}
+
 /**
- * The headers HubSpot puts on a webhook POST: always v3, plus the legacy `X-HubSpot-Signature` in v1 or v2
- * when the app is configured for it.
+ * The headers HubSpot puts on a webhook POST: always v3 (over the URI with HubSpot's decoding), plus the legacy
+ * `X-HubSpot-Signature` in v1 or v2 (URI exactly as sent) when the app is configured for it.
  */
 export function signatureHeaders(options: {
   clientSecret: string;
@@ -47,7 +72,7 @@ export function signatureHeaders(options: {
 }): Record<string, string> {
   const { clientSecret, method, uri, rawBody, timestampMs, legacy } = options;
   const headers: Record<string, string> = {
-    'X-HubSpot-Signature-v3': signV3(clientSecret, method, uri, rawBody, timestampMs),
+    'X-HubSpot-Signature-v3': signV3(clientSecret, method, v3SigningUri(uri), rawBody, timestampMs),
     'X-HubSpot-Request-Timestamp': String(timestampMs),
   };
   if (legacy === 'v1') {
