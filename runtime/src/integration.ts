@@ -28,7 +28,9 @@ import { destinationProfile, HUBSPOT_PROFILE } from './outbound/profiles.ts';
 import { createRateBudget, type RateBudget } from './outbound/rate-limit.ts';
 import { createRestDestination } from './outbound/rest-client.ts';
 import type { RetryOptions } from './outbound/retry.ts';
-import { type PollOutcome, runPoll } from './poll/driver.ts';
+import type { PollOutcome, PollSource } from './poll/driver.ts';
+import { createHubSpotSearchApi, type HubSpotSearchApi } from './poll/hubspot-search-api.ts';
+import { noPoll, pollIntegration } from './poll/integration-poll.ts';
 import { DynamoDeadLetterQueue } from './queue/dynamo-dead-letters.ts';
 import { DynamoWorkQueue } from './queue/dynamo-queue.ts';
 import { localDynamoClient } from './queue/local-dynamo.ts';
@@ -74,6 +76,10 @@ export interface RuntimeEnvironment {
   maxReceives?: number;
   retryDelayMs?: number;
   visibilityTimeoutMs?: number;
+  /** How long workers reuse a read of the pause/dry-run controls, ms (default 2000). */
+  controlsCacheMs?: number;
+  /** How long a paused integration's message waits before it is looked at again, ms (default 5000). */
+  pausedDelayMs?: number;
 }
 
 export interface IntegrationRuntimeOptions {
@@ -94,6 +100,15 @@ export interface DrainOptions {
   timeoutMs?: number;
 }
 
+/** Which side to poll and how much to do in one call. */
+export interface PollRequest {
+  source?: PollSource;
+  lagMs?: number;
+  callsPerRound?: number;
+  maxRounds?: number;
+  timeBudgetMs?: number;
+}
+
 export interface IntegrationRuntime {
   spec: IntegrationSpec;
   hubspotWebhook(req: Request): Promise<Response>;
@@ -101,7 +116,8 @@ export interface IntegrationRuntime {
   processMessages(messages: Parameters<Worker['processMessages']>[0]): Promise<BatchOutcome>;
   /** Local: receive and process until the queue is empty; returns every batch's outcome merged. */
   drain(options?: DrainOptions): Promise<BatchOutcome>;
-  poll(): Promise<PollOutcome>;
+  /** One poll of one side (default: the destination, when its spec has `polling`). */
+  poll(options?: PollRequest): Promise<PollOutcome>;
   heartbeat(): Promise<void>;
   /** Dead letters back onto the queue (the worker then delivers them within the budget). */
   replay(options?: { ids?: string[] }): Promise<ReplayOutcome>;
@@ -170,7 +186,10 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
       ...(environment.logSink ? { sink: environment.logSink } : {}),
     });
   const crash = environment.crash ?? crashHookFromEnv();
-  const controls = controlPanel(store, integration, { now: () => clock.now() });
+  const controls = controlPanel(store, integration, {
+    now: () => clock.now(),
+    ...(environment.controlsCacheMs === undefined ? {} : { cacheMs: environment.controlsCacheMs }),
+  });
   const budget: RateBudget = createRateBudget({
     limit: spec.hubspot.rateLimit,
     profile: HUBSPOT_PROFILE,
@@ -178,6 +197,7 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
   });
 
   let clients: Promise<{ hubspot: HubSpotClient; destination: DestinationClient }> | undefined;
+  let searchApi: HubSpotSearchApi | undefined;
   let worker: Promise<Worker> | undefined;
   const { destinationFields } = fieldSets(spec, effectiveFlows(spec, options.mappings));
 
@@ -233,6 +253,7 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
           dryRun: async () => (await controls.read()).dryRun,
           ...(environment.maxReceives === undefined ? {} : { maxReceives: environment.maxReceives }),
           ...(environment.retryDelayMs === undefined ? {} : { retryDelayMs: environment.retryDelayMs }),
+          ...(environment.pausedDelayMs === undefined ? {} : { pausedDelayMs: environment.pausedDelayMs }),
         },
       });
     })();
@@ -294,50 +315,31 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },
-    async poll(): Promise<PollOutcome> {
-      const polling = spec.destination.polling;
-      const built = await (clients ?? getWorker().then(() => clients));
-      if (!polling || !built) {
-        return {
-          source: 'destination',
-          records: 0,
-          messages: 0,
-          calls: 0,
-          cursorAdvanced: true,
-          more: false,
-        };
-      }
-      return runPoll({
-        integration,
-        source: 'destination',
+    async poll(pollOptions = {}): Promise<PollOutcome> {
+      // Polling lives in poll/ (cursor rules, HubSpot search limits); this only wires it.
+      const w = await getWorker();
+      const built = await clients;
+      if (!built) return noPoll(pollOptions.source ?? 'destination');
+      return pollIntegration({
+        spec,
+        source: pollOptions.source ?? 'destination',
         store,
         queue,
         clock,
-        read: async (cursor) => {
-          // Cursor = the newest updatedAt seen (inclusive: the overlap is deduped) + the page token.
-          const state = cursor
-            ? (JSON.parse(cursor) as { updatedAfter?: string; after?: string | null })
-            : {};
-          const page = await built.destination.listChanged({
-            ...(state.updatedAfter ? { updatedAfter: state.updatedAfter } : {}),
-            ...(state.after ? { cursor: state.after } : {}),
-            limit: 100,
+        destination: built.destination,
+        hubspotProperties: w.hubspotProperties,
+        hubspotSearch: async () => {
+          searchApi ??= createHubSpotSearchApi({
+            objectType: spec.hubspot.objectType,
+            accessToken: await requiredSecret(secrets, spec.hubspot.accessTokenParameter),
+            basePath: environment.hubspotBaseUrl,
+            budget,
+            ...(environment.fetch ? { fetch: environment.fetch } : {}),
+            ...(environment.retry ? { retry: environment.retry } : {}),
           });
-          const last = page.records[page.records.length - 1];
-          const updatedAfter =
-            last?.updatedAt !== undefined ? new Date(last.updatedAt).toISOString() : state.updatedAfter;
-          const next = JSON.stringify(
-            page.next
-              ? { updatedAfter: state.updatedAfter, after: page.next }
-              : { updatedAfter, after: null },
-          );
-          return {
-            records: page.records.map((r) => r.values),
-            cursor: next,
-            more: page.next !== null,
-            calls: 1,
-          };
+          return searchApi.search;
         },
+        ...pollOptions,
       });
     },
     async heartbeat() {
@@ -378,7 +380,10 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
     store,
     queue,
     deadLetters,
-    close: () => budget.stop(),
+    close: async () => {
+      await searchApi?.stop();
+      await budget.stop();
+    },
   };
 }
 
@@ -399,8 +404,26 @@ export interface LocalEnvironmentOptions {
   maxReceives?: number;
   retryDelayMs?: number;
   visibilityTimeoutMs?: number;
+  controlsCacheMs?: number;
+  pausedDelayMs?: number;
   /** Share one DynamoDB client (the caller's); default: one made here for the endpoint. */
   dynamoClient?: DynamoDBClient;
+}
+
+/** The worker-tuning options that were given (exactOptionalPropertyTypes: absent stays absent). */
+function tuning(
+  options: Pick<
+    LocalEnvironmentOptions,
+    'maxReceives' | 'retryDelayMs' | 'visibilityTimeoutMs' | 'controlsCacheMs' | 'pausedDelayMs'
+  >,
+): Partial<RuntimeEnvironment> {
+  const out: Partial<RuntimeEnvironment> = {};
+  if (options.maxReceives !== undefined) out.maxReceives = options.maxReceives;
+  if (options.retryDelayMs !== undefined) out.retryDelayMs = options.retryDelayMs;
+  if (options.visibilityTimeoutMs !== undefined) out.visibilityTimeoutMs = options.visibilityTimeoutMs;
+  if (options.controlsCacheMs !== undefined) out.controlsCacheMs = options.controlsCacheMs;
+  if (options.pausedDelayMs !== undefined) out.pausedDelayMs = options.pausedDelayMs;
+  return out;
 }
 
 /** Local: dynalite for the table, queue and dead letters; a secrets file; simulators' URLs. */
@@ -449,11 +472,7 @@ export function localEnvironment(options: LocalEnvironmentOptions): RuntimeEnvir
     ...(options.logSink ? { logSink: options.logSink } : {}),
     ...(options.crash ? { crash: options.crash } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.maxReceives === undefined ? {} : { maxReceives: options.maxReceives }),
-    ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
-    ...(options.visibilityTimeoutMs === undefined
-      ? {}
-      : { visibilityTimeoutMs: options.visibilityTimeoutMs }),
+    ...tuning(options),
   };
 }
 

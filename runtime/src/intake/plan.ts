@@ -35,10 +35,14 @@ export function planRecords(events: readonly InboundEvent[]): RecordWork[] {
     const latest = group[group.length - 1];
     if (!latest) continue;
     const allPropertyChanges = group.every((e) => e.changedProperty !== undefined);
+    // A restore followed by edits in the same batch is still a restore (then the edits apply).
+    const lastRestore = group.findLastIndex((e) => e.action === 'restore');
+    const lastDelete = group.findLastIndex((e) => e.action === 'delete');
+    const action = latest.action === 'upsert' && lastRestore > lastDelete ? 'restore' : latest.action;
     work.push({
       source: latest.source,
       objectId: latest.objectId,
-      action: latest.action,
+      action,
       events: group,
       latest,
       changedProperties: allPropertyChanges ? [...new Set(group.map((e) => e.changedProperty ?? ''))] : [],

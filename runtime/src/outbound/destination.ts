@@ -15,7 +15,13 @@ export interface WriteOptions {
 
 export interface ChangePage {
   records: DestinationRecord[];
+  /** Cursor for the next page while there is one. */
   next: string | null;
+  /**
+   * Position after the last record of this page even when it is the last page (Relay `endCursor`),
+   * so a poller can continue strictly after it; null when the API gives none (REST `nextCursor: null`).
+   */
+  end: string | null;
 }
 
 export interface DestinationClient {

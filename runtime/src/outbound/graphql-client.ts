@@ -174,8 +174,9 @@ export function createGraphQLDestination(options: GraphQLDestinationOptions): De
         const record = toRecord(edge.node);
         return record ? [record] : [];
       });
-      const next = connection?.pageInfo?.hasNextPage ? (connection.pageInfo.endCursor ?? null) : null;
-      return { records, next };
+      const end = connection?.pageInfo?.endCursor ?? null;
+      const next = connection?.pageInfo?.hasNextPage ? end : null;
+      return { records, next, end };
     },
   };
 }

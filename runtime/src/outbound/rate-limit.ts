@@ -96,8 +96,8 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
     },
     perWindow,
     async stop() {
-      await window.stop({ dropWaitingJobs: false });
-      await day.stop({ dropWaitingJobs: false });
+      await window.stop({ dropWaitingJobs: true });
+      await day.stop({ dropWaitingJobs: true });
     },
   };
 }

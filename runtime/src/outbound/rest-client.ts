@@ -69,7 +69,8 @@ export function createRestDestination(options: RestDestinationOptions): Destinat
       const record = toRecord(item);
       return record ? [record] : [];
     });
-    return { records, next: shape.nextCursor ?? null };
+    const next = shape.nextCursor ?? null;
+    return { records, next, end: next };
   };
 
   return {

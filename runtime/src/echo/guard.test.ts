@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { SyncEntity } from '../mapping-store/types.ts';
+import { checkEcho, isOurSource, unchangedSinceLastWrite } from './guard.ts';
+import { valuesHash } from './hash.ts';
+
+const written = { email: 'ada@example.com', firstName: 'Ada', ticketType: 'VIP' };
+const fields = Object.keys(written).sort();
+
+function entity(overrides: Partial<SyncEntity['intents']['destination']> = {}): SyncEntity {
+  return {
+    kongoId: 'k1',
+    integration: 'acme',
+    version: 3,
+    createdAt: 0,
+    updatedAt: 0,
+    ids: { hubspot: '1', destination: 'a' },
+    lastApplied: {},
+    intents: {
+      destination: {
+        hash: valuesHash(written, fields),
+        fields,
+        at: 1_000,
+        status: 'pending',
+        key: 'kongo-k1-destination-v2',
+        operation: 'update',
+        ...overrides,
+      },
+    },
+    written: { destination: 'h-last' },
+    drift: [],
+    status: 'active',
+  };
+}
+
+const base = { source: 'destination' as const, now: 2_000, windowMs: 60_000 };
+
+describe('checkEcho', () => {
+  it('drops an event whose values hash to our pending intent (the echo outran the API answer)', () => {
+    const record = { ...written, id: 'a', lastName: 'Lovelace', updatedAt: '2026-01-01T00:00:00Z' };
+    expect(checkEcho({ ...base, entity: entity(), record })).toEqual({ echo: true, signal: 'intent-hash' });
+  });
+
+  it('treats values that differ from the intent as a real change', () => {
+    const record = { ...written, firstName: 'Augusta' };
+    expect(checkEcho({ ...base, entity: entity(), record })).toMatchObject({
+      echo: false,
+      reason: 'values-differ',
+    });
+  });
+
+  it('compares values as strings so 42 and "42" agree', () => {
+    const numeric = { age: 42 };
+    const e = entity({ hash: valuesHash(numeric, ['age']), fields: ['age'] });
+    expect(checkEcho({ ...base, entity: e, record: { age: '42' } }).echo).toBe(true);
+  });
+
+  it('never calls a change to a property we did not write our echo', () => {
+    const verdict = checkEcho({
+      ...base,
+      entity: entity(),
+      record: written,
+      changedProperties: ['lifecyclestage'],
+    });
+    expect(verdict).toMatchObject({ echo: false, reason: 'other-field' });
+  });
+
+  it('sees a change made after our committed write as a later change', () => {
+    const e = entity({ status: 'committed', remoteUpdatedAt: 5_000 });
+    expect(checkEcho({ ...base, entity: e, record: written, recordUpdatedAt: 6_000 })).toMatchObject({
+      echo: false,
+      reason: 'later-change',
+    });
+    expect(checkEcho({ ...base, entity: e, record: written, recordUpdatedAt: 5_000 }).echo).toBe(true);
+  });
+
+  it('lets an intent expire after the window', () => {
+    expect(checkEcho({ ...base, now: 100_000, entity: entity(), record: written })).toMatchObject({
+      echo: false,
+      reason: 'intent-expired',
+    });
+  });
+
+  it('does not trust changeSource INTEGRATION alone', () => {
+    const hint = { changeSource: 'INTEGRATION', sourceId: '77', appId: 77 };
+    expect(isOurSource(hint)).toBe(true);
+    expect(checkEcho({ ...base, entity: null, record: written, ...hint })).toMatchObject({
+      echo: false,
+      reason: 'no-intent',
+    });
+    expect(checkEcho({ ...base, entity: entity(), record: written, ...hint })).toEqual({
+      echo: true,
+      signal: 'intent-hash+source',
+    });
+  });
+});
+
+describe('unchangedSinceLastWrite', () => {
+  it('skips a write whose hash equals the last committed one', () => {
+    expect(unchangedSinceLastWrite(entity(), 'destination', 'h-last')).toBe(true);
+    expect(unchangedSinceLastWrite(entity(), 'destination', 'h-new')).toBe(false);
+    expect(unchangedSinceLastWrite(null, 'destination', 'h-last')).toBe(false);
+  });
+});
