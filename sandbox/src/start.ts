@@ -77,6 +77,8 @@ async function main(): Promise<void> {
     sandbox = await startSandbox({
       stateDir,
       ports,
+      // Locally a heartbeat every minute (the deployed minimum) so the dashboard is lively.
+      heartbeatSeconds: Number(process.env.KONGO_HEARTBEAT_SECONDS ?? 60),
       log: (line) => console.log(`  · ${line}`),
     });
     const { startStudio } = await import('@kongo/studio');

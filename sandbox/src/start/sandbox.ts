@@ -339,7 +339,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           .heartbeat()
           .catch((error: unknown) => log(`${loaded.name}: heartbeat failed: ${(error as Error).message}`));
       void beat();
-      t.heartbeat = setInterval(beat, (options.heartbeatSeconds ?? spec.monitoring.heartbeatSeconds) * 1000);
+      t.heartbeat = setInterval(beat, spec.monitoring.heartbeatSeconds * 1000);
       const polling = spec.destination.polling;
       if (polling) {
         t.poll = setInterval(
@@ -370,7 +370,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }>('src/mappings.gen.ts');
       const { hooks } = await importFresh<{ hooks: RuntimeHooks }>('src/extensions.ts');
       // Locally HubSpot calls the gateway, and v3 signatures cover the URL it called.
-      const spec: IntegrationSpec = { ...generatedSpec, publicBaseUrl: gateway.url };
+      // The heartbeat interval may be shortened locally (demo, tests); the payload carries it to the centre.
+      const spec: IntegrationSpec = {
+        ...generatedSpec,
+        publicBaseUrl: gateway.url,
+        monitoring: {
+          ...generatedSpec.monitoring,
+          heartbeatSeconds: options.heartbeatSeconds ?? generatedSpec.monitoring.heartbeatSeconds,
+        },
+      };
       const destinationBaseUrl = spec.destination.api === 'graphql' ? events.url : jobs.url;
       const secretsForSpec = ensureLocalSecrets(secretsFile, secretsFor(spec));
       Object.assign(secrets, secretsForSpec);
