@@ -3,9 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './harness.ts';
 
 let h: Harness;
+const upserts: number[] = [];
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({
+    environment: {
+      fetch: async (input, init) => {
+        if (input.endsWith('/batch/upsert') && typeof init.body === 'string') {
+          upserts.push((JSON.parse(init.body) as { inputs: unknown[] }).inputs.length);
+        }
+        return fetch(input, init);
+      },
+    },
+  });
 });
 afterAll(async () => {
   await h?.close();
@@ -31,5 +41,26 @@ describe('HubSpot contact → destination attendee', () => {
     expect(updated[0]).toMatchObject({ lastName: 'King' });
     // The HubSpot contact now carries the stable sync id; no second contact appeared.
     expect(h.contactsWithEmail('ada@example.com')).toHaveLength(1);
+  });
+
+  it('creates HubSpot contacts for new attendees with one batch upsert on the sync id', async () => {
+    const emails = ['b1@example.com', 'b2@example.com', 'b3@example.com', 'b4@example.com', 'b5@example.com'];
+    for (const email of emails) {
+      await fetch(`${h.events.url}/_admin/records`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, firstName: 'Batch', status: 'REGISTERED' }),
+      });
+    }
+    await h.events.idle(5_000);
+    await h.settle();
+    expect(upserts).toEqual([5]);
+    for (const email of emails) {
+      const contacts = h.contactsWithEmail(email);
+      expect(contacts).toHaveLength(1);
+      expect(contacts[0]?.properties.hs_lead_status).toBe('OPEN');
+      const entity = await h.runtime.store.resolve(h.spec.integration.name, 'hubspot', contacts[0]?.id ?? '');
+      expect(contacts[0]?.properties[h.spec.hubspot.syncIdProperty]).toBe(entity?.kongoId);
+    }
   });
 });

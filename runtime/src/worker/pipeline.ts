@@ -31,7 +31,15 @@ interface PendingWrite {
   values: WriteValues;
   naturalKey: string | null;
   /** Set by the outbound phase. */
-  result?: { remoteId: string; remoteUpdatedAt?: number } | { error: unknown };
+  result?: { remoteId: string; remoteUpdatedAt?: number } | { error: unknown } | { superseded: true };
+}
+
+/** One message between the phases. */
+interface MessageState {
+  message: ReceivedMessage;
+  pending: PendingWrite[];
+  failed: Array<{ work: RecordWork; error: unknown }>;
+  retryable: RecordWork[];
 }
 
 export interface Worker {
@@ -189,12 +197,18 @@ export function createWorker(deps: WorkerDeps): Worker {
     if (entity.ids[side] !== undefined || naturalKey === null) return entity;
     let foundId: string | undefined;
     if (side === 'destination') foundId = (await deps.destination.findByNaturalKey(naturalKey))?.id;
-    else if (spec.hubspot.objectType === 'contacts') {
-      // Batch read by a unique property is read-your-writes, unlike search (which lags).
-      const read = await deps.hubspot.batchRead([naturalKey], [keyField.hubspot], {
-        idProperty: keyField.hubspot,
-      });
-      foundId = read.records[0]?.id;
+    else {
+      // Batch read by a unique property is read-your-writes, unlike search (which lags). Contact
+      // email is unique; on other objects the key must be a unique-value property, else HubSpot
+      // answers 400 and the upsert on the sync id decides alone.
+      try {
+        const read = await deps.hubspot.batchRead([naturalKey], [keyField.hubspot], {
+          idProperty: keyField.hubspot,
+        });
+        foundId = read.records[0]?.id;
+      } catch (error) {
+        if (!(error instanceof DeliveryError) || error.status !== 400) throw error;
+      }
     }
     if (foundId === undefined || dryRun) return entity;
     const link = await store.linkId(entity.kongoId, side, foundId);
@@ -221,7 +235,10 @@ export function createWorker(deps: WorkerDeps): Worker {
       });
     }
     let values = shapeValues(side, transformed.output);
+    // Normalised for the claim (case and spacing never split one person in two); as written for
+    // lookups on the other side, whose exact-match filters may care about case (job references).
     const naturalKey = normaliseNaturalKey(record.values[keyField[work.source]]);
+    const rawKey = rawNaturalKey(record.values[keyField[work.source]]);
 
     for (let attempt = 0; attempt < 4; attempt++) {
       const found = await lookup(work, naturalKey);
@@ -274,7 +291,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         entity = identity.entity;
       }
       crash('after-identity');
-      entity = await discoverTarget(entity, side, naturalKey);
+      entity = await discoverTarget(entity, side, rawKey);
 
       const operation = entity.ids[side] === undefined ? 'create' : 'update';
       const context = { spec, kongoId: entity.kongoId, source: record.values, operation } as const;
@@ -324,7 +341,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         entity: recorded.entity,
         intent,
         values: side === 'hubspot' ? values : written,
-        naturalKey,
+        naturalKey: rawKey,
       };
     }
     return report(work, 'retry', { fieldErrors, reason: 'entity kept changing under us' });
@@ -466,14 +483,17 @@ export function createWorker(deps: WorkerDeps): Worker {
     return envelope;
   };
 
-  const processMessage = async (message: ReceivedMessage, outcome: BatchOutcome): Promise<void> => {
+  /** Phase A for one message: split, dedupe, order, hydrate, and prepare each record up to its intent. */
+  const prepareMessage = async (
+    message: ReceivedMessage,
+    outcome: BatchOutcome,
+  ): Promise<MessageState | null> => {
     const { envelope } = message;
-    dryRun = typeof options.dryRun === 'function' ? await options.dryRun() : (options.dryRun ?? false);
     if (deps.isPaused && (await deps.isPaused())) {
       await deps.queue.retryLater(message, options.pausedDelayMs ?? 5_000);
       outcome.paused++;
       logger.count('queue', 'paused');
-      return;
+      return null;
     }
     const split = splitEnvelope(envelope, spec);
     if (split.malformed.length > 0) {
@@ -547,12 +567,19 @@ export function createWorker(deps: WorkerDeps): Worker {
       }
     }
 
-    await writeHubSpot(pending.filter((p) => p.side === 'hubspot'));
-    for (const p of pending.filter((q) => q.side === 'destination')) await writeDestination(p);
-    crash('after-outbound');
+    return { message, pending, failed, retryable };
+  };
 
+  /** Phase C for one message: commit what landed, retry or dead-letter what did not, ack. */
+  const finishMessage = async (state: MessageState, outcome: BatchOutcome): Promise<void> => {
+    const { message, pending, failed, retryable } = state;
+    const { envelope } = message;
     for (const p of pending) {
       const result = p.result;
+      if (result && 'superseded' in result) {
+        outcome.records.push({ ...p.report, reason: 'superseded by a newer change in the same batch' });
+        continue;
+      }
       if (!result || 'error' in result) {
         failed.push({ work: p.work, error: result?.error ?? new Error('no outbound result') });
         continue;
@@ -631,11 +658,36 @@ export function createWorker(deps: WorkerDeps): Worker {
         duplicates: 0,
         records: [],
       };
+      dryRun = typeof options.dryRun === 'function' ? await options.dryRun() : (options.dryRun ?? false);
       // In order: a later message may hold a newer change to the same record.
-      for (const message of messages) await processMessage(message, outcome);
+      const states: MessageState[] = [];
+      for (const message of messages) {
+        const state = await prepareMessage(message, outcome);
+        if (state) states.push(state);
+      }
+      // Phase B across the whole batch: HubSpot writes go out ≤ 100 per call. Of several writes
+      // to one entity's side only the newest (whose intent is the recorded one) is sent.
+      const newest = new Map<string, PendingWrite>();
+      for (const p of states.flatMap((st) => st.pending)) {
+        const key = `${p.entity.kongoId}:${p.side}`;
+        const older = newest.get(key);
+        if (older) older.result = { superseded: true };
+        newest.set(key, p);
+      }
+      const writes = [...newest.values()];
+      await writeHubSpot(writes.filter((p) => p.side === 'hubspot'));
+      for (const p of writes.filter((q) => q.side === 'destination')) await writeDestination(p);
+      crash('after-outbound');
+      for (const state of states) await finishMessage(state, outcome);
       return outcome;
     },
   };
+}
+
+function rawNaturalKey(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const text = String(value).trim();
+  return text === '' ? null : text;
 }
 
 function emptyEntity(integration: string): SyncEntity {
