@@ -127,7 +127,13 @@ export function formulaExpression(value: Value): ts.Expression {
 const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed, removeComments: false });
 const scratch = ts.createSourceFile('print.ts', '', ts.ScriptTarget.ES2023, false, ts.ScriptKind.TS);
 
-/** Prints a node the generator built (the only way generated code text comes into being). */
+/**
+ * Prints a node the generator built (the only way generated code text comes into being), indented
+ * by two spaces per level like the templates. The printer indents by four; halving the leading
+ * spaces is safe because printed string literals never hold a raw line break (they are escaped).
+ */
 export function print(node: ts.Node): string {
-  return printer.printNode(ts.EmitHint.Unspecified, node, scratch);
+  return printer
+    .printNode(ts.EmitHint.Unspecified, node, scratch)
+    .replace(/^( +)/gm, (indent) => ' '.repeat(indent.length / 2));
 }

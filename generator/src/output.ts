@@ -3,7 +3,7 @@
  * the bookkeeping the format and save stages need. Nothing here touches the real disk.
  */
 import { posix } from 'node:path';
-import { Project, type SourceFile } from 'ts-morph';
+import { IndentationText, Project, QuoteKind, type SourceFile } from 'ts-morph';
 
 /** `generated`: rewritten on every run, checked byte for byte. `once`: created if absent, then the team's. */
 export type FileKind = 'generated' | 'once';
@@ -20,6 +20,7 @@ export class OutputTree {
     useInMemoryFileSystem: true,
     skipAddingFilesFromTsConfig: true,
     compilerOptions: { allowImportingTsExtensions: true, noEmit: true },
+    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single },
   });
   readonly #kinds = new Map<string, FileKind>();
   readonly #data = new Map<string, string>();

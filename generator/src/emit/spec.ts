@@ -8,5 +8,6 @@ export function emitSpec(integration: NormalizedIntegration, tree: OutputTree, t
   const file = templates.copy(tree, 'src/spec.ts', 'src/spec.gen.ts');
   file
     .getVariableDeclarationOrThrow('spec')
-    .setInitializer(print(jsonExpression(integration.codeSpec as unknown as Json)));
+    .getInitializerOrThrow()
+    .replaceWithText(print(jsonExpression(integration.codeSpec as unknown as Json)));
 }

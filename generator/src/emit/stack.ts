@@ -21,7 +21,7 @@ export function emitStack(integration: NormalizedIntegration, tree: OutputTree, 
     ),
     true,
   );
-  app.getVariableDeclarationOrThrow('ENTRIES').setInitializer(print(entries));
+  app.getVariableDeclarationOrThrow('ENTRIES').getInitializerOrThrow().replaceWithText(print(entries));
   templates.copy(tree, 'infra/main.ts', 'infra/main.gen.ts');
   templates.copy(tree, 'infra/app.test.ts', 'infra/app.gen.test.ts');
 }

@@ -1,16 +1,28 @@
 /**
- * The integration's runtime, composed once per Lambda instance on first use (no clients at module
- * load): the spec, the generated mappings and the hand-written extensions, on the AWS adapters
- * named by the environment variables the CDK stack sets (KONGO_TABLE_NAME, KONGO_WORK_QUEUE_URL, …).
+ * The integration's runtime: the spec, the generated mappings and the hand-written extensions.
+ * On Lambda it is composed once per instance on first use (no clients at module load), on the AWS
+ * adapters named by the environment variables the CDK stack sets (KONGO_TABLE_NAME,
+ * KONGO_WORK_QUEUE_URL, …). `npm start` and tests compose the same code on a local environment.
  */
-import { awsEnvironment, createIntegrationRuntime, type IntegrationRuntime } from '@kongo/runtime';
+import {
+  awsEnvironment,
+  createIntegrationRuntime,
+  type IntegrationRuntime,
+  type RuntimeEnvironment,
+} from '@kongo/runtime';
 import { hooks } from './extensions.ts';
 import { mappings } from './mappings.ts';
 import { spec } from './spec.ts';
 
+/** This integration on any environment: `createRuntime(localEnvironment({ … }))` runs it locally. */
+export function createRuntime(environment: RuntimeEnvironment): IntegrationRuntime {
+  return createIntegrationRuntime({ spec, mappings, hooks, environment });
+}
+
 let runtime: IntegrationRuntime | undefined;
 
+/** The Lambda handlers' runtime, on AWS. */
 export function integrationRuntime(): IntegrationRuntime {
-  runtime ??= createIntegrationRuntime({ spec, mappings, hooks, environment: awsEnvironment() });
+  runtime ??= createRuntime(awsEnvironment());
   return runtime;
 }
