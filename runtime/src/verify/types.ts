@@ -33,13 +33,6 @@ export interface SignedRequest {
   url: string;
   /** The raw body bytes, exactly as received. */
   body: Uint8Array;
-  /**
-   * Optional, for speed: the body's text, when the caller has it anyway. Pass it ONLY when `body`
-   * is valid UTF-8 (check with `isUtf8` from node:buffer) — then re-encoding the text gives back
-   * exactly the raw bytes, so signing the text is signing the raw body. Otherwise leave it out and
-   * the bytes are signed. Lets v3 use one HMAC update instead of three.
-   */
-  bodyText?: string;
   /** Header lookup by lower-case name. */
   header(name: string): string | null | undefined;
 }

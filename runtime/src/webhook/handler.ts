@@ -121,14 +121,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
     }
 
     const query = req.url.indexOf('?');
-    // Checked once here: decides the verifier's fast path and, after verification, quarantine.
-    const utf8 = isUtf8(body.bytes);
-    const text = utf8 ? body.bytes.toString('utf8') : undefined;
     const result = verifierFor(secretValues)({
       method: req.method,
       url: verification.url + (query === -1 ? '' : req.url.slice(query)),
       body: body.bytes,
-      ...(text === undefined ? {} : { bodyText: text }),
       header: (name) => req.headers.get(name),
     });
     if (!result.ok) {
@@ -146,6 +142,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
     if (result.secret === 'previous') logger?.info('webhook verified with the previous secret', base);
 
     const traceId = mintTraceId();
+    // Bytes that are not UTF-8 can't be the JSON promised; they are kept exactly, base64-encoded.
+    const text = isUtf8(body.bytes) ? body.bytes.toString('utf8') : undefined;
     const malformed = text === undefined ? 'not-utf8' : malformedReason(text, source);
     const envelope: QueueEnvelope = {
       v: 1,
