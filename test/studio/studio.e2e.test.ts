@@ -15,6 +15,8 @@ let chromium: { browser: Browser; close: () => Promise<void> };
 let page: Page;
 const consoleErrors: string[] = [];
 const foreignRequests: string[] = [];
+let exportedSpec: { flows: { direction: string; mappings: { target: string; value: unknown }[] }[] } | null =
+  null;
 
 beforeAll(async () => {
   await buildStudio();
@@ -110,6 +112,7 @@ describe('the studio in a browser', () => {
     ]);
     const path = await download.path();
     const exported = JSON.parse(await readFile(path, 'utf8')) as unknown;
+    exportedSpec = exported as typeof exportedSpec;
     const result = validateSpec(exported);
     expect(result.ok ? [] : result.problems).toEqual([]);
     const flows = (
@@ -145,8 +148,48 @@ describe('the studio in a browser', () => {
     expect(saved).toContain('event_status');
     expect(saved).not.toContain(HUBSPOT_TOKEN);
     expect(saved).not.toContain('ANN.LEE@VELFLEX.EXAMPLE');
+  }, 60_000);
+
+  it('keeps the spec editor (Monaco, served locally) and the canvas in step both ways', async () => {
+    onTestFailed(async () => {
+      await page.screenshot({ path: 'test-results/studio-e2e-spec-failure.png' });
+    });
+    if (!exportedSpec) throw new Error('the mapping session did not export a spec');
+    const me = new Consultant(page);
+    await page.click('[data-testid="tab-spec"]');
+    const lines = page.locator('[data-testid="spec-editor"] .monaco-editor .view-lines');
+    /** Select all and paste, as a consultant replacing the spec with an edited copy would. */
+    const pasteIntoEditor = async (text: string) => {
+      await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+      await lines.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Control+V');
+    };
+    await expect.poll(() => lines.textContent(), { timeout: 15_000 }).toContain('specVersion');
+
+    // Text → canvas: a mapping added in the editor appears on the canvas.
+    const edited = structuredClone(exportedSpec);
+    edited.flows
+      .find((f) => f.direction === 'destination-to-hubspot')
+      ?.mappings.push({ target: 'company', value: { field: 'company' } });
+    await pasteIntoEditor(JSON.stringify(edited, null, 2));
+    await expect.poll(() => me.mappingCount('destination-to-hubspot')).toBe(4);
+
+    // Canvas → text: removing that mapping on the canvas rewrites the editor's text.
+    await page.click('[data-testid="direction-destination-to-hubspot"]');
+    await me.search('target', 'company');
+    await page.click('.react-flow__edge[data-id="m|company"]', { force: true });
+    await page.getByTestId('mapping-inspector').getByRole('button', { name: 'Remove' }).click();
+    expect(await me.mappingCount('destination-to-hubspot')).toBe(3);
+    await page.keyboard.press('Control+Z');
+    expect(await me.mappingCount('destination-to-hubspot')).toBe(4);
+
+    // The spec's JSON Schema drives the editor's diagnostics.
+    await pasteIntoEditor(JSON.stringify({ ...edited, environment: 'moon' }, null, 2));
+    await page.keyboard.press('Control+Home');
+    await page.waitForSelector('[data-testid="spec-editor"] .squiggly-error', { timeout: 15_000 });
 
     expect(consoleErrors).toEqual([]);
     expect(foreignRequests).toEqual([]);
-  }, 60_000);
+  }, 45_000);
 });

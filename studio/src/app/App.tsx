@@ -333,7 +333,9 @@ export function App() {
             ))}
           </div>
           <div className="tab-body">
-            {tab === 'problems' ? <ProblemsPanel problems={problems} onGo={goTo} /> : null}
+            {tab === 'problems' ? (
+              <ProblemsPanel problems={problems} onGo={goTo} dispatch={dispatch} />
+            ) : null}
             {tab === 'suggestions' ? (
               <SuggestionsPanel
                 suggestions={suggestions}

@@ -167,8 +167,10 @@ export function buildGraph(
       }
       if ('enumMap' in value) {
         if (value.enumMap.input) children.push({ path: ['enumMap', 'input'], value: value.enumMap.input });
-        if (value.enumMap.otherwise)
-          children.push({ path: ['enumMap', 'otherwise'], value: value.enumMap.otherwise });
+        // A null or literal "otherwise" reads inline on the enumMap node; only a formula gets its own node.
+        const otherwise = value.enumMap.otherwise;
+        if (otherwise && !('null' in otherwise))
+          children.push({ path: ['enumMap', 'otherwise'], value: otherwise });
       }
       for (const child of children) {
         const childPath = [...path, ...child.path];

@@ -15,7 +15,9 @@ jsonDefaults.setDiagnosticsOptions({
   validate: true,
   allowComments: false,
   enableSchemaRequest: false,
-  schemas: [{ uri: SPEC_SCHEMA_ID, fileMatch: ['integration-spec.json'], schema: integrationSpecSchema }],
+  // A spec that breaks its schema will not validate or generate: show that as an error, not a hint.
+  schemaValidation: 'error',
+  schemas: [{ uri: SPEC_SCHEMA_ID, fileMatch: ['*'], schema: integrationSpecSchema }],
 });
 
 export interface SpecEditorProps {
