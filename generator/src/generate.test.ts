@@ -108,6 +108,32 @@ describe('generate', () => {
     expect(output.trim()).toBe(fingerprint(first.files));
   });
 
+  it('has a pipeline that only calls npm scripts the generated package.json defines', () => {
+    const workflow = first.files.find((f) => f.path === '.github/workflows/integration.yml')?.content ?? '';
+    const manifest = JSON.parse(first.files.find((f) => f.path === 'package.json')?.content ?? '{}') as {
+      scripts: Record<string, string>;
+      config: { spec: string };
+    };
+    const called = [...workflow.matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((m) => m[1]);
+    expect(new Set(called)).toEqual(
+      new Set([
+        'generate',
+        'generate:check',
+        'typecheck',
+        'synth',
+        'review',
+        'deploy:sandbox',
+        'deploy:production',
+      ]),
+    );
+    for (const script of called) expect(Object.keys(manifest.scripts)).toContain(script);
+    expect(workflow).toContain('npm test');
+    expect(manifest.config.spec).toBe(STARTER);
+    expect(manifest.scripts['generate:check']).toBe(
+      'kongo generate "$npm_package_config_spec" --out . --check',
+    );
+  });
+
   it('rejects an invalid spec naming the pointer, and generates nothing', () => {
     const broken = specText.replace('"region": "ap-southeast-2"', '"region": "mars-1"');
     expect(() => generate({ specText: broken, specFileName: STARTER })).toThrow(InvalidSpecError);

@@ -66,6 +66,20 @@ describe('kongo generate', () => {
 });
 
 describe('kongo review', () => {
+  it('takes --extensions before the two specs, as the generated npm script passes them', async () => {
+    const result = await kongo(
+      'review',
+      '--extensions',
+      'templates/integration/src/extensions.ts',
+      'nothing.json',
+      SPEC,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      '- `templates/integration/src/extensions.ts` (14 lines): hooks none (empty)',
+    );
+  });
+
   it('prints the Markdown summary, treating a missing base spec as none', async () => {
     const run = capture();
     expect(await runReview(join(ROOT, 'no-such-base.json'), SPEC, {}, run.output)).toBe(0);

@@ -80,7 +80,12 @@ export function register(program: Command): void {
     .description('print the Markdown pull-request summary of what changed between two specs')
     .argument('<old>', 'the base branch spec (missing or {} means none)')
     .argument('<new>', 'the spec in the pull request')
-    .option('--extensions <files...>', 'hand-written extension modules to list apart')
+    .option(
+      '--extensions <file>',
+      'a hand-written extension module to list apart (repeatable)',
+      (file: string, previous: string[]) => [...previous, file],
+      [] as string[],
+    )
     .option(
       '--previous-generated <file>',
       'a generated file from the base branch (its header names the generator version)',

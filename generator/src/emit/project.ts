@@ -56,6 +56,8 @@ export function packageJson(integration: NormalizedIntegration): Record<string, 
       'cdk-nag': PINNED['cdk-nag'],
       constructs: PINNED.constructs,
     },
+    // npm 11 runs install scripts only for listed packages; esbuild's checks its native binary.
+    allowScripts: { esbuild: true },
     devDependencies: {
       '@kongo/cli': `file:${tarballPath('cli')}`,
       '@kongo/generator': `file:${tarballPath('generator')}`,
