@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { apiGatewayV2Handler, toApiGatewayV2Event } from '../http/api-gateway.ts';
 import { DynamoDeadLetterQueue } from '../queue/dynamo-dead-letters.ts';
 import { DynamoWorkQueue } from '../queue/dynamo-queue.ts';
 import { type LocalDynamo, startLocalDynamo } from '../queue/local-dynamo.ts';
@@ -258,6 +259,24 @@ describe('HubSpot webhooks (spec says v3)', () => {
     expect(responses.map((r) => r.status)).toEqual(Array(40).fill(200));
     expect(new Set(responses.map((r) => r.headers.get('x-kongo-trace-id'))).size).toBe(40);
     expect((await queue.depth()).visible).toBe(40);
+  });
+
+  it('works behind the API Gateway v2 adapter, as in Lambda', async () => {
+    const lambda = apiGatewayV2Handler(handler());
+    const event = await toApiGatewayV2Event(
+      new Request('https://abc123.execute-api.eu-west-1.amazonaws.com/webhooks/acme-attendees/hubspot', {
+        method: 'POST',
+        headers: v3(EVENTS),
+        body: EVENTS,
+      }),
+    );
+    const result = await lambda(event);
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body ?? '')).toMatchObject({ ok: true });
+    expect((await queue.receive({ max: 1, visibilityTimeoutMs: 1_000 }))[0]?.envelope.body).toBe(EVENTS);
+    expect(
+      (await lambda({ ...event, headers: { ...event.headers, 'x-hubspot-signature-v3': 'x' } })).statusCode,
+    ).toBe(401);
   });
 
   it('answers 405 to anything but POST', async () => {
