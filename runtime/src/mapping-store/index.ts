@@ -11,6 +11,7 @@ export {
   normaliseNaturalKey,
   syncKey,
 } from './keys.ts';
+export { MemoryMappingStore } from './memory-store.ts';
 export {
   type ClaimOutcome,
   type CommitWrite,

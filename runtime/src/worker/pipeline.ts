@@ -589,7 +589,8 @@ export function createWorker(deps: WorkerDeps): Worker {
           side: p.side,
           key: p.intent.key,
           hash: p.intent.hash,
-          remoteId: result.remoteId,
+          // Only a new id is written (a create, a rolled id): steady-state updates touch no MAP item.
+          ...(p.entity.ids[p.side] === result.remoteId ? {} : { remoteId: result.remoteId }),
           ...(result.remoteUpdatedAt === undefined ? {} : { remoteUpdatedAt: result.remoteUpdatedAt }),
         });
         outcome.records.push(p.report);
