@@ -30,6 +30,7 @@ import {
   WebhookDispatcher,
 } from '../sim-kit/index.ts';
 import { DEFAULT_JOBS_LIMITS, formatSeconds, type JobsLimits, RequestRateLimiter } from './rate-limit.ts';
+import { openJobsState } from './state.ts';
 import {
   type Job,
   type JobChange,
@@ -52,6 +53,12 @@ export interface JobsSimulatorOptions {
   webhookTiming?: Partial<DispatcherOptions>;
   /** Clock in epoch ms (tests). Default `Date.now`. */
   now?: () => number;
+  /**
+   * Keep jobs, the id sequence and webhook subscriptions in this JSON file: loaded at start (a corrupt or
+   * unreadable file is an error, never a silent reset), saved atomically shortly after each change and on
+   * close(). Without it everything stays in memory.
+   */
+  stateFile?: string;
 }
 
 export interface JobsSimulator {
@@ -126,6 +133,10 @@ export async function startJobsSimulator(options: JobsSimulatorOptions = {}): Pr
     raceCount = 0;
   };
   applyStartOptions();
+  const persisted =
+    options.stateFile === undefined
+      ? undefined
+      : openJobsState(options.stateFile, store, subscriptions, options.subscriptions ?? []);
 
   const publish = (changes: readonly JobChange[]): Promise<void> => {
     const targets = subscriptions.list();
@@ -429,8 +440,12 @@ export async function startJobsSimulator(options: JobsSimulatorOptions = {}): Pr
   const server = await listen(
     async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/'))
-        return routeAdmin(admin, req, res, url);
+      if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/')) {
+        await routeAdmin(admin, req, res, url);
+        // Subscriptions live outside the store: any admin write may have changed them.
+        if (req.method !== 'GET') persisted?.markDirty();
+        return;
+      }
       if (url.pathname === '/' && req.method === 'GET')
         return sendText(res, 200, describeSimulator(firstToken));
       if (url.pathname === '/jobs' || /^\/jobs\/[^/]+$/.test(url.pathname)) return handleApi(req, res, url);
@@ -457,6 +472,10 @@ export async function startJobsSimulator(options: JobsSimulatorOptions = {}): Pr
     async close() {
       dispatcher.stop();
       await server.close();
+      if (persisted) {
+        persisted.markDirty(); // also what was changed in-process (e.g. `subscriptions.add`)
+        await persisted.close();
+      }
     },
   };
 }

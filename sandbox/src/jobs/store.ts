@@ -133,6 +133,8 @@ interface Entry {
 }
 
 export class JobStore {
+  /** Called after every change (the simulator's state file listens); unset without a state file. */
+  onChange: (() => void) | undefined;
   #now: () => number;
   #entries = new Map<string, Entry>();
   #byReference = new Map<string, string>();
@@ -190,6 +192,7 @@ export class JobStore {
     this.#entries.set(id, { id, updatedMs: at, job });
     this.#byReference.set(reference, id);
     this.#index.invalidate();
+    this.onChange?.();
     return { type: 'job.created', job, actor, occurredAt: iso };
   }
 
@@ -210,6 +213,7 @@ export class JobStore {
     entry.job = next;
     entry.updatedMs = at;
     this.#index.invalidate();
+    this.onChange?.();
     return { type: 'job.updated', job: next, actor, occurredAt: next.updatedAt };
   }
 
@@ -219,6 +223,7 @@ export class JobStore {
     this.#entries.delete(id);
     this.#byReference.delete(entry.job.reference);
     this.#index.invalidate();
+    this.onChange?.();
     return { type: 'job.deleted', job: entry.job, actor, occurredAt: new Date(this.#now()).toISOString() };
   }
 
@@ -235,6 +240,7 @@ export class JobStore {
       changed += 1;
     }
     this.#index.invalidate();
+    if (changed > 0) this.onChange?.();
     return changed;
   }
 
@@ -242,6 +248,30 @@ export class JobStore {
     this.#entries.clear();
     this.#byReference.clear();
     this.#next = 1;
+    this.#index.invalidate();
+    this.onChange?.();
+  }
+
+  /** What a state file keeps: every job and the id sequence (jobs are replaced, never mutated, on change). */
+  exportState(): { nextId: number; jobs: Job[] } {
+    return { nextId: this.#next, jobs: [...this.#entries.values()].map((entry) => entry.job) };
+  }
+
+  /**
+   * Replaces the contents with saved jobs (checked by the caller: unique ids and references). The sequence
+   * continues after the highest saved id whatever `nextId` says, so a new job never reuses an old id.
+   */
+  importState(state: { nextId: number; jobs: readonly Job[] }): void {
+    this.#entries.clear();
+    this.#byReference.clear();
+    let next = state.nextId;
+    for (const job of state.jobs) {
+      this.#entries.set(job.id, { id: job.id, updatedMs: Date.parse(job.updatedAt), job });
+      this.#byReference.set(job.reference, job.id);
+      const n = /^job_(\d+)$/.exec(job.id);
+      if (n) next = Math.max(next, Number(n[1]) + 1);
+    }
+    this.#next = next;
     this.#index.invalidate();
   }
 }

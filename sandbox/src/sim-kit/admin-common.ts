@@ -35,6 +35,9 @@ export class SubscriptionRegistry {
       ]);
     }
     const subscription = { id: input.id ?? `sub_${this.#next++}`, url: input.url, secret: input.secret };
+    // A given id (restored state, admin POST) must not be handed out again to a later subscription.
+    const numbered = /^sub_(\d+)$/.exec(subscription.id);
+    if (numbered) this.#next = Math.max(this.#next, Number(numbered[1]) + 1);
     this.#items.set(subscription.id, subscription);
     return subscription;
   }

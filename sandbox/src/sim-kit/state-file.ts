@@ -1,0 +1,281 @@
+// A simulator's state on disk: read once at start, saved atomically (temp file + rename) shortly after changes.
+import { readFileSync } from 'node:fs';
+import { mkdir, open, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { SubscriptionRegistry } from './admin-common.ts';
+
+/** The state file cannot be used: the message names the file and what to do about it. */
+export class StateFileError extends Error {
+  override name = 'StateFileError';
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A value of the wrong shape met while restoring; `StateFile.restore` reports it as a corrupt file. */
+export class StateShapeError extends Error {
+  override name = 'StateShapeError';
+}
+
+export interface StateFileOptions {
+  file: string;
+  /** Who owns it, for messages: "HubSpot simulator". */
+  label: string;
+  /** Written as `format`; a file with another format is refused. */
+  format: string;
+  version: number;
+  /** The state to save, taken synchronously (so it is consistent); must be JSON-serialisable. */
+  snapshot: () => Record<string, unknown>;
+  /** Save this long after the first unsaved change (later changes join that save). Default 200 ms. */
+  delayMs?: number;
+  /** Where background save failures are reported. Default console.error. */
+  log?: (message: string) => void;
+}
+
+/**
+ * Debounced, atomic persistence of one simulator's state. `read()` at start, `markDirty()` after every change,
+ * `close()` when the simulator stops (saves what is pending and reports a failure to save).
+ */
+export class StateFile {
+  readonly file: string;
+  readonly #options: StateFileOptions;
+  readonly #delayMs: number;
+  #dirty = false;
+  #closed = false;
+  #timer: NodeJS.Timeout | undefined;
+  #saving: Promise<void> | undefined;
+
+  constructor(options: StateFileOptions) {
+    this.file = options.file;
+    this.#options = options;
+    this.#delayMs = options.delayMs ?? 200;
+  }
+
+  /** The saved state, or undefined when the file does not exist yet. Throws `StateFileError` otherwise. */
+  read(): Record<string, unknown> | undefined {
+    const { file, label, format, version } = this.#options;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StateFileError(
+        file,
+        `Cannot read the ${label} state file ${file}: ${messageOf(error)}. Fix its permissions, or delete it ` +
+          'to start the simulator with no records (the ones saved in it are lost).',
+      );
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw this.corrupt(`it is not valid JSON (${messageOf(error)})`);
+    }
+    if (!isPlainObject(data) || data.format !== format) {
+      throw this.corrupt(`it does not hold "format": "${format}"`);
+    }
+    if (data.version !== version) {
+      throw this.corrupt(`its version ${JSON.stringify(data.version)} is not the supported ${version}`);
+    }
+    return data;
+  }
+
+  /** Runs `apply` on the saved state; a `StateShapeError` it throws becomes a corrupt-file `StateFileError`. */
+  restore<T>(data: Record<string, unknown>, apply: (data: Record<string, unknown>) => T): T {
+    try {
+      return apply(data);
+    } catch (error) {
+      if (error instanceof StateShapeError) throw this.corrupt(error.message);
+      throw error;
+    }
+  }
+
+  corrupt(reason: string): StateFileError {
+    const { file, label } = this.#options;
+    return new StateFileError(
+      file,
+      `The ${label} state file ${file} is corrupt: ${reason}. Delete it to start the simulator with no ` +
+        'records (the ones saved in it are lost), or put back a good copy.',
+    );
+  }
+
+  /** Schedules a save (at most `delayMs` after the first unsaved change). */
+  markDirty(): void {
+    this.#dirty = true;
+    this.#arm();
+  }
+
+  /** Saves now if anything is unsaved; rejects when the save fails. */
+  async flush(): Promise<void> {
+    for (;;) {
+      if (this.#timer) {
+        clearTimeout(this.#timer);
+        this.#timer = undefined;
+      }
+      if (!this.#saving) break;
+      await this.#saving.catch(() => undefined);
+    }
+    if (!this.#dirty) return;
+    const saving = this.#write();
+    this.#saving = saving;
+    try {
+      await saving;
+    } finally {
+      this.#saving = undefined;
+      this.#arm(); // changes made while this save ran
+    }
+  }
+
+  /** Stops scheduling and saves what is pending; rejects with a clear error when that save fails. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    try {
+      await this.flush();
+    } catch (error) {
+      throw new StateFileError(
+        this.file,
+        `Could not save the ${this.#options.label} state to ${this.file}: ${messageOf(error)}; ` +
+          'the latest changes are lost.',
+      );
+    }
+  }
+
+  #arm(): void {
+    if (this.#closed || this.#timer || this.#saving || !this.#dirty) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (!this.#dirty) return;
+      const saving = this.#write().catch((error: unknown) => {
+        (this.#options.log ?? console.error)(
+          `Could not save the ${this.#options.label} state to ${this.file}: ${messageOf(error)} (will retry)`,
+        );
+      });
+      this.#saving = saving;
+      void saving.finally(() => {
+        if (this.#saving === saving) this.#saving = undefined;
+        this.#arm();
+      });
+    }, this.#delayMs);
+    this.#timer.unref();
+  }
+
+  async #write(): Promise<void> {
+    this.#dirty = false;
+    let text: string;
+    try {
+      const { format, version, snapshot } = this.#options;
+      text = JSON.stringify({ format, version, savedAt: new Date().toISOString(), ...snapshot() });
+      await writeAtomically(this.file, text);
+    } catch (error) {
+      this.#dirty = true;
+      throw error;
+    }
+  }
+}
+
+/** Writes a temp file next to `file`, syncs it, then renames it over `file`: readers see old or new, never half. */
+export async function writeAtomically(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, file);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Shape checks for restoring: each returns the value typed, or throws `StateShapeError` naming `where`. */
+export const check = {
+  object(value: unknown, where: string): Record<string, unknown> {
+    if (!isPlainObject(value)) throw new StateShapeError(`${where} is not an object`);
+    return value;
+  },
+  array(value: unknown, where: string): unknown[] {
+    if (!Array.isArray(value)) throw new StateShapeError(`${where} is not an array`);
+    return value;
+  },
+  string(value: unknown, where: string): string {
+    if (typeof value !== 'string') throw new StateShapeError(`${where} is not a string`);
+    return value;
+  },
+  stringOrNull(value: unknown, where: string): string | null {
+    if (value !== null && typeof value !== 'string')
+      throw new StateShapeError(`${where} is not a string or null`);
+    return value;
+  },
+  number(value: unknown, where: string): number {
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new StateShapeError(`${where} is not a number`);
+    return value;
+  },
+  integer(value: unknown, where: string, min = 0): number {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+      throw new StateShapeError(`${where} is not an integer ≥ ${min}`);
+    }
+    return value;
+  },
+  boolean(value: unknown, where: string): boolean {
+    if (typeof value !== 'boolean') throw new StateShapeError(`${where} is not true or false`);
+    return value;
+  },
+  /** An ISO date-time; returns it in epoch ms. */
+  isoTime(value: unknown, where: string): number {
+    const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+    if (Number.isNaN(ms)) throw new StateShapeError(`${where} is not an ISO date-time`);
+    return ms;
+  },
+  /** Webhook subscriptions (`{ id, url, secret }`) as SubscriptionRegistry lists them. */
+  subscriptions(value: unknown, where: string): Array<{ id: string; url: string; secret: string }> {
+    return check.array(value, where).map((item, i) => {
+      const sub = check.object(item, `${where}[${i}]`);
+      return {
+        id: check.string(sub.id, `${where}[${i}].id`),
+        url: check.string(sub.url, `${where}[${i}].url`),
+        secret: check.string(sub.secret, `${where}[${i}].secret`),
+      };
+    });
+  },
+};
+
+/**
+ * Puts saved webhook subscriptions back (same ids), then applies the start options' ones: one with the URL of a
+ * saved subscription replaces it (its secret may have changed), others are added. Returns whether the list now
+ * differs from the saved one.
+ */
+export function restoreSubscriptions(
+  registry: SubscriptionRegistry,
+  saved: ReadonlyArray<{ id: string; url: string; secret: string }>,
+  initial: ReadonlyArray<{ url: string; secret: string }>,
+): boolean {
+  registry.clear();
+  saved.forEach((subscription, i) => {
+    try {
+      registry.add(subscription);
+    } catch (error) {
+      throw new StateShapeError(`subscriptions[${i}]: ${messageOf(error)}`);
+    }
+  });
+  let changed = false;
+  for (const wanted of initial) {
+    const same = registry.list().find((s) => s.url === wanted.url);
+    if (same?.secret === wanted.secret) continue;
+    changed = true;
+    if (same) registry.remove(same.id);
+    registry.add(same ? { ...wanted, id: same.id } : wanted);
+  }
+  return changed;
+}
