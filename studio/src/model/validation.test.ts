@@ -159,3 +159,21 @@ describe('typeFit', () => {
     expect(typeFit('date', 'datetime')).toBe('yes');
   });
 });
+
+describe('the spec validator inside live validation', () => {
+  it('reports what only the spec schema knows, such as a direction without mappings', () => {
+    const problems = validateWorkspace(withMappings([{ target: 'email', value: { field: 'email' } }]));
+    const spec = problems.filter((p) => p.code === 'spec');
+    expect(spec.map((p) => p.location.pointer)).toContain('/flows/1/mappings');
+    expect(spec.find((p) => p.location.pointer === '/flows/1/mappings')?.location.direction).toBe(
+      'destination-to-hubspot',
+    );
+  });
+
+  it('does not repeat a problem already reported at the same place', () => {
+    const problems = validateWorkspace(withMappings([{ target: 'email', value: { lowercase: [] } }]));
+    expect(problems.filter((p) => p.location.pointer?.startsWith('/flows/0/mappings/0/value'))).toHaveLength(
+      1,
+    );
+  });
+});

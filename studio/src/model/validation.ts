@@ -2,6 +2,7 @@
  * Live validation of the mapping work: every problem says what is wrong, how to fix it, and where
  * it is (a direction/target/formula path for the canvas and a JSON pointer for the spec editor).
  */
+import { validateSpec } from '@kongo/runtime/spec';
 import { detectDrift } from './drift.ts';
 import type {
   Direction,
@@ -28,7 +29,8 @@ export type ProblemCode =
   | 'read-only-target'
   | 'natural-key-unmapped'
   | 'draft-unconnected'
-  | 'drift';
+  | 'drift'
+  | 'spec';
 
 export interface ProblemLocation {
   direction?: Direction;
@@ -245,6 +247,24 @@ export function validateWorkspace(state: WorkspaceState): Problem[] {
         node: { direction: draft.direction, owner: { kind: 'draft', id: draft.id }, path: [] },
       },
     });
+
+  // The spec's own validator has the last word on what exports and generates; report what it
+  // finds that the checks above have not already said at the same place.
+  const result = validateSpec(JSON.parse(JSON.stringify(spec)) as unknown);
+  if (!result.ok) {
+    const covered = problems.map((p) => p.location.pointer).filter((p): p is string => p !== undefined);
+    for (const problem of result.problems) {
+      if (covered.some((c) => problem.pointer === c || problem.pointer.startsWith(`${c}/`))) continue;
+      const flow = /^\/flows\/(\d+)/.exec(problem.pointer);
+      const direction = flow ? spec.flows[Number(flow[1])]?.direction : undefined;
+      add({
+        severity: 'error',
+        code: 'spec',
+        message: `Spec: ${problem.pointer || '/'} ${problem.message}${problem.hint ? ` (${problem.hint})` : ''}`,
+        location: direction ? { direction, pointer: problem.pointer } : { pointer: problem.pointer },
+      });
+    }
+  }
 
   for (const item of detectDrift(state))
     add({
