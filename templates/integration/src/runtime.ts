@@ -21,7 +21,16 @@ export function createRuntime(environment: RuntimeEnvironment): IntegrationRunti
 
 let runtime: IntegrationRuntime | undefined;
 
-/** The Lambda handlers' runtime, on AWS. */
+/**
+ * Runs the handlers of this module on another environment — the local gateway of `npm start` and
+ * tests call it with `localEnvironment({ … })` before invoking them. Returns the runtime.
+ */
+export function useEnvironment(environment: RuntimeEnvironment): IntegrationRuntime {
+  runtime = createRuntime(environment);
+  return runtime;
+}
+
+/** The handlers' runtime: on AWS unless `useEnvironment` chose another. */
 export function integrationRuntime(): IntegrationRuntime {
   runtime ??= createRuntime(awsEnvironment());
   return runtime;
