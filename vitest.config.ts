@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{runtime,generator,templates,infra,sandbox,cli,studio,notification-centre,test}/**/*.test.{ts,tsx}'],
+    include: [
+      '{runtime,generator,templates,infra,sandbox,cli,studio,notification-centre,test}/**/*.test.{ts,tsx}',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**', 'test/fixtures/**', '**/generated-out/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
