@@ -43,6 +43,7 @@ import {
 } from './cost.ts';
 import { createRootValue, type ResolverContext } from './resolvers.ts';
 import { type AttendeeInput, eventsSchema } from './schema.ts';
+import { openEventsState } from './state.ts';
 import {
   type AttendeeChange,
   AttendeeError,
@@ -71,6 +72,12 @@ export interface EventsSimulatorOptions {
   webhookTiming?: Partial<DispatcherOptions>;
   /** Clock in epoch ms (tests). Default `Date.now`. */
   now?: () => number;
+  /**
+   * Keep attendees (with their rolled-id history), the id sequence and webhook subscriptions in this JSON file:
+   * loaded at start (a corrupt or unreadable file is an error, never a silent reset), saved atomically shortly
+   * after each change and on close(). Without it everything stays in memory.
+   */
+  stateFile?: string;
 }
 
 export interface EventsSimulator {
@@ -135,6 +142,10 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
     state.mode = options.webhooks ?? 'standard-webhooks';
   };
   applyStartOptions();
+  const persisted =
+    options.stateFile === undefined
+      ? undefined
+      : openEventsState(options.stateFile, store, subscriptions, options.subscriptions ?? []);
 
   /** Sends each change as one Standard Webhooks event; resolves after the first attempts. */
   const publish = (changes: readonly AttendeeChange[]): Promise<void> => {
@@ -435,7 +446,10 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const method = req.method ?? 'GET';
       if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/')) {
-        return routeAdmin(admin, req, res, url, translateAttendeeError);
+        await routeAdmin(admin, req, res, url, translateAttendeeError);
+        // Subscriptions live outside the store: any admin write may have changed them.
+        if (method !== 'GET') persisted?.markDirty();
+        return;
       }
       if (url.pathname === '/' && method === 'GET') return sendText(res, 200, describeSimulator(firstToken));
       if (url.pathname === '/graphql') {
@@ -477,6 +491,10 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
     async close() {
       dispatcher.stop();
       await server.close();
+      if (persisted) {
+        persisted.markDirty(); // also what was changed in-process (e.g. `subscriptions.add`)
+        await persisted.close();
+      }
     },
   };
 }

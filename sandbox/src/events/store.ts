@@ -63,8 +63,17 @@ interface Entry {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_TEXT = 255;
 
+/** A record as a state file keeps it: the attendee, its counted updates and every id it has had. */
+export interface SavedAttendee {
+  attendee: Attendee;
+  updates: number;
+  ids: string[];
+}
+
 export class AttendeeStore {
   rolling: RollingIdConfig = { ...DEFAULT_ROLLING_IDS };
+  /** Called after every change (the simulator's state file listens); unset without a state file. */
+  onChange: (() => void) | undefined;
   #now: () => number;
   #entries = new Map<string, Entry>();
   #byEmail = new Map<string, string>();
@@ -144,6 +153,7 @@ export class AttendeeStore {
     this.#entries.set(id, { id, updatedMs: at, attendee, updates: 0, ids: [id] });
     this.#byEmail.set(email, id);
     this.#index.invalidate();
+    this.onChange?.();
     return { type: 'attendee.created', attendee, actor, occurredAt: iso };
   }
 
@@ -193,6 +203,7 @@ export class AttendeeStore {
       change.attendee = entry.attendee;
     }
     this.#index.invalidate();
+    this.onChange?.();
     return change;
   }
 
@@ -203,6 +214,7 @@ export class AttendeeStore {
     this.#byEmail.delete(entry.attendee.email);
     for (const old of entry.ids) this.#retired.delete(old);
     this.#index.invalidate();
+    this.onChange?.();
     return {
       type: 'attendee.deleted',
       attendee: entry.attendee,
@@ -227,6 +239,7 @@ export class AttendeeStore {
       changed += 1;
     }
     this.#index.invalidate();
+    if (changed > 0) this.onChange?.();
     return changed;
   }
 
@@ -235,6 +248,45 @@ export class AttendeeStore {
     this.#byEmail.clear();
     this.#retired.clear();
     this.#nextId = 100_001;
+    this.#index.invalidate();
+    this.onChange?.();
+  }
+
+  /** What a state file keeps: every record with its id history, and the id sequence. */
+  exportState(): { nextId: number; records: SavedAttendee[] } {
+    const records: SavedAttendee[] = [];
+    for (const entry of this.#entries.values()) {
+      records.push({ attendee: entry.attendee, updates: entry.updates, ids: entry.ids });
+    }
+    return { nextId: this.#nextId, records };
+  }
+
+  /**
+   * Replaces the contents with saved records (checked by the caller: unique ids and emails, the current id last
+   * in `ids`). Ids continue after the highest one ever used, so neither a new record nor a roll reuses one.
+   */
+  importState(state: { nextId: number; records: readonly SavedAttendee[] }): void {
+    this.#entries.clear();
+    this.#byEmail.clear();
+    this.#retired.clear();
+    let next = state.nextId;
+    for (const saved of state.records) {
+      const { attendee } = saved;
+      const ids = [...saved.ids];
+      this.#entries.set(attendee.id, {
+        id: attendee.id,
+        updatedMs: Date.parse(attendee.updatedAt),
+        attendee,
+        updates: saved.updates,
+        ids,
+      });
+      this.#byEmail.set(attendee.email, attendee.id);
+      for (const id of ids) {
+        if (id !== attendee.id) this.#retired.set(id, attendee.id);
+        if (/^\d+$/.test(id)) next = Math.max(next, Number(id) + 1);
+      }
+    }
+    this.#nextId = next;
     this.#index.invalidate();
   }
 
