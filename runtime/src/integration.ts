@@ -132,6 +132,7 @@ export interface IntegrationRuntime {
 
 function emptyOutcome(): BatchOutcome {
   return {
+    failedMessageIds: [],
     messages: 0,
     acked: 0,
     retried: 0,
@@ -144,6 +145,7 @@ function emptyOutcome(): BatchOutcome {
 }
 
 function merge(into: BatchOutcome, from: BatchOutcome): void {
+  into.failedMessageIds.push(...from.failedMessageIds);
   into.messages += from.messages;
   into.acked += from.acked;
   into.retried += from.retried;

@@ -214,6 +214,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     gatewayUrl,
     async settle(timeoutMs = 15_000) {
       const total: BatchOutcome = {
+        failedMessageIds: [],
         messages: 0,
         acked: 0,
         retried: 0,

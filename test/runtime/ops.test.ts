@@ -197,4 +197,25 @@ describe('operations', () => {
     expect(await t.runtime.deadLetters.list({ integration: t.spec.integration.name })).toHaveLength(0);
     expect(await t.runtime.store.isForgotten(t.spec.integration.name, 'nk:forget@example.com')).toBe(true);
   });
+
+  it('leaves a field the other side owns alone on updates, but writes it on creates', async () => {
+    const t = await harness({
+      patchSpec: (spec) => {
+        spec.policies.fieldOwnership = { firstname: 'hubspot' };
+      },
+    });
+    const contact = await t.hub.ui.create('contacts', { email: 'own@example.com', firstname: 'Hub' });
+    await t.settle();
+    const attendee = t.attendeesWithEmail('own@example.com')[0];
+    expect(attendee?.firstName).toBe('Hub');
+    await fetch(`${t.events.url}/_admin/records/${String(attendee?.id)}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ firstName: 'Dest', jobTitle: 'Owner test' }),
+    });
+    await t.settle();
+    const properties = t.hub.getRecord('contacts', contact.id)?.properties;
+    expect(properties?.firstname).toBe('Hub');
+    expect(properties?.jobtitle).toBe('Owner test');
+  });
 });

@@ -1,5 +1,6 @@
 // A HubSpot contact change lands as an events-platform attendee, via dynalite and both simulators.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqsBatchHandler } from '../../runtime/src/http/sqs.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 let h: Harness;
@@ -55,6 +56,9 @@ describe('HubSpot contact → destination attendee', () => {
     await h.events.idle(5_000);
     await h.settle();
     expect(upserts).toEqual([5]);
+    // The worker's outcome fits the SQS Lambda adapter (messages left on the queue = failures).
+    const handler = sqsBatchHandler((messages) => h.runtime.processMessages(messages));
+    expect(await handler({ Records: [] })).toEqual({ batchItemFailures: [] });
     for (const email of emails) {
       const contacts = h.contactsWithEmail(email);
       expect(contacts).toHaveLength(1);

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkEcho, DEFAULT_ECHO_WINDOW_MS, unchangedSinceLastWrite } from '../echo/guard.ts';
 import { valuesHash } from '../echo/hash.ts';
-import { applyTransforms, type FieldError, sourceFields } from '../formulas/index.ts';
+import { applyTransforms, type FieldError, fieldsOf, sourceFields } from '../formulas/index.ts';
 import { hydrate } from '../intake/hydrate.ts';
 import { planRecords, type RecordWork } from '../intake/plan.ts';
 import { type InboundEvent, splitEnvelope } from '../intake/split.ts';
@@ -106,6 +106,18 @@ export function createWorker(deps: WorkerDeps): Worker {
   const newKongoId = options.newKongoId ?? randomUUID;
   const flows = effectiveFlows(spec, deps.mappings);
   const { hubspotProperties, destinationFields } = fieldSets(spec, flows);
+  // Field ownership (keyed by HubSpot property): an owned field is only ever written by its owner's
+  // side. 'latest' (or no entry) lets the newest change win.
+  const ownership = spec.policies.fieldOwnership ?? {};
+  const notWritten: Record<System, Set<string>> = { hubspot: new Set(), destination: new Set() };
+  for (const mapping of flows.get('destination-to-hubspot')?.mappings ?? []) {
+    if (ownership[mapping.target] === 'hubspot') notWritten.hubspot.add(mapping.target);
+  }
+  for (const mapping of flows.get('hubspot-to-destination')?.mappings ?? []) {
+    if (fieldsOf(mapping.value).some((property) => ownership[property] === 'destination')) {
+      notWritten.destination.add(mapping.target);
+    }
+  }
   const keyField: Record<System, string> = {
     hubspot: spec.destination.naturalKey.hubspotProperty,
     destination: spec.destination.naturalKey.destinationField,
@@ -234,7 +246,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         traceId: work.latest.traceId,
       });
     }
-    let values = shapeValues(side, transformed.output);
+    const shaped = shapeValues(side, transformed.output);
     // Normalised for the claim (case and spacing never split one person in two); as written for
     // lookups on the other side, whose exact-match filters may care about case (job references).
     const naturalKey = normaliseNaturalKey(record.values[keyField[work.source]]);
@@ -286,6 +298,13 @@ export function createWorker(deps: WorkerDeps): Worker {
       } else {
         const identity = await claimIdentity(work, found, naturalKey);
         if ('conflict' in identity) {
+          logger.failure({
+            stage: 'idempotency',
+            kind: 'identity-conflict',
+            reason: 'two records on one side share a natural key; left for a person',
+            recordId: work.objectId,
+            traceId: work.latest.traceId,
+          });
           return report(work, 'conflict', { fieldErrors, reason: identity.conflict });
         }
         entity = identity.entity;
@@ -294,6 +313,9 @@ export function createWorker(deps: WorkerDeps): Worker {
       entity = await discoverTarget(entity, side, rawKey);
 
       const operation = entity.ids[side] === undefined ? 'create' : 'update';
+      // A create writes every mapped field; an update leaves fields the other side owns alone.
+      let values: WriteValues = { ...shaped };
+      if (operation === 'update') for (const field of notWritten[side]) delete values[field];
       const context = { spec, kongoId: entity.kongoId, source: record.values, operation } as const;
       const hooked =
         side === 'destination'
@@ -492,6 +514,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     if (deps.isPaused && (await deps.isPaused())) {
       await deps.queue.retryLater(message, options.pausedDelayMs ?? 5_000);
       outcome.paused++;
+      outcome.failedMessageIds.push(message.messageId);
       logger.count('queue', 'paused');
       return null;
     }
@@ -615,6 +638,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       outcome.records.push(...[...failed.map((f) => f.work), ...retryable].map((w) => report(w, 'retry')));
       await deps.queue.retryLater(message, retryDelayMs * 2 ** (message.receiveCount - 1));
       outcome.retried++;
+      outcome.failedMessageIds.push(message.messageId);
       return;
     }
     for (const f of [
@@ -650,6 +674,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     destinationFields,
     async processMessages(messages) {
       const outcome: BatchOutcome = {
+        failedMessageIds: [],
         messages: messages.length,
         acked: 0,
         retried: 0,

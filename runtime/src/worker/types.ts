@@ -101,6 +101,11 @@ export interface RecordReport {
 }
 
 export interface BatchOutcome {
+  /**
+   * Messages left on the queue (retried later or paused): the SQS Lambda adapter reports them as
+   * batch item failures so Lambda does not delete them.
+   */
+  failedMessageIds: string[];
   messages: number;
   acked: number;
   retried: number;
