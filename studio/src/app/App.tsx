@@ -71,10 +71,12 @@ export function App() {
   }, []);
   useEffect(() => refreshStatus(), [refreshStatus]);
 
-  const problems = useMemo(() => validateWorkspace(state), [state]);
+  // Selection changes must not recompute validation or suggestions: only schemas, the spec, drafts,
+  // rejections and the open direction matter.
+  const { hubspot, destination, spec, rejected, direction, drafts } = state;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: state is read through exactly these parts
+  const problems = useMemo(() => validateWorkspace(state), [hubspot, destination, spec, drafts]);
   const errors = problems.filter((p) => p.severity === 'error').length;
-  // Selection changes must not recompute suggestions: only schemas, mappings, rejections and the tab matter.
-  const { hubspot, destination, spec, rejected, direction } = state;
   // biome-ignore lint/correctness/useExhaustiveDependencies: state is read through exactly these parts
   const suggestions = useMemo(
     () => suggestMappings(state, direction),

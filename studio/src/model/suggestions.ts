@@ -40,7 +40,7 @@ const FUSE_OPTIONS = {
 };
 
 /** How many trigram-nearest candidates fuse.js scores per target. */
-const SHORTLIST = 12;
+const SHORTLIST = 6;
 
 function trigrams(text: string): Set<string> {
   const out = new Set<string>();
@@ -59,7 +59,7 @@ const indexCache = new WeakMap<FieldDef[], SourceIndex>();
 
 /**
  * Index the source fields once per schema: exact normalised names, and a trigram index that picks
- * a short list per target, so fuse.js scores a dozen candidates instead of all 600+.
+ * a short list per target, so fuse.js scores six candidates instead of all 600+.
  */
 function indexFor(fields: FieldDef[]): SourceIndex {
   let cached = indexCache.get(fields);
