@@ -81,8 +81,18 @@ export interface WriteResult {
   created?: boolean;
 }
 
+/** What a state file keeps of the CRM (records verbatim, so search visibility survives too). */
+export interface CrmState {
+  nextObjectId: number;
+  records: Array<[ObjectType, CrmRecord[]]>;
+  /** objectType → [unique property, [value, record id][]][] */
+  unique: Array<[ObjectType, Array<[string, Array<[string, string]>]>]>;
+}
+
 export class Crm {
   readonly properties: PropertyRegistry;
+  /** Called after every change (the simulator's state file listens); unset without a state file. */
+  onChange: (() => void) | undefined;
   /** Milliseconds before a write shows in search results (HubSpot indexes asynchronously). */
   indexingLagMs: number;
   #records = new Map<ObjectType, Map<string, CrmRecord>>();
@@ -102,6 +112,43 @@ export class Crm {
       this.#unique.set(type, new Map());
     }
     this.#nextId = 1001;
+    this.onChange?.();
+  }
+
+  exportState(): CrmState {
+    return {
+      nextObjectId: this.#nextId,
+      records: OBJECT_TYPES.map((type) => [type, [...this.records(type).values()]]),
+      unique: OBJECT_TYPES.map((type) => [
+        type,
+        [...(this.#unique.get(type) ?? new Map<string, Map<string, string>>()).entries()].map(
+          ([name, index]) => [name, [...index.entries()]],
+        ),
+      ]),
+    };
+  }
+
+  /**
+   * Replaces every record and unique-value index with saved ones (checked by the caller). Ids continue after
+   * the highest saved one whatever `nextObjectId` says, so a new record never reuses an id.
+   */
+  importState(state: CrmState): void {
+    let next = state.nextObjectId;
+    for (const type of OBJECT_TYPES) {
+      this.#records.set(type, new Map());
+      this.#unique.set(type, new Map());
+    }
+    for (const [type, records] of state.records) {
+      const map = this.records(type);
+      for (const record of records) {
+        map.set(record.id, record);
+        next = Math.max(next, Number(record.id) + 1);
+      }
+    }
+    for (const [type, indexes] of state.unique) {
+      for (const [name, entries] of indexes) this.#unique.get(type)?.set(name, new Map(entries));
+    }
+    this.#nextId = next;
   }
 
   records(type: ObjectType): Map<string, CrmRecord> {
@@ -247,6 +294,7 @@ export class Crm {
     this.records(type).set(id, record);
     this.#reindexUnique(type, record, {});
     this.#touchSearch(record, undefined, now);
+    this.onChange?.();
     const objectId = Number(id);
     const changes: Change[] = [{ kind: 'creation', objectType: type, objectId, occurredAt: now }];
     for (const [name, value] of Object.entries(values)) {
@@ -308,6 +356,7 @@ export class Crm {
       record.updatedAt = now;
       this.#reindexUnique(type, record, before);
       this.#touchSearch(record, before, now);
+      this.onChange?.();
     }
     return { record, changes };
   }
@@ -340,6 +389,7 @@ export class Crm {
     record.archived = true;
     record.archivedAt = now;
     record.updatedAt = now;
+    this.onChange?.();
     return {
       record,
       changes: [{ kind: 'deletion', objectType: type, objectId: Number(record.id), occurredAt: now }],
@@ -355,6 +405,7 @@ export class Crm {
     this.#stampSystem(type, record.props, now);
     record.updatedAt = now;
     this.#touchSearch(record, undefined, now);
+    this.onChange?.();
     return {
       record,
       changes: [{ kind: 'restore', objectType: type, objectId: Number(record.id), occurredAt: now }],
@@ -392,6 +443,7 @@ export class Crm {
     primary.updatedAt = now;
     this.#reindexUnique(type, primary, before);
     this.#touchSearch(primary, before, now);
+    this.onChange?.();
     const primaryObjectId = Number(primary.id);
     return {
       record: primary,
@@ -420,6 +472,7 @@ export class Crm {
       const v = record.props[name];
       if (v && this.#index(type, name).get(v) === record.id) this.#index(type, name).delete(v);
     }
+    this.onChange?.();
     return {
       record,
       changes: [{ kind: 'privacyDeletion', objectType: type, objectId: Number(record.id), occurredAt: now }],

@@ -96,6 +96,8 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export class PropertyRegistry {
+  /** Called after every change (the simulator's state file listens); unset without a state file. */
+  onChange: (() => void) | undefined;
   #byType = new Map<ObjectType, Map<string, PropertyDefinition>>();
   /** Unique-value property names per type; rebuilt when definitions change (hot path of every write). */
   #uniqueCache = new Map<ObjectType, string[]>();
@@ -112,6 +114,23 @@ export class PropertyRegistry {
       for (const p of defaultProperties(type)) map.set(p.name, p);
       this.#byType.set(type, map);
     }
+    this.onChange?.();
+  }
+
+  /** Definitions that differ from a fresh portal's: custom ones, and defaults edited or archived. */
+  exportChanged(): Array<[ObjectType, PropertyDefinition[]]> {
+    return OBJECT_TYPES.map((type) => {
+      const defaults = new Set(defaultProperties(type));
+      return [type, [...this.#map(type).values()].filter((p) => !defaults.has(p))];
+    });
+  }
+
+  /** Puts saved definitions (see `exportChanged`, checked by the caller) over the defaults. */
+  importChanged(saved: ReadonlyArray<[ObjectType, readonly PropertyDefinition[]]>): void {
+    for (const [type, definitions] of saved) {
+      for (const definition of definitions) this.#map(type).set(definition.name, definition);
+    }
+    this.#uniqueCache.clear();
   }
 
   #map(type: ObjectType): Map<string, PropertyDefinition> {
@@ -234,6 +253,7 @@ export class PropertyRegistry {
     };
     this.#map(type).set(name, definition);
     this.#uniqueCache.delete(type);
+    this.onChange?.();
     return definition;
   }
 
@@ -262,6 +282,7 @@ export class PropertyRegistry {
     }
     this.#map(type).set(name, updated);
     this.#uniqueCache.delete(type);
+    this.onChange?.();
     return updated;
   }
 
@@ -273,6 +294,7 @@ export class PropertyRegistry {
     }
     this.#map(type).set(name, { ...existing, archived: true, archivedAt: now.toISOString() });
     this.#uniqueCache.delete(type);
+    this.onChange?.();
   }
 
   /**

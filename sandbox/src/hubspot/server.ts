@@ -25,6 +25,7 @@ import {
 } from './properties.ts';
 import { DEFAULT_LIMITS, type LimitSettings, RateLimiter, rateLimitBody } from './rate-limits.ts';
 import { search } from './search.ts';
+import { openHubSpotState } from './state.ts';
 import {
   type AppConfig,
   type DeliveryLogEntry,
@@ -55,6 +56,13 @@ export interface HubSpotSimulatorOptions {
   uiUserId?: number;
   /** Clock for rate limits, timestamps and indexing lag (tests may inject one). */
   now?: () => number;
+  /**
+   * Keep records (archived and merged ones too), id sequences, unique-value indexes, custom properties, apps,
+   * webhook settings and subscriptions in this JSON file: loaded at start (a corrupt or unreadable file is an
+   * error, never a silent reset), saved atomically shortly after each change and on close(). Without it
+   * everything stays in memory.
+   */
+  stateFile?: string;
 }
 
 export interface RequestCounters {
@@ -233,6 +241,8 @@ export async function startHubSpotSimulator(
   });
   let counters: RequestCounters = { byEndpoint: {}, total: 0 };
   const sockets = new Set<Socket>();
+  /** Set when a state file listens for changes. */
+  let appsChanged: (() => void) | undefined;
 
   function registerApp(app: AppConfig): void {
     const previous = apps.get(app.appId);
@@ -243,8 +253,28 @@ export async function startHubSpotSimulator(
     if (app.per10Seconds !== undefined) own.per10Seconds = app.per10Seconds;
     if (app.daily !== undefined) own.daily = app.daily;
     appLimits.set(app.appId, own);
+    appsChanged?.();
   }
   for (const app of options.apps ?? [DEMO_APP]) registerApp(app);
+
+  const persisted =
+    options.stateFile === undefined
+      ? undefined
+      : openHubSpotState(options.stateFile, {
+          crm,
+          registry,
+          dispatcher,
+          apps: () => [...apps.values()],
+          restoreApp: registerApp,
+          isRegistered: (appId) => apps.has(appId),
+        });
+  if (persisted) {
+    const markDirty = (): void => persisted.markDirty();
+    crm.onChange = markDirty;
+    registry.onChange = markDirty;
+    dispatcher.onChange = markDirty;
+    appsChanged = markDirty;
+  }
 
   const limitsFor = (appId: number): LimitSettings => ({ ...defaultLimits, ...appLimits.get(appId) });
   const integration = (app: AppConfig): WriteSource => ({
@@ -1070,6 +1100,7 @@ export async function startHubSpotSimulator(
       dispatcher.close();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await persisted?.close();
     },
     registerApp,
     setWebhookTarget(appId, targetUrl, maxConcurrentRequests) {

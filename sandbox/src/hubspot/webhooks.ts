@@ -117,7 +117,17 @@ interface Delivery {
 const agentHttp = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const agentHttps = new https.Agent({ keepAlive: true, maxSockets: 64 });
 
+/** What a state file keeps of webhooks: settings and subscriptions per app, and the id sequences. */
+export interface WebhookState {
+  nextSubscriptionId: number;
+  nextEventId: number;
+  settings: Array<[number, WebhookSettings]>;
+  subscriptions: Array<[number, Subscription[]]>;
+}
+
 export class WebhookDispatcher {
+  /** Called after settings or subscriptions change (the simulator's state file listens). */
+  onChange: (() => void) | undefined;
   readonly options: DeliveryOptions;
   readonly portalId: number;
   #apps: (appId: number) => AppConfig | undefined;
@@ -180,11 +190,32 @@ export class WebhookDispatcher {
     };
     this.#settings.set(appId, settings);
     this.#pump(appId);
+    this.onChange?.();
     return settings;
   }
 
   deleteSettings(appId: number): void {
     this.#settings.delete(appId);
+    this.onChange?.();
+  }
+
+  exportState(): WebhookState {
+    return {
+      nextSubscriptionId: this.#nextSubscriptionId,
+      nextEventId: this.#nextEventId,
+      settings: [...this.#settings.entries()],
+      subscriptions: [...this.#subscriptions.entries()],
+    };
+  }
+
+  /** Replaces settings and subscriptions with saved ones (checked by the caller); ids are never reused. */
+  importState(state: WebhookState): void {
+    this.#settings = new Map(state.settings);
+    this.#subscriptions = new Map(state.subscriptions);
+    let next = state.nextSubscriptionId;
+    for (const [, subs] of state.subscriptions) for (const sub of subs) next = Math.max(next, sub.id + 1);
+    this.#nextSubscriptionId = next;
+    this.#nextEventId = state.nextEventId;
   }
 
   subscriptions(appId: number): Subscription[] {
@@ -206,6 +237,7 @@ export class WebhookDispatcher {
     };
     if (input.propertyName !== undefined) sub.propertyName = input.propertyName;
     this.#subscriptions.set(appId, [...this.subscriptions(appId), sub]);
+    this.onChange?.();
     return sub;
   }
 
@@ -214,6 +246,7 @@ export class WebhookDispatcher {
     if (!sub) return undefined;
     sub.active = active;
     sub.updatedAt = new Date(now).toISOString();
+    this.onChange?.();
     return sub;
   }
 
@@ -221,6 +254,7 @@ export class WebhookDispatcher {
     const list = this.subscriptions(appId);
     const next = list.filter((s) => s.id !== id);
     this.#subscriptions.set(appId, next);
+    if (next.length !== list.length) this.onChange?.();
     return next.length !== list.length;
   }
 
@@ -234,6 +268,7 @@ export class WebhookDispatcher {
     this.#retryTimers.clear();
     this.log.length = 0;
     this.#checkIdle();
+    this.onChange?.();
   }
 
   // ---- events ----
