@@ -25,7 +25,7 @@ export {
   acknowledgeNotificationCentreFindings,
   addNagChecks,
   INTEGRATION_ACKNOWLEDGEMENTS,
-  notificationCentreAcknowledgements,
+  NOTIFICATION_CENTRE_ACKNOWLEDGEMENTS,
 } from './nag.ts';
 export {
   NC_ENV,

@@ -23,28 +23,14 @@ export const INTEGRATION_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
   },
 ];
 
-/**
- * The Notification Centre's findings. The IAM5 one names the exact wildcard: the parameters under
- * the Centre's own SSM prefix, whose set grows as client integrations are onboarded.
- */
-export function notificationCentreAcknowledgements(
-  region: string,
-  parameterPrefix: string,
-): Acknowledgement[] {
-  return [
-    { id: 'AwsSolutions-L1', reason: NODE_22 },
-    {
-      id: 'AwsSolutions-APIG4',
-      reason:
-        'Heartbeats are authenticated per integration inside the handler by that integration’s own key (a bearer key stored in SSM on both sides); API Gateway authorizers cannot hold one key per client integration.',
-    },
-    {
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:${region}:<AWS::AccountId>:parameter${parameterPrefix}*]`,
-      reason:
-        'The Centre reads one key and one Slack webhook URL per client integration; the set grows with every onboarding, so the grant covers only the Centre’s own SSM prefix (read-only), never other parameters.',
-    },
-  ];
-}
+export const NOTIFICATION_CENTRE_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = [
+  { id: 'AwsSolutions-L1', reason: NODE_22 },
+  {
+    id: 'AwsSolutions-APIG4',
+    reason:
+      'Heartbeats are authenticated per integration inside the handler by that integration’s own key (kept in SSM on both sides), and the admin API by the Centre’s admin token; API Gateway authorizers cannot hold one key per client integration.',
+  },
+];
 
 /** Adds AwsSolutionsChecks to the app; findings then make synth throw. */
 export function addNagChecks(app: App): void {
@@ -55,10 +41,6 @@ export function acknowledgeIntegrationFindings(stack: Stack): void {
   Validations.of(stack).acknowledge(...INTEGRATION_ACKNOWLEDGEMENTS);
 }
 
-export function acknowledgeNotificationCentreFindings(
-  stack: Stack,
-  region: string,
-  parameterPrefix: string,
-): void {
-  Validations.of(stack).acknowledge(...notificationCentreAcknowledgements(region, parameterPrefix));
+export function acknowledgeNotificationCentreFindings(stack: Stack): void {
+  Validations.of(stack).acknowledge(...NOTIFICATION_CENTRE_ACKNOWLEDGEMENTS);
 }

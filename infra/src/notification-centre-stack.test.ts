@@ -1,5 +1,6 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { notificationCentreAcknowledgements } from './nag.ts';
+import { NOTIFICATION_CENTRE_ACKNOWLEDGEMENTS } from './nag.ts';
 import { NotificationCentreStack } from './notification-centre-stack.ts';
 import { NOOP_ENTRY, synthWithNag } from './test-fixtures/synth.ts';
 
@@ -15,14 +16,12 @@ describe('NotificationCentreStack', () => {
     expect(stack.region).toBe('ap-southeast-2');
   });
 
-  it('acknowledges exactly the runtime, authorization and its own-prefix wildcard, with reasons', () => {
-    const acks = notificationCentreAcknowledgements('ap-southeast-2', '/kongo/notification-centre/');
-    expect(acks.map((a) => a.id)).toEqual([
+  it('acknowledges exactly the runtime and the in-handler authorization, with reasons', () => {
+    expect(NOTIFICATION_CENTRE_ACKNOWLEDGEMENTS.map((a) => a.id)).toEqual([
       'AwsSolutions-L1',
       'AwsSolutions-APIG4',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:ap-southeast-2:<AWS::AccountId>:parameter/kongo/notification-centre/*]',
     ]);
-    for (const ack of acks) expect(ack.reason.length).toBeGreaterThan(80);
+    for (const ack of NOTIFICATION_CENTRE_ACKNOWLEDGEMENTS) expect(ack.reason.length).toBeGreaterThan(80);
   });
 
   it('runs the API and the down detector from one entry on Node.js 22 ARM64', () => {
@@ -57,13 +56,22 @@ describe('NotificationCentreStack', () => {
     });
   });
 
-  it('throttles its $default stage and reads only parameters under its own prefix', () => {
+  it('throttles its $default stage and reads exactly its config and admin-token parameters', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 50 },
     });
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
-    expect(policies).toContain(':parameter/kongo/notification-centre/*');
-    expect(policies).not.toMatch(/"Resource":"\*"/);
+    expect(policies).toContain(':parameter/kongo/notification-centre/config');
+    expect(policies).toContain(':parameter/kongo/notification-centre/admin-token');
+    expect(policies).not.toContain('*');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          KONGO_NC_TABLE_NAME: { Ref: Match.stringLikeRegexp('^Table') },
+          KONGO_NC_PARAMETER_PREFIX: '/kongo/notification-centre/',
+        },
+      },
+    });
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Kongo's own central stack: the Notification Centre that every client integration's heartbeat
  * reports to. An HTTP API (heartbeat ingestion + dashboard) on one function, a scheduled down
- * detector on a second, one DynamoDB table, and read access to the SSM parameters under one prefix
- * (per-integration keys and per-client Slack incoming-webhook URLs).
+ * detector on a second, one DynamoDB table, and read access to exactly two SSM parameters: its
+ * config (clients with their Slack incoming-webhook URLs, integrations with their keys) and the
+ * admin token.
  */
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
@@ -18,10 +19,15 @@ import { TTL_ATTRIBUTE, WEBHOOK_THROTTLE } from './integration-stack.ts';
 import { type BundlingRoots, KongoFunction } from './kongo-function.ts';
 import { acknowledgeNotificationCentreFindings } from './nag.ts';
 
+/** The variables notification-centre/src/lambda.ts reads (LAMBDA_ENV there). */
 export const NC_ENV = {
   tableName: 'KONGO_NC_TABLE_NAME',
   parameterPrefix: 'KONGO_NC_PARAMETER_PREFIX',
+  publicUrl: 'KONGO_NC_PUBLIC_URL',
 } as const;
+
+/** The two SSM parameters under the prefix the Centre reads: its config (clients, keys, Slack URLs) and the admin token. */
+export const NC_PARAMETERS = ['config', 'admin-token'] as const;
 
 /** Down detection runs every minute: the shortest heartbeat is 60 s, so "down" (2×) shows within a minute of the deadline. */
 export const DOWN_DETECTION_RATE = Duration.minutes(1);
@@ -31,8 +37,10 @@ export interface NotificationCentreStackProps extends StackProps, BundlingRoots 
   entry: string;
   /** @default 'ap-southeast-2' */
   region?: string;
-  /** SSM prefix holding integration keys and Slack webhook URLs. @default '/kongo/notification-centre/' */
+  /** SSM prefix of `{prefix}config` and `{prefix}admin-token`. @default '/kongo/notification-centre/' */
   parameterPrefix?: string;
+  /** The dashboard URL Slack alerts link to (e.g. a custom domain). */
+  publicUrl?: string;
 }
 
 export class NotificationCentreStack extends Stack {
@@ -61,7 +69,11 @@ export class NotificationCentreStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const environment = { [NC_ENV.tableName]: this.table.tableName, [NC_ENV.parameterPrefix]: prefix };
+    const environment = {
+      [NC_ENV.tableName]: this.table.tableName,
+      [NC_ENV.parameterPrefix]: prefix,
+      ...(props.publicUrl ? { [NC_ENV.publicUrl]: props.publicUrl } : {}),
+    };
     const bundling = {
       ...(props.projectRoot === undefined ? {} : { projectRoot: props.projectRoot }),
       ...(props.depsLockFilePath === undefined ? {} : { depsLockFilePath: props.depsLockFilePath }),
@@ -84,18 +96,17 @@ export class NotificationCentreStack extends Stack {
     });
     this.table.grantReadWriteData(this.apiFunction.role);
     this.table.grantReadWriteData(this.detector.role);
-    const parameters = Stack.of(this).formatArn({
-      service: 'ssm',
-      resource: 'parameter',
-      resourceName: `${prefix.replace(/^\/+/, '')}*`,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    const parameters = NC_PARAMETERS.map((name) =>
+      Stack.of(this).formatArn({
+        service: 'ssm',
+        resource: 'parameter',
+        resourceName: `${prefix.replace(/^\/+/, '')}${name}`,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      }),
+    );
     for (const fn of [this.apiFunction, this.detector]) {
       fn.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['ssm:GetParameter', 'ssm:GetParametersByPath'],
-          resources: [parameters],
-        }),
+        new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: parameters }),
       );
     }
 
@@ -138,6 +149,6 @@ export class NotificationCentreStack extends Stack {
       value: this.api.apiEndpoint,
       description: 'Notification Centre base URL',
     });
-    acknowledgeNotificationCentreFindings(this, region, prefix);
+    acknowledgeNotificationCentreFindings(this);
   }
 }
