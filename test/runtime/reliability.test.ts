@@ -107,6 +107,35 @@ describe('runtime reliability on dynalite + simulators', () => {
     expect(byAttendee?.kongoId).toBe(byContact?.kongoId);
   });
 
+  it('keeps one entity per person when ten are created on both sides at once and two workers race', async () => {
+    const t = await harness();
+    const people = Array.from({ length: 10 }, (_, i) => `race${i}@example.com`);
+    await Promise.all(
+      people.flatMap((email) => [
+        t.hub.ui.create('contacts', { email, firstname: 'Race' }),
+        uiCreateAttendee(t, { email, firstName: 'Race', status: 'REGISTERED' }),
+      ]),
+    );
+    await t.hub.webhooksIdle();
+    await t.events.idle(5_000);
+    // Two workers (two Lambda instances) drain the same queue concurrently.
+    await Promise.all([t.runtime.drain({ untilEmpty: true }), t.runtime.drain({ untilEmpty: true })]);
+    await t.settle();
+    for (const email of people) {
+      const contacts = t.contactsWithEmail(email);
+      const attendees = t.attendeesWithEmail(email);
+      expect(contacts).toHaveLength(1);
+      expect(attendees).toHaveLength(1);
+      const a = await t.runtime.store.resolve(t.spec.integration.name, 'hubspot', contacts[0]?.id ?? '');
+      const b = await t.runtime.store.resolve(
+        t.spec.integration.name,
+        'destination',
+        String(attendees[0]?.id),
+      );
+      expect(b?.kongoId).toBe(a?.kongoId);
+    }
+  });
+
   it('writes exactly once per side per real change while both simulators echo everything, even before the API answers', async () => {
     const counter = writeCounter();
     const t = await harness({
