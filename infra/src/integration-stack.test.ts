@@ -235,6 +235,26 @@ describe('IntegrationStack variants', () => {
     });
   });
 
+  it('answers on the spec publicBaseUrl host when given its certificate', () => {
+    const certificateArn = 'arn:aws:acm:ap-southeast-2:111122223333:certificate/abc';
+    const { template } = synthWithNag(
+      (app) =>
+        new IntegrationStack(app, 'Domain', {
+          spec: testSpec(),
+          environment: 'sandbox',
+          entries: ALL_ENTRIES,
+          certificateArn,
+        }),
+    );
+    template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'hooks.example.com',
+      DomainNameConfigurations: [
+        Match.objectLike({ CertificateArn: certificateArn, SecurityPolicy: 'TLS_1_2' }),
+      ],
+    });
+    template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+  });
+
   it('says which entry file is missing', () => {
     expect(() =>
       synthWithNag(

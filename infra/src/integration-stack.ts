@@ -9,6 +9,7 @@ import type { Direction, Environment, IntegrationSpec } from '@kongo/runtime/spe
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -56,6 +57,12 @@ export interface IntegrationStackProps extends StackProps, BundlingRoots {
   entries: IntegrationEntries;
   /** Optional SNS topic every alarm notifies (e.g. the on-call pager). */
   alarmTopicArn?: string;
+  /**
+   * ACM certificate (in the stack's region) for the host of `spec.publicBaseUrl`. With it the API
+   * answers on that host — HubSpot's v3 signature covers the full URL, so the URL HubSpot calls
+   * must be the spec's. Without it, point publicBaseUrl at the API's own endpoint (output ApiUrl).
+   */
+  certificateArn?: string;
 }
 
 interface DirectionResources {
@@ -112,12 +119,28 @@ export class IntegrationStack extends Stack {
       description: `Webhooks of ${spec.integration.name}`,
       createDefaultStage: false,
     });
+    const publicUrl = new URL(spec.publicBaseUrl);
+    const domain = props.certificateArn
+      ? new apigw.DomainName(this, 'PublicDomain', {
+          domainName: publicUrl.hostname,
+          certificate: acm.Certificate.fromCertificateArn(this, 'PublicCertificate', props.certificateArn),
+          securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+        })
+      : undefined;
+    const mappingKey = publicUrl.pathname.replace(/^\/+|\/+$/g, '');
     this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: { ...WEBHOOK_THROTTLE },
       accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
+      ...(domain ? { domainMapping: { domainName: domain, ...(mappingKey ? { mappingKey } : {}) } } : {}),
     });
+    if (domain) {
+      new CfnOutput(this, 'PublicDomainTarget', {
+        value: domain.regionalDomainName,
+        description: `DNS: CNAME ${publicUrl.hostname} to this`,
+      });
+    }
 
     const directions = new Set(spec.flows.map((flow) => flow.direction));
     const byDirection: Partial<Record<Direction, DirectionResources>> = {};

@@ -46,6 +46,7 @@ export function buildApp(options: BuildAppOptions = {}): App {
       entries: ENTRIES,
       stackName: stackName(environment),
       ...(process.env.KONGO_ALARM_TOPIC_ARN ? { alarmTopicArn: process.env.KONGO_ALARM_TOPIC_ARN } : {}),
+      ...(process.env.KONGO_CERTIFICATE_ARN ? { certificateArn: process.env.KONGO_CERTIFICATE_ARN } : {}),
     });
   }
   return app;
