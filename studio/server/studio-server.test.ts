@@ -1,10 +1,14 @@
 import { request } from 'node:http';
+import { startEventsSimulator } from '@kongo/sandbox/events';
 import { startHubSpotSimulator } from '@kongo/sandbox/hubspot';
+import { startJobsSimulator } from '@kongo/sandbox/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StudioServer, startStudio } from './studio-server.ts';
 
 const TOKEN = 'pat-na1-server-test';
 let hubspot: Awaited<ReturnType<typeof startHubSpotSimulator>>;
+let events: Awaited<ReturnType<typeof startEventsSimulator>>;
+let jobs: Awaited<ReturnType<typeof startJobsSimulator>>;
 let studio: StudioServer;
 let generatorReady = false;
 
@@ -13,10 +17,36 @@ beforeAll(async () => {
     apps: [{ appId: 7, clientSecret: 'secret-x', accessToken: TOKEN }],
     indexingLagMs: 0,
   });
+  events = await startEventsSimulator({ webhooks: 'none' });
+  jobs = await startJobsSimulator({});
+  events.store.create({ email: 'a@b.example', firstName: 'A', status: 'REGISTERED' }, 'ui');
+  jobs.store.create(
+    {
+      reference: 'J-1',
+      title: 'Fit-out',
+      customerEmail: 'a@b.example',
+      status: 'QUOTED',
+      value: 1200,
+      siteAddress: '1 Main St',
+      scheduledDate: '2026-12-01',
+      notes: '',
+    },
+    'ui',
+  );
   studio = await startStudio({
     hubspotBaseUrl: hubspot.url,
     sessionToken: 'session-123',
     distDir: '/nonexistent',
+    destinations: [
+      {
+        name: 'events-platform',
+        api: 'graphql',
+        url: events.url,
+        token: events.token,
+        objectType: 'Attendee',
+      },
+      { name: 'job-system', api: 'rest', url: jobs.url, token: jobs.token, objectType: 'jobs' },
+    ],
     loadGenerator: async () =>
       !generatorReady
         ? null
@@ -30,7 +60,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await studio.close();
-  await hubspot.close();
+  await Promise.all([hubspot.close(), events.close(), jobs.close()]);
 });
 
 /** Raw HTTP so Host and Origin can be anything (fetch would fix them). */
@@ -121,6 +151,26 @@ describe('the studio server', () => {
     generatorReady = true;
     const second = await call('/api/generate', { host: host(), origin: origin(), ...session }, 'POST', body);
     expect(JSON.parse(second.body)).toEqual({ files: { 'out.txt': '{\n  "a": 1\n}\n' } });
+  });
+
+  it('reads destination schemas and records: GraphQL introspection, REST sample records', async () => {
+    const get = async (path: string) => JSON.parse((await call(path, { host: host(), ...session })).body);
+    const graphql = await get('/api/destinations/events-platform/schema');
+    expect(graphql.kind).toBe('graphql');
+    expect(
+      graphql.introspection.data.__schema.types.some((t: { name: string }) => t.name === 'AttendeeInput'),
+    ).toBe(true);
+    expect((await get('/api/destinations/events-platform/samples')).records).toEqual([
+      expect.objectContaining({ email: 'a@b.example', status: 'REGISTERED' }),
+    ]);
+    const rest = await get('/api/destinations/job-system/schema');
+    expect(rest).toMatchObject({
+      kind: 'samples',
+      group: 'jobs',
+      readOnly: ['id', 'createdAt', 'updatedAt'],
+    });
+    expect(rest.samples[0]).toMatchObject({ reference: 'J-1', status: 'QUOTED' });
+    expect((await call('/api/destinations/nope/schema', { host: host(), ...session })).status).toBe(404);
   });
 
   it('says how to build the app when studio/dist is missing', async () => {

@@ -45,6 +45,8 @@ export interface Sandbox {
   studio: StudioServer;
   hubspotUrl: string;
   eventsUrl: string;
+  /** The client's admin changing a property in HubSpot (e.g. adding an option): drift for the studio. */
+  updateHubSpotProperty(name: string, patch: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -123,6 +125,14 @@ export async function startSandbox(): Promise<Sandbox> {
     studio,
     hubspotUrl: hubspot.url,
     eventsUrl: events.url,
+    async updateHubSpotProperty(name, patch) {
+      const res = await fetch(`${hubspot.url}/crm/v3/properties/contacts/${name}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${HUBSPOT_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(patch),
+      });
+      if (!res.ok) throw new Error(`Could not update ${name}: ${res.status} ${await res.text()}`);
+    },
     async close() {
       await studio.close();
       await Promise.all([hubspot.close(), events.close(), jobs.close()]);

@@ -188,8 +188,35 @@ describe('the studio in a browser', () => {
     await pasteIntoEditor(JSON.stringify({ ...edited, environment: 'moon' }, null, 2));
     await page.keyboard.press('Control+Home');
     await page.waitForSelector('[data-testid="spec-editor"] .squiggly-error', { timeout: 15_000 });
+  }, 45_000);
+
+  it('says when the live HubSpot schema drifted from the one the spec was built against', async () => {
+    await sandbox.updateHubSpotProperty('event_status', {
+      options: [
+        { label: 'Registered', value: 'registered', displayOrder: 0 },
+        { label: 'Checked in', value: 'checked_in', displayOrder: 1 },
+        { label: 'Cancelled', value: 'cancelled', displayOrder: 2 },
+        { label: 'Wait-listed', value: 'waitlisted', displayOrder: 3 },
+        { label: 'No show', value: 'no_show', displayOrder: 4 },
+        { label: 'VIP guest', value: 'vip', displayOrder: 5 },
+      ],
+    });
+    await page.click('[data-testid="open-connect-hubspot"]');
+    await page.click('[data-testid="hubspot-connect"]'); // "Reload properties": the server still holds the token
+    await page.click('[data-testid="tab-problems"]');
+    const list = page.locator('[data-testid="problem-list"]');
+    await expect.poll(() => list.textContent()).toContain('Schema drift: event_status has new option: vip');
+    await page
+      .locator('[data-testid="drift-hubspot"]')
+      .getByRole('button', { name: 'accept the live schema' })
+      .click();
+    await expect
+      .poll(() =>
+        page.locator('[data-testid="problems-empty"], [data-testid="problem-list"]').first().textContent(),
+      )
+      .not.toContain('Schema drift');
 
     expect(consoleErrors).toEqual([]);
     expect(foreignRequests).toEqual([]);
-  }, 45_000);
+  }, 30_000);
 });
