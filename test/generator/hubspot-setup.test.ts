@@ -1,9 +1,11 @@
 /** `kongo hubspot setup` against the HubSpot simulator: creates what the spec needs, idempotently. */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { desiredSubscriptions, hubspotSetup, loadSpec } from '@kongo/generator';
 import { type HubSpotSimulator, startHubSpotSimulator } from '@kongo/sandbox/hubspot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runHubSpotSetup } from '../../cli/src/commands/hubspot.ts';
 import { ROOT } from './golden.ts';
 
 const { spec } = loadSpec(
@@ -68,6 +70,46 @@ describe('hubspot setup', () => {
       status: 'update',
       detail: 'was https://hooks.example.com/webhooks/velflex-attendees/hubspot',
     });
+  });
+
+  it('runs from the command module, reading the token from the local secrets file by parameter name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kongo-hs-cli-'));
+    try {
+      const secrets = join(dir, 'secrets.json');
+      writeFileSync(secrets, JSON.stringify({ [spec.hubspot.accessTokenParameter]: APP.accessToken }));
+      const specFile = join(ROOT, 'templates/starters/contacts-events.integration-spec.json');
+      const out: string[] = [];
+      const err: string[] = [];
+      const output = { out: (t: string) => out.push(t), err: (t: string) => err.push(t) };
+      const code = await runHubSpotSetup(
+        specFile,
+        {
+          dryRun: true,
+          baseUrl: sim.url,
+          developerApiKey: APP.developerApiKey,
+          secrets,
+          targetUrl: 'https://other.example.com/webhooks/x/hubspot',
+        },
+        output,
+      );
+      expect(err).toEqual([]);
+      expect(code).toBe(0);
+      expect(out.join('')).toContain(
+        'HubSpot setup for velflex-attendees (app 1234567, contacts) — dry run, nothing changed',
+      );
+      expect(out.join('')).toMatch(/exists\s+subscription contact.propertyChange email/);
+      const missing: string[] = [];
+      expect(
+        await runHubSpotSetup(
+          specFile,
+          { baseUrl: sim.url, secrets: join(dir, 'none.json') },
+          { out: () => {}, err: (t) => missing.push(t) },
+        ),
+      ).toBe(1);
+      expect(missing.join('')).toContain('needs an access token');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails with HubSpot’s own message on a bad token', async () => {
