@@ -13,7 +13,8 @@ import type { AttendeeStore, SavedAttendee } from './store.ts';
 
 /**
  * Loads `file` into the store and subscriptions (throws `StateFileError` for an unreadable or corrupt one),
- * then saves them there after every change. The start options' subscriptions are merged in by URL.
+ * then saves them there after every change. The start options' subscriptions are merged in by URL
+ * (see `restoreSubscriptions`).
  */
 export function openEventsState(
   file: string,
@@ -26,7 +27,11 @@ export function openEventsState(
     label: 'events platform simulator',
     format: 'kongo-events-simulator-state',
     version: 1,
-    snapshot: () => ({ ...store.exportState(), subscriptions: subscriptions.list() }),
+    snapshot: () => ({
+      ...store.exportState(),
+      subscriptions: subscriptions.list(),
+      startSubscriptionUrls: initialSubscriptions.map((s) => s.url),
+    }),
   });
   const saved = state.read();
   let changed = saved === undefined;
@@ -46,7 +51,10 @@ export function openEventsState(
       }
       const savedSubscriptions = check.subscriptions(data.subscriptions, 'subscriptions');
       store.importState({ nextId, records });
-      changed = restoreSubscriptions(subscriptions, savedSubscriptions, initialSubscriptions);
+      const startUrls = check
+        .array(data.startSubscriptionUrls ?? [], 'startSubscriptionUrls')
+        .map((url, i) => check.string(url, `startSubscriptionUrls[${i}]`));
+      changed = restoreSubscriptions(subscriptions, savedSubscriptions, startUrls, initialSubscriptions);
     });
   }
   store.onChange = () => state.markDirty();

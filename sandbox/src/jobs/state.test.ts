@@ -29,6 +29,7 @@ async function call(sim: JobsSimulator, method: string, path: string, body?: unk
   return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
 }
 
+const byId = <T extends { id: string }>(list: T[]): T[] => list.sort((a, b) => a.id.localeCompare(b.id));
 const fresh = (): string => join(dir, `jobs-${++n}.json`);
 
 afterEach(async () => {
@@ -84,15 +85,25 @@ describe('job system state file', () => {
     expect(saved).toContain('VF-9');
   });
 
-  it('merges the start options’ subscriptions by URL instead of duplicating them', async () => {
+  it('merges the start options’ subscriptions by URL and drops the ones the options no longer name', async () => {
     const file = fresh();
     const url = 'http://127.0.0.1:9/webhooks/x/destination';
-    await stop(await start(file, { subscriptions: [{ url, secret: 'first-secret' }] }));
+    const first = await start(file, { subscriptions: [{ url, secret: 'first-secret' }] });
+    first.subscriptions.add({ url: 'http://127.0.0.1:9/by-hand', secret: 'by-hand-secret' });
+    await stop(first);
     const again = await start(file, { subscriptions: [{ url, secret: 'second-secret' }] });
-    expect(again.subscriptions.list()).toEqual([{ id: 'sub_1', url, secret: 'second-secret' }]);
-    expect(again.subscriptions.add({ url: 'http://127.0.0.1:9/other', secret: 'other-secret' }).id).toBe(
-      'sub_2',
-    );
+    expect(byId(again.subscriptions.list())).toEqual([
+      { id: 'sub_1', url, secret: 'second-secret' },
+      { id: 'sub_2', url: 'http://127.0.0.1:9/by-hand', secret: 'by-hand-secret' },
+    ]);
+    await stop(again);
+    // The receiver moved (another gateway port): the old start subscription goes, the hand-made one stays.
+    const moved = 'http://127.0.0.1:10/webhooks/x/destination';
+    const third = await start(file, { subscriptions: [{ url: moved, secret: 'second-secret' }] });
+    expect(byId(third.subscriptions.list())).toEqual([
+      { id: 'sub_2', url: 'http://127.0.0.1:9/by-hand', secret: 'by-hand-secret' },
+      { id: 'sub_3', url: moved, secret: 'second-secret' },
+    ]);
   });
 
   it('refuses a corrupt or malformed state file with a message naming it and what to do', async () => {

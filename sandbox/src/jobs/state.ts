@@ -5,7 +5,8 @@ import { JOB_STATUSES, type Job, type JobStatus, type JobStore } from './store.t
 
 /**
  * Loads `file` into the store and subscriptions (throws `StateFileError` for an unreadable or corrupt one),
- * then saves them there after every change. The start options' subscriptions are merged in by URL.
+ * then saves them there after every change. The start options' subscriptions are merged in by URL
+ * (see `restoreSubscriptions`).
  */
 export function openJobsState(
   file: string,
@@ -18,7 +19,11 @@ export function openJobsState(
     label: 'job system simulator',
     format: 'kongo-jobs-simulator-state',
     version: 1,
-    snapshot: () => ({ ...store.exportState(), subscriptions: subscriptions.list() }),
+    snapshot: () => ({
+      ...store.exportState(),
+      subscriptions: subscriptions.list(),
+      startSubscriptionUrls: initialSubscriptions.map((s) => s.url),
+    }),
   });
   const saved = state.read();
   let changed = saved === undefined;
@@ -37,7 +42,10 @@ export function openJobsState(
       }
       const savedSubscriptions = check.subscriptions(data.subscriptions, 'subscriptions');
       store.importState({ nextId, jobs });
-      changed = restoreSubscriptions(subscriptions, savedSubscriptions, initialSubscriptions);
+      const startUrls = check
+        .array(data.startSubscriptionUrls ?? [], 'startSubscriptionUrls')
+        .map((url, i) => check.string(url, `startSubscriptionUrls[${i}]`));
+      changed = restoreSubscriptions(subscriptions, savedSubscriptions, startUrls, initialSubscriptions);
     });
   }
   store.onChange = () => state.markDirty();

@@ -266,12 +266,15 @@ export const check = {
 
 /**
  * Puts saved webhook subscriptions back (same ids), then applies the start options' ones: one with the URL of a
- * saved subscription replaces it (its secret may have changed), others are added. Returns whether the list now
- * differs from the saved one.
+ * saved subscription replaces it (its secret may have changed), others are added, and a saved subscription that
+ * came from the previous start options (`savedStartUrls`) but is no longer among them is dropped — so a moved
+ * receiver (e.g. a new gateway port) does not leave a dead subscription behind. Subscriptions added through the
+ * admin API stay. Returns whether the list now differs from the saved one.
  */
 export function restoreSubscriptions(
   registry: SubscriptionRegistry,
   saved: ReadonlyArray<{ id: string; url: string; secret: string }>,
+  savedStartUrls: readonly string[],
   initial: ReadonlyArray<{ url: string; secret: string }>,
 ): boolean {
   registry.clear();
@@ -283,6 +286,13 @@ export function restoreSubscriptions(
     }
   });
   let changed = false;
+  const wantedUrls = new Set(initial.map((s) => s.url));
+  for (const old of registry.list()) {
+    if (savedStartUrls.includes(old.url) && !wantedUrls.has(old.url)) {
+      registry.remove(old.id);
+      changed = true;
+    }
+  }
   for (const wanted of initial) {
     const same = registry.list().find((s) => s.url === wanted.url);
     if (same?.secret === wanted.secret) continue;
