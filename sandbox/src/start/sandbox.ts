@@ -269,6 +269,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const hubspot = await startHubSpotSimulator({
       port: ports.hubspot,
       indexingLagMs: options.indexingLagMs ?? 2000,
+      ...(options.inMemory ? {} : { stateFile: join(stateDir, 'hubspot.json') }),
       developerApiKey: DEVELOPER_API_KEY,
       apps: starters.map((s) => ({
         appId: s.spec.hubspot.appId,
@@ -296,6 +297,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(eventsTokens.length > 0 ? { tokens: eventsTokens } : {}),
       webhooks: destinationWebhooks('graphql').length > 0 ? 'standard-webhooks' : 'none',
       subscriptions: destinationWebhooks('graphql'),
+      ...(options.inMemory ? {} : { stateFile: join(stateDir, 'events.json') }),
     });
     closers.push(() => events.close());
     const jobsTokens = tokensFor('rest');
@@ -303,6 +305,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       port: ports.jobs,
       ...(jobsTokens.length > 0 ? { tokens: jobsTokens } : {}),
       subscriptions: destinationWebhooks('rest'),
+      ...(options.inMemory ? {} : { stateFile: join(stateDir, 'jobs.json') }),
     });
     closers.push(() => jobs.close());
 
