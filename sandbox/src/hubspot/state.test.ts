@@ -62,6 +62,12 @@ describe('HubSpot simulator state file', () => {
     const ada = await contact(first, { email: 'ada@example.com', firstname: 'Ada' });
     const grace = await contact(first, { email: 'grace@example.com', firstname: 'Grace' });
     const archived = await contact(first, { email: 'gone@example.com', firstname: 'Gone' });
+    const merged = await contact(first, { email: 'twin@example.com', firstname: 'Twin' });
+    const merge = await call(first, 'POST', '/crm/v3/objects/contacts/merge', {
+      primaryObjectId: grace.id,
+      objectIdToMerge: merged.id,
+    });
+    expect(merge.status).toBe(200);
     await call(first, 'PATCH', `/crm/v3/objects/contacts/${ada.id}`, {
       properties: { lastname: 'Lovelace' },
     });
@@ -84,6 +90,12 @@ describe('HubSpot simulator state file', () => {
     expect(second.getRecord('contacts', archived.id)).toEqual(before.archived);
     expect(before.archived?.archived).toBe(true);
     expect((await call(second, 'GET', `/crm/v3/objects/contacts/${archived.id}`)).status).toBe(404);
+    // A merged-away id still reads as the survivor, and its email finds the survivor too.
+    expect(
+      ((await call(second, 'GET', `/crm/v3/objects/contacts/${merged.id}`)).body as PublicObject).id,
+    ).toBe(grace.id);
+    const twin = await call(second, 'GET', '/crm/v3/objects/contacts/twin@example.com?idProperty=email');
+    expect((twin.body as PublicObject).id).toBe(grace.id);
     const byEmail = await call(second, 'GET', '/crm/v3/objects/contacts/ada@example.com?idProperty=email');
     expect((byEmail.body as PublicObject).id).toBe(ada.id);
     // Unique values and the custom property came back: duplicates are refused.
@@ -109,7 +121,7 @@ describe('HubSpot simulator state file', () => {
     );
     expect(second.subscribe(APP.appId, 'contact.creation').id).toBeGreaterThan(subscription.id);
     const newcomer = await contact(second, { email: 'new@example.com' });
-    const oldIds = [ada.id, grace.id, archived.id, (deal.body as PublicObject).id].map(Number);
+    const oldIds = [ada.id, grace.id, archived.id, merged.id, (deal.body as PublicObject).id].map(Number);
     expect(Number(newcomer.id)).toBeGreaterThan(Math.max(...oldIds));
   });
 
