@@ -226,7 +226,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const closers: Array<() => Promise<void>> = [];
   const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch(() => {});
+    for (const close of closers.reverse()) {
+      // Keep closing the rest, but say what failed (a simulator's final state save, say).
+      await close().catch((error: unknown) => log(`shutdown: ${(error as Error).message}`));
+    }
   };
   try {
     const dynamo = await startLocalDynamo({
