@@ -42,6 +42,7 @@ describe('generate', () => {
       'infra/app.gen.ts',
       'infra/main.gen.ts',
       'package.json',
+      'src/environment.gen.ts',
       'src/extensions.ts',
       'src/handlers/destination-to-hubspot-worker.gen.ts',
       'src/handlers/destination-webhook.gen.ts',
@@ -53,6 +54,7 @@ describe('generate', () => {
       'src/mappings.gen.ts',
       'src/runtime.gen.ts',
       'src/spec.gen.ts',
+      'src/webhook.gen.ts',
       'tsconfig.json',
       'vitest.config.gen.ts',
     ]);

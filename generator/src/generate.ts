@@ -52,6 +52,8 @@ function outputPaths(integration: NormalizedIntegration): Record<string, string>
     'src/mapping-table.ts': 'src/mapping-table.gen.ts',
     'src/mappings.ts': 'src/mappings.gen.ts',
     'src/runtime.ts': 'src/runtime.gen.ts',
+    'src/environment.ts': 'src/environment.gen.ts',
+    'src/webhook.ts': 'src/webhook.gen.ts',
     'src/extensions.ts': 'src/extensions.ts',
     'infra/app.ts': 'infra/app.gen.ts',
   };

@@ -13,6 +13,14 @@ export function emitHandlers(
   templates: Templates,
 ): void {
   templates.copy(tree, 'src/runtime.ts', 'src/runtime.gen.ts');
+  templates.copy(tree, 'src/environment.ts', 'src/environment.gen.ts');
+  if (
+    integration.functions.some(
+      (fn) => fn.entryKey === 'hubspotWebhook' || fn.entryKey === 'destinationWebhook',
+    )
+  ) {
+    templates.copy(tree, 'src/webhook.ts', 'src/webhook.gen.ts');
+  }
   for (const fn of integration.functions) templates.copy(tree, `src/handlers/${fn.template}`, fn.path);
 }
 

@@ -10,6 +10,7 @@ import {
   type IntegrationRuntime,
   type RuntimeEnvironment,
 } from '@kongo/runtime';
+import { chooseEnvironment } from './environment.ts';
 import { hooks } from './extensions.ts';
 import { mappings } from './mappings.ts';
 import { spec } from './spec.ts';
@@ -26,6 +27,7 @@ let runtime: IntegrationRuntime | undefined;
  * tests call it with `localEnvironment({ … })` before invoking them. Returns the runtime.
  */
 export function useEnvironment(environment: RuntimeEnvironment): IntegrationRuntime {
+  chooseEnvironment(environment);
   runtime = createRuntime(environment);
   return runtime;
 }

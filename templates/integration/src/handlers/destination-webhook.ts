@@ -1,5 +1,4 @@
 /** POST /webhooks/{integration}/destination: verify the destination's signature, enqueue, answer 200. */
-import { apiGatewayV2Handler } from '@kongo/runtime';
-import { integrationRuntime } from '../runtime.ts';
+import { webhookHandler } from '../webhook.ts';
 
-export const handler = apiGatewayV2Handler((request) => integrationRuntime().destinationWebhook(request));
+export const handler = webhookHandler('destination');
