@@ -67,6 +67,23 @@ try {
   await page.click('[data-testid="direction-destination-to-hubspot"]');
   await page.click('[data-testid="tab-suggestions"]');
   await shot('reverse-direction');
+
+  // The client's admin adds an option in HubSpot; reloading the properties shows the drift.
+  await sandbox.updateHubSpotProperty('event_status', {
+    options: ['registered', 'checked_in', 'cancelled', 'waitlisted', 'no_show', 'vip'].map(
+      (value, displayOrder) => ({
+        label: value === 'vip' ? 'VIP guest' : value,
+        value,
+        displayOrder,
+      }),
+    ),
+  });
+  await page.click('[data-testid="direction-hubspot-to-destination"]');
+  await page.click('[data-testid="open-connect-hubspot"]');
+  await page.click('[data-testid="hubspot-connect"]');
+  await page.click('[data-testid="tab-problems"]');
+  await page.waitForSelector('[data-testid="drift-hubspot"]');
+  await shot('drift');
 } finally {
   await chromium.close();
   await sandbox.close();

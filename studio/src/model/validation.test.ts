@@ -161,13 +161,22 @@ describe('typeFit', () => {
 });
 
 describe('the spec validator inside live validation', () => {
-  it('reports what only the spec schema knows, such as a direction without mappings', () => {
+  it('reports what only the spec schema knows, at its pointer and direction', () => {
+    const state = withMappings([{ target: 'email', value: { field: 'email' } }]);
+    state.spec.flows[1]!.mappings = [{ target: 'email', value: { field: 'email' } }];
+    state.spec.flows[0]!.triggers = ['contact.exploded'];
+    const spec = validateWorkspace(state).filter((p) => p.code === 'spec');
+    expect(spec.map((p) => [p.location.pointer, p.location.direction])).toEqual([
+      ['/flows/0/triggers/0', 'hubspot-to-destination'],
+    ]);
+    expect(spec[0]?.message).toMatch(/"exploded" is not a HubSpot event kind/);
+  });
+
+  it('says plainly when a direction has no mappings (and the spec validator does not repeat it)', () => {
     const problems = validateWorkspace(withMappings([{ target: 'email', value: { field: 'email' } }]));
-    const spec = problems.filter((p) => p.code === 'spec');
-    expect(spec.map((p) => p.location.pointer)).toContain('/flows/1/mappings');
-    expect(spec.find((p) => p.location.pointer === '/flows/1/mappings')?.location.direction).toBe(
-      'destination-to-hubspot',
-    );
+    expect(problems.filter((p) => p.location.pointer === '/flows/1/mappings').map((p) => p.code)).toEqual([
+      'flow-empty',
+    ]);
   });
 
   it('does not repeat a problem already reported at the same place', () => {

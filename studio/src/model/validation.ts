@@ -30,6 +30,7 @@ export type ProblemCode =
   | 'natural-key-unmapped'
   | 'draft-unconnected'
   | 'drift'
+  | 'flow-empty'
   | 'spec';
 
 export interface ProblemLocation {
@@ -213,6 +214,14 @@ export function validateWorkspace(state: WorkspaceState): Problem[] {
           });
       }
     });
+
+    if (flow.mappings.length === 0)
+      add({
+        severity: 'error',
+        code: 'flow-empty',
+        message: `${label(direction)} has no mappings yet; map at least one field (or remove this direction in the spec)`,
+        location: { direction, pointer: `/flows/${flowIndex}/mappings` },
+      });
 
     if (direction === 'hubspot-to-destination')
       for (const field of targetFields.values())

@@ -22,6 +22,7 @@ function FieldListNodeView({ id, data }: NodeProps) {
   const { reportPlaces, dispatch, openConnect } = useCanvasActions();
   const updateNodeInternals = useUpdateNodeInternals();
   const [query, setQuery] = useState('');
+  const [onlyMapped, setOnlyMapped] = useState(false);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [scrollTop, setScrollTop] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
@@ -35,7 +36,17 @@ function FieldListNodeView({ id, data }: NodeProps) {
         ? 'destination'
         : 'hubspot');
 
-  const rows = useMemo(() => buildRows(schema?.fields ?? [], query, collapsed), [schema, query, collapsed]);
+  // `links` is rebuilt with every graph; only its keys matter, and only when filtering by them.
+  const mappedKey = onlyMapped ? [...links.keys()].sort().join('\n') : null;
+  const rows = useMemo(() => {
+    const fields = schema?.fields ?? [];
+    const mapped = mappedKey === null ? null : new Set(mappedKey.split('\n'));
+    return buildRows(mapped ? fields.filter((f) => mapped.has(f.name)) : fields, query, collapsed);
+  }, [schema, query, collapsed, mappedKey]);
+  // Any new row list (search, collapse, "mapped only", a new schema) must re-place the edges.
+  const rowsCounter = useRef(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: counts changes of `rows`, by identity
+  const rowsVersion = useMemo(() => ++rowsCounter.current, [rows]);
   const viewport = Math.max(ROW_HEIGHT, height - HEADER);
   const first = Math.floor(scrollTop / ROW_HEIGHT);
   const last = Math.min(rows.length - 1, first + Math.ceil(viewport / ROW_HEIGHT));
@@ -59,25 +70,9 @@ function FieldListNodeView({ id, data }: NodeProps) {
       if (i > fullyLast) return 'below';
       return 'visible';
     };
-    reportPlaces(
-      role,
-      place,
-      `${fullyFirst}:${fullyLast}:${rows.length}:${query}:${[...collapsed].join(',')}:${schema?.source ?? ''}`,
-    );
+    reportPlaces(role, place, `${fullyFirst}:${fullyLast}:${rowsVersion}`);
     updateNodeInternals(id);
-  }, [
-    reportPlaces,
-    role,
-    indexOf,
-    fullyFirst,
-    fullyLast,
-    rows.length,
-    query,
-    collapsed,
-    schema,
-    id,
-    updateNodeInternals,
-  ]);
+  }, [reportPlaces, role, indexOf, fullyFirst, fullyLast, rowsVersion, id, updateNodeInternals]);
 
   // "Go to" a field (a problem, a mapping): scroll its row into the middle of the list.
   useEffect(() => {
@@ -130,7 +125,24 @@ function FieldListNodeView({ id, data }: NodeProps) {
             if (scroller.current) scroller.current.scrollTop = 0;
           }}
         />
-        <div className="muted small">{schema.source}</div>
+        <div className="field-list-meta">
+          <span className="muted small" title={schema.source}>
+            {schema.source}
+          </span>
+          <label className="small mapped-toggle">
+            <input
+              type="checkbox"
+              className="nodrag"
+              checked={onlyMapped}
+              onChange={(e) => {
+                setOnlyMapped(e.target.checked);
+                setScrollTop(0);
+                if (scroller.current) scroller.current.scrollTop = 0;
+              }}
+            />
+            mapped only ({links.size})
+          </label>
+        </div>
       </div>
       <Handle
         id="f:__above"
