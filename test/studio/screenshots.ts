@@ -44,7 +44,10 @@ try {
   await me.search('source', '');
   await me.search('target', '');
   await page.click('[data-testid="tab-problems"]');
+  await shot('canvas-all-fields');
+  await page.check('[data-testid="source-list"] .mapped-toggle input');
   await shot('canvas');
+  await page.uncheck('[data-testid="source-list"] .mapped-toggle input');
 
   await page.click('[data-testid="tab-suggestions"]');
   await shot('suggestions');
