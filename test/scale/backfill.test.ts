@@ -94,18 +94,25 @@ describe('kongo sync --backfill', () => {
   it('matches before creating, writes full batches, survives an interruption and resumes with no duplicate', async () => {
     const parts = backfillParts(h);
     const controller = new AbortController();
+    // Ctrl-C arrives while the second page is being read.
+    let lists = 0;
+    const interrupting = {
+      listChanged: async (page: Parameters<typeof parts.destination.listChanged>[0]) => {
+        if (++lists === 2) controller.abort();
+        return parts.destination.listChanged(page);
+      },
+    };
     const first = await runBackfill({
       spec: h.spec,
       store: h.runtime.store,
       ledger: parts.ledger,
       hubspot: parts.hubspot,
-      destination: parts.destination,
+      destination: interrupting,
       controls: h.runtime.controls,
       signal: controller.signal,
       chunkPages: 1,
-      onProgress: (p) => {
-        if (p.written >= 100) controller.abort();
-      },
+      depth: 1,
+      prefetch: 1,
     });
     expect(first.interrupted).toBe(true);
     expect(first.written).toBeLessThan(N);

@@ -1,9 +1,13 @@
 /**
- * A HubSpot request budget for long runs (backfill), on bottleneck: starts spaced evenly so that no
- * rolling 10-second window ever holds more than the budget (HubSpot's window rolls; a reservoir
- * refilled at fixed instants lets two full bursts land inside one rolling window), plus a daily
- * reservoir. Both leave the spec's reserve to the client's other apps. Same `RateBudget` port as
- * the worker's, so the worker's HubSpot client runs on it unchanged.
+ * A HubSpot request budget for long runs (backfill), on bottleneck, as a true sliding window:
+ * the reservoir starts at the window's budget, every request takes one token, and each token comes
+ * back one window (plus a margin for network jitter) after its request started. No rolling
+ * 10-second window can then hold more than the budget — HubSpot's window rolls, and a reservoir
+ * refilled at fixed instants lets two full bursts land inside one rolling window — while a late
+ * timer only delays one token instead of stretching every gap (even spacing with `minTime` loses
+ * each timer's lateness for good: ~14 % on a busy machine). A daily reservoir is chained. Both
+ * leave the spec's reserve to the client's other apps. Same `RateBudget` port as the worker's, so
+ * the worker's HubSpot client runs on it unchanged.
  */
 import Bottleneck from 'bottleneck';
 import type { RateBudget } from '../outbound/rate-limit.ts';
@@ -17,6 +21,10 @@ export interface PacedBudgetOptions {
   maxConcurrent?: number;
   /** Requests already spent today (from X-HubSpot-RateLimit-Daily-Remaining or a stored count). */
   spentToday?: number;
+  /** Extra time before a token returns, ms (request send → HubSpot's clock). Default 150. */
+  marginMs?: number;
+  /** Smallest gap between two starts, ms (no bursts of 100 in one millisecond). Default 10. */
+  minTimeMs?: number;
 }
 
 export interface PacedBudget extends RateBudget {
@@ -24,8 +32,8 @@ export interface PacedBudget extends RateBudget {
   readonly perWindow: number;
   /** Requests per day this budget allows (after reserve and share). */
   readonly perDay: number;
-  /** Spacing between request starts, ms. */
-  readonly spacingMs: number;
+  /** How long a token is out, ms. */
+  readonly tokenMs: number;
 }
 
 export function createPacedBudget(options: PacedBudgetOptions): PacedBudget {
@@ -34,9 +42,20 @@ export function createPacedBudget(options: PacedBudgetOptions): PacedBudget {
   const windowMs = options.windowMs ?? 10_000;
   const perWindow = Math.max(1, Math.floor(options.limit.per10Seconds * keep * share));
   const perDay = Math.max(1, Math.floor(options.limit.daily * keep * share));
-  // One start per windowMs / perWindow (+1 ms against timer and network jitter).
-  const spacingMs = Math.ceil(windowMs / perWindow) + 1;
-  const window = new Bottleneck({ minTime: spacingMs, maxConcurrent: options.maxConcurrent ?? 8 });
+  const tokenMs = windowMs + (options.marginMs ?? 150);
+  const window = new Bottleneck({
+    reservoir: perWindow,
+    minTime: options.minTimeMs ?? 10,
+    maxConcurrent: options.maxConcurrent ?? 8,
+  });
+  const returns = new Set<ReturnType<typeof setTimeout>>();
+  const giveBack = () => {
+    const timer = setTimeout(() => {
+      returns.delete(timer);
+      void window.incrementReservoir(1);
+    }, tokenMs);
+    returns.add(timer);
+  };
   const day = new Bottleneck({
     reservoir: Math.max(0, perDay - (options.spentToday ?? 0)),
     reservoirRefreshAmount: perDay,
@@ -49,28 +68,47 @@ export function createPacedBudget(options: PacedBudgetOptions): PacedBudget {
     schedule: <T>(call: () => Promise<T>): Promise<T> =>
       window.schedule(() => {
         used++;
+        giveBack();
         return call();
       }),
     observe(headers) {
+      const read = (name: string): number => {
+        const raw = headers instanceof Headers ? headers.get(name) : headers[name];
+        return raw === null || raw === undefined || raw === '' ? Number.NaN : Number(raw);
+      };
+      // HubSpot's own count for the window also holds calls we didn't make (another process, an
+      // earlier run): take those tokens out now and give them back one window later.
+      const remaining = read('x-hubspot-ratelimit-remaining');
+      if (Number.isFinite(remaining)) {
+        const max = read('x-hubspot-ratelimit-max');
+        const reserve = Math.ceil((Number.isFinite(max) ? max : options.limit.per10Seconds) * (1 - keep));
+        const allowed = Math.max(0, Math.floor((remaining - reserve) * share));
+        void window.currentReservoir().then((current) => {
+          if (current === null || current <= allowed + 1) return;
+          const deficit = current - allowed;
+          void window.incrementReservoir(-deficit);
+          for (let i = 0; i < deficit; i++) giveBack();
+        });
+      }
       // The daily count is shared by every app of the account: follow HubSpot's own figure down.
-      const raw =
-        headers instanceof Headers
-          ? headers.get('x-hubspot-ratelimit-daily-remaining')
-          : headers['x-hubspot-ratelimit-daily-remaining'];
-      const remaining = raw === null || raw === undefined || raw === '' ? Number.NaN : Number(raw);
-      if (!Number.isFinite(remaining)) return;
-      const allowed = Math.max(0, Math.floor((remaining - dailyReserve) * share));
-      void day.currentReservoir().then((current) => {
-        if (current !== null && current > allowed) void day.updateSettings({ reservoir: allowed });
-      });
+      const dailyRemaining = read('x-hubspot-ratelimit-daily-remaining');
+      if (Number.isFinite(dailyRemaining)) {
+        const allowedToday = Math.max(0, Math.floor((dailyRemaining - dailyReserve) * share));
+        void day.currentReservoir().then((current) => {
+          if (current !== null && current > allowedToday)
+            void day.updateSettings({ reservoir: allowedToday });
+        });
+      }
     },
     get used() {
       return used;
     },
     perWindow,
     perDay,
-    spacingMs,
+    tokenMs,
     async stop() {
+      for (const timer of returns) clearTimeout(timer);
+      returns.clear();
       await window.stop({ dropWaitingJobs: true });
       await day.stop({ dropWaitingJobs: true });
     },

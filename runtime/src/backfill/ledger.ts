@@ -221,6 +221,6 @@ export class BackfillLedger {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(4, chunks.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(8, chunks.length) }, lane));
   }
 }

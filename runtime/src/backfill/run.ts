@@ -78,6 +78,10 @@ export interface BackfillOptions {
   pageSize?: number;
   /** Destination pages per pipeline step. */
   chunkPages?: number;
+  /** Pipeline steps whose writes may be in flight at once. */
+  depth?: number;
+  /** Chunks prepared (claimed and matched) ahead of the one being written. */
+  prefetch?: number;
   /** Start over instead of resuming a stored position. */
   restart?: boolean;
   runId?: string;
@@ -151,6 +155,8 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
   const syncProperty = spec.hubspot.syncIdProperty;
   const pageSize = Math.min(options.pageSize ?? BATCH, BATCH);
   const chunkPages = options.chunkPages ?? 10;
+  const depth = options.depth ?? 3;
+  const prefetch = options.prefetch ?? 2;
 
   if (!(await options.ledger.lease(integration, runId, options.leaseMs ?? 15 * 60_000))) {
     throw new BackfillError(
@@ -240,7 +246,6 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
       key: string;
       values: Record<string, string>;
     }> = [];
-    const seen = new Set<string>();
     for (const { record, from, seq } of records) {
       const key = normaliseNaturalKey(record.values[keyField]);
       if (key === null) {
@@ -250,11 +255,11 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
         );
         continue;
       }
-      if (seen.has(key)) {
+      if (seenKeys.has(key)) {
         fail(record, `another ${spec.destination.objectType} in this run has the same ${keyField}`);
         continue;
       }
-      seen.add(key);
+      seenKeys.add(key);
       const transformed = applyTransforms(flow, record.values);
       for (const error of transformed.errors)
         report.fieldErrors[error.code] = (report.fieldErrors[error.code] ?? 0) + 1;
@@ -353,6 +358,30 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
     };
   };
 
+  // Identities are written behind the HubSpot calls, off the critical path: resuming needs only
+  // the claims (written before the calls); the SYNC#/MAP# items let the live worker recognise the
+  // records and their echoes. They are all written before the run returns (also when interrupted);
+  // a crash may lose the last few, which reconciliation links again by natural key.
+  const identityWrites = new Set<Promise<void>>();
+  let identityFailure: unknown;
+  const recordLater = (identities: BackfillIdentity[]) => {
+    if (identities.length === 0) return;
+    const writing: Promise<void> = options.ledger.recordIdentities(integration, identities).then(
+      () => {
+        identityWrites.delete(writing);
+      },
+      (error: unknown) => {
+        identityWrites.delete(writing);
+        identityFailure ??= error;
+      },
+    );
+    identityWrites.add(writing);
+  };
+  const identitiesSettled = async (most: number) => {
+    while (identityWrites.size > most) await Promise.race(identityWrites);
+    if (identityFailure !== undefined) throw identityFailure;
+  };
+
   /** One full (or final) batch call; the identities of what landed are recorded. */
   const write = async (batch: Entry[], kind: 'update' | 'upsert'): Promise<void> => {
     let result: BatchWriteResult;
@@ -400,7 +429,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
         identities.push(identity);
       }
     }
-    await options.ledger.recordIdentities(integration, identities);
+    recordLater(identities);
     progress();
   };
 
@@ -408,12 +437,55 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
   const inflight: Array<{ done: Promise<void>; resumeFrom: ConnectionCursor; complete: boolean }> = [];
   let source = state.source;
   let seq = 0;
+  // Natural keys met in this run: a second record with the same key is a conflict, even when the
+  // two land in chunks prepared at the same time.
+  const seenKeys = new Set<string>();
+  let steps = 0;
   let exhausted = false;
   let failure: unknown;
+  const prepared: Array<{ entries: Promise<Entry[]>; end: ConnectionCursor; last: boolean; count: number }> =
+    [];
   try {
+    // Stage 1 reads destination pages in order; stage 2 (prepare: claims and HubSpot matches) runs
+    // up to `prefetch` chunks ahead, so while one chunk's claims are written the rate budget
+    // already holds the next chunk's reads; stage 3 queues full write batches.
+    const settle = async (all: boolean) => {
+      while (inflight.length > depth || (all && inflight.length > 0)) {
+        const step = inflight.shift();
+        if (!step) break;
+        await step.done;
+        await identitiesSettled(30);
+        await checkpoint(step.resumeFrom, step.complete);
+      }
+    };
+    const consume = async () => {
+      const next = prepared.shift();
+      if (!next) return;
+      const entries = await next.entries;
+      for (const e of entries) (e.hubspotId === undefined ? carry.upsert : carry.update).push(e);
+      const calls: Array<Promise<void>> = [];
+      for (const kind of ['update', 'upsert'] as const) {
+        const list = carry[kind];
+        while (list.length >= BATCH || (next.last && list.length > 0))
+          calls.push(write(list.splice(0, BATCH), kind));
+      }
+      // Resume from the earliest record not yet written (a carried one), else after this chunk.
+      const first = [carry.update[0], carry.upsert[0]]
+        .filter((e): e is Entry => e !== undefined)
+        .sort((x, y) => x.seq - y.seq)[0];
+      inflight.push({
+        done: Promise.all(calls).then(() => {}),
+        resumeFrom: first ? first.from : next.end,
+        complete: next.last,
+      });
+      await settle(next.last);
+      progress();
+    };
     while (!exhausted && !options.signal?.aborted) {
       const chunk: Array<{ record: DestinationRecord; from: ConnectionCursor; seq: number }> = [];
-      for (let page = 0; page < chunkPages && !exhausted; page++) {
+      // The first steps are small so the first HubSpot calls start at once; then full size.
+      const pages = Math.min(chunkPages, 2 ** steps++);
+      for (let page = 0; page < pages && !exhausted; page++) {
         const from = source;
         const read = await pollConnection(source, {
           list: options.destination.listChanged,
@@ -425,28 +497,15 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
         for (const record of read.records) chunk.push({ record, from, seq: seq++ });
       }
       report.read += chunk.length;
-      const entries = await prepare(chunk);
-      for (const e of entries) (e.hubspotId === undefined ? carry.upsert : carry.update).push(e);
-      const calls: Array<Promise<void>> = [];
-      for (const kind of ['update', 'upsert'] as const) {
-        const list = carry[kind];
-        while (list.length >= BATCH || (exhausted && list.length > 0))
-          calls.push(write(list.splice(0, BATCH), kind));
-      }
-      // Resume from the earliest record not yet written (a carried one), else after this chunk.
-      const first = [carry.update[0], carry.upsert[0]]
-        .filter((e): e is Entry => e !== undefined)
-        .sort((a, b) => a.seq - b.seq)[0];
-      const resumeFrom = first ? first.from : source;
-      inflight.push({ done: Promise.all(calls).then(() => {}), resumeFrom, complete: exhausted });
-      // Two steps in flight: the next chunk is read and matched while this one's writes go out.
-      while (inflight.length > 1 || (exhausted && inflight.length > 0)) {
-        const step = inflight.shift();
-        if (!step) break;
-        await step.done;
-        await checkpoint(step.resumeFrom, step.complete);
-      }
-      progress();
+      const entries = prepare(chunk);
+      entries.catch(() => {}); // awaited in order by consume()
+      prepared.push({ entries, end: source, last: exhausted, count: chunk.length });
+      while (prepared.length > prefetch || (exhausted && prepared.length > 0)) await consume();
+    }
+    // Interrupted: chunks prepared but not yet queued are left for the resume (their claims stand).
+    for (const left of prepared.splice(0)) {
+      report.read -= left.count;
+      exhausted = false;
     }
     // Interrupted: finish what is in flight and checkpoint behind it.
     while (inflight.length > 0) {
@@ -455,10 +514,15 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
       await step.done;
       await checkpoint(step.resumeFrom, step.complete);
     }
+    await identitiesSettled(0);
   } catch (error) {
     failure = error;
     // Let in-flight calls settle so nothing is written after we return.
-    await Promise.allSettled(inflight.map((s) => s.done));
+    await Promise.allSettled([
+      ...inflight.map((s) => s.done),
+      ...prepared.map((p) => p.entries),
+      ...identityWrites,
+    ]);
   } finally {
     if (options.controls && pausedByUs) await options.controls.resume();
     await options.ledger.release(integration, runId);
