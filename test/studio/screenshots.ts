@@ -62,9 +62,16 @@ try {
   await page.waitForTimeout(800);
   await shot('spec');
 
+  // The reverse direction needs one mapping before the spec validates and generates.
+  await page.click('[data-testid="direction-destination-to-hubspot"]');
+  await me.mapField('email', 'email');
+  await me.search('source', '');
+  await me.search('target', '');
+  await page.click('[data-testid="direction-hubspot-to-destination"]');
   await page.click('[data-testid="tab-code"]');
   await page.getByRole('button', { name: 'Generate code' }).click();
-  await page.waitForTimeout(1500);
+  await page.waitForSelector('.file-list button', { timeout: 20_000 });
+  await page.locator('.file-list button', { hasText: 'mappings' }).first().click();
   await shot('code');
 
   await page.click('[data-testid="direction-destination-to-hubspot"]');
