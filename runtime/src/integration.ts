@@ -16,8 +16,16 @@ import {
   runHeartbeat,
   tableCheck,
 } from './monitor/heartbeat.ts';
-import { httpHeartbeatSink } from './monitor/http-sink.ts';
+import { httpEventSink, httpHeartbeatSink } from './monitor/http-sink.ts';
 import { IntegrationLogger, type LogSink } from './monitor/logger.ts';
+import { scrub } from './monitor/redact.ts';
+import {
+  createTraceShipper,
+  type TraceShipper,
+  TraceShipperNotConfigured,
+  type TraceShipperStats,
+} from './monitor/trace-shipper.ts';
+import type { CommandResult, PendingCommand } from './monitor/types.ts';
 import { type ControlPanel, controlPanel } from './ops/controls.ts';
 import { type ReplayOutcome, replayDeadLetters } from './ops/dlq.ts';
 import type { DestinationClient } from './outbound/destination.ts';
@@ -80,6 +88,17 @@ export interface RuntimeEnvironment {
   controlsCacheMs?: number;
   /** How long a paused integration's message waits before it is looked at again, ms (default 5000). */
   pausedDelayMs?: number;
+  /**
+   * Finished traces are posted to the Notification Centre's `POST /api/events` as they finish: `background`
+   * (local default) batches them on a timer; `end-of-batch` (AWS default: a frozen Lambda runs no timers)
+   * posts them before `processMessages` returns, bounded by `traceTimeoutMs`; `off` leaves them to the
+   * heartbeat alone.
+   */
+  livePosting?: 'background' | 'end-of-batch' | 'off';
+  /** How long the first trace of a batch waits for company before the post, ms (default 200). */
+  traceBatchMs?: number;
+  /** Timeout of one trace post, ms (default 2000). */
+  traceTimeoutMs?: number;
 }
 
 export interface IntegrationRuntimeOptions {
@@ -118,9 +137,15 @@ export interface IntegrationRuntime {
   drain(options?: DrainOptions): Promise<BatchOutcome>;
   /** One poll of one side (default: the destination, when its spec has `polling`). */
   poll(options?: PollRequest): Promise<PollOutcome>;
+  /**
+   * One heartbeat to the Notification Centre; replay commands requested on its dashboard ride back on the
+   * answer, are carried out (`replay`) and reported on a second, immediate beat.
+   */
   heartbeat(): Promise<void>;
   /** Dead letters back onto the queue (the worker then delivers them within the budget). */
   replay(options?: { ids?: string[] }): Promise<ReplayOutcome>;
+  /** The live trace posts to the Notification Centre: send what waits now, and what was posted or dropped. */
+  traces: { flush(): Promise<void>; stats(): TraceShipperStats };
   controls: ControlPanel;
   logger: IntegrationLogger;
   store: MappingStore;
@@ -289,8 +314,86 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
     };
   };
 
-  const processMessages = async (messages: Parameters<Worker['processMessages']>[0]) =>
-    (await getWorker()).processMessages(messages);
+  // The Notification Centre's URL and this integration's key, shared by the heartbeat and the trace posts.
+  const centre = async (): Promise<{ url: string; key: string } | null> => {
+    const url =
+      environment.notificationCentreUrl ??
+      (await secrets.get(spec.monitoring.notificationCentre.urlParameter));
+    const key = await secrets.get(spec.monitoring.notificationCentre.keyParameter);
+    return url && key ? { url, key } : null;
+  };
+
+  // Live anatomy: every finished trace is posted to the centre, batched, best-effort (see trace-shipper.ts).
+  // The same traces also ride on the next heartbeat, so a dropped post loses nothing the centre would show.
+  const livePosting = environment.livePosting ?? (environment.kind === 'aws' ? 'end-of-batch' : 'background');
+  let shipper: TraceShipper | null = null;
+  let stopListening = (): void => {};
+  if (livePosting !== 'off') {
+    const traceShipper = createTraceShipper({
+      batchMs: environment.traceBatchMs ?? 200,
+      log: logger,
+      send: async (traces) => {
+        const target = await centre();
+        if (!target) throw new TraceShipperNotConfigured('Notification Centre URL or key parameter not set');
+        await httpEventSink({ ...target, timeoutMs: environment.traceTimeoutMs ?? 2_000 }).send(
+          integration,
+          traces,
+        );
+      },
+    });
+    shipper = traceShipper;
+    stopListening = logger.onTrace((trace) => traceShipper.add(trace));
+  }
+
+  const processMessages = async (messages: Parameters<Worker['processMessages']>[0]) => {
+    const outcome = await (await getWorker()).processMessages(messages);
+    // A frozen Lambda runs no timers: post this batch's traces before handing the batch back.
+    if (livePosting === 'end-of-batch') await shipper?.flush();
+    return outcome;
+  };
+
+  const replay = async (replayOptions: { ids?: string[] } = {}): Promise<ReplayOutcome> => {
+    const outcome = await replayDeadLetters({
+      deadLetters,
+      queue,
+      integration,
+      ...(replayOptions.ids ? { ids: replayOptions.ids } : {}),
+      now: () => clock.now(),
+    });
+    if (outcome.replayed.length > 0) logger.count('replay', 'replayed', outcome.replayed.length);
+    return outcome;
+  };
+
+  /** Commands from the centre's heartbeat answer (replay): carried out here, reported on the next beat. */
+  const runCommands = async (commands: PendingCommand[]): Promise<CommandResult[]> => {
+    const results: CommandResult[] = [];
+    for (const command of commands) {
+      try {
+        const outcome = await replay(command.deadLetterIds ? { ids: command.deadLetterIds } : {});
+        logger.info('replay requested by the Notification Centre carried out', {
+          commandId: command.id,
+          count: outcome.replayed.length,
+        });
+        const result: CommandResult = { id: command.id, status: 'done', count: outcome.replayed.length };
+        const firstSkip = outcome.skipped[0];
+        if (firstSkip) result.reason = scrub(`${outcome.skipped.length} skipped: ${firstSkip.reason}`);
+        else if (outcome.replayed.length === 0)
+          result.reason = 'nothing to replay (already replayed or removed)';
+        results.push(result);
+      } catch (error) {
+        logger.warn('replay requested by the Notification Centre failed', {
+          commandId: command.id,
+          errorName: error instanceof Error ? error.name : 'unknown',
+        });
+        results.push({
+          id: command.id,
+          status: 'failed',
+          reason: scrub(error instanceof Error ? `${error.name}: ${error.message}` : 'replay failed'),
+        });
+      }
+    }
+    return results;
+  };
 
   return {
     spec,
@@ -345,15 +448,12 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
       });
     },
     async heartbeat() {
-      const url =
-        environment.notificationCentreUrl ??
-        (await secrets.get(spec.monitoring.notificationCentre.urlParameter));
-      const key = await secrets.get(spec.monitoring.notificationCentre.keyParameter);
-      if (!url || !key) {
+      const target = await centre();
+      if (!target) {
         logger.warn('heartbeat skipped: Notification Centre URL or key parameter not set');
         return;
       }
-      const sink: HeartbeatSink = httpHeartbeatSink({ url, key });
+      const sink: HeartbeatSink = httpHeartbeatSink(target);
       await runHeartbeat({
         integrationId: integration,
         clientSlug: spec.client.slug,
@@ -367,22 +467,25 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
         sink,
         clock,
         log: logger,
+        onCommands: runCommands,
       });
     },
-    replay: (replayOptions = {}) =>
-      replayDeadLetters({
-        deadLetters,
-        queue,
-        integration,
-        ...(replayOptions.ids ? { ids: replayOptions.ids } : {}),
-        now: () => clock.now(),
-      }),
+    replay,
+    traces: {
+      flush: async () => {
+        await shipper?.flush();
+      },
+      stats: () =>
+        shipper?.stats() ?? { posted: 0, posts: 0, dropped: 0, unconfigured: 0, overflowed: 0, queued: 0 },
+    },
     controls,
     logger,
     store,
     queue,
     deadLetters,
     close: async () => {
+      stopListening();
+      await shipper?.close();
       await searchApi?.stop();
       await budget.stop();
     },
@@ -408,6 +511,9 @@ export interface LocalEnvironmentOptions {
   visibilityTimeoutMs?: number;
   controlsCacheMs?: number;
   pausedDelayMs?: number;
+  livePosting?: RuntimeEnvironment['livePosting'];
+  traceBatchMs?: number;
+  traceTimeoutMs?: number;
   /** Share one DynamoDB client (the caller's); default: one made here for the endpoint. */
   dynamoClient?: DynamoDBClient;
 }
@@ -416,7 +522,14 @@ export interface LocalEnvironmentOptions {
 function tuning(
   options: Pick<
     LocalEnvironmentOptions,
-    'maxReceives' | 'retryDelayMs' | 'visibilityTimeoutMs' | 'controlsCacheMs' | 'pausedDelayMs'
+    | 'maxReceives'
+    | 'retryDelayMs'
+    | 'visibilityTimeoutMs'
+    | 'controlsCacheMs'
+    | 'pausedDelayMs'
+    | 'livePosting'
+    | 'traceBatchMs'
+    | 'traceTimeoutMs'
   >,
 ): Partial<RuntimeEnvironment> {
   const out: Partial<RuntimeEnvironment> = {};
@@ -425,6 +538,9 @@ function tuning(
   if (options.visibilityTimeoutMs !== undefined) out.visibilityTimeoutMs = options.visibilityTimeoutMs;
   if (options.controlsCacheMs !== undefined) out.controlsCacheMs = options.controlsCacheMs;
   if (options.pausedDelayMs !== undefined) out.pausedDelayMs = options.pausedDelayMs;
+  if (options.livePosting !== undefined) out.livePosting = options.livePosting;
+  if (options.traceBatchMs !== undefined) out.traceBatchMs = options.traceBatchMs;
+  if (options.traceTimeoutMs !== undefined) out.traceTimeoutMs = options.traceTimeoutMs;
   return out;
 }
 

@@ -52,11 +52,16 @@ describe('poll-only destination', () => {
 
 describe('heartbeat', () => {
   it('posts counters and checks (never record contents) to the Notification Centre', async () => {
+    // Heartbeats only: finished traces are posted to /api/events as well (the live anatomy view).
     const received: Array<{ auth: string | undefined; body: Record<string, unknown> }> = [];
     const nc = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        if (req.url !== '/api/heartbeats') {
+          res.writeHead(202, { 'content-type': 'application/json' }).end('{"ok":true}');
+          return;
+        }
         received.push({
           auth: req.headers.authorization,
           body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,

@@ -41,6 +41,8 @@ export {
 } from './logger.ts';
 export type { LogFields, LogValue } from './redact.ts';
 export { ALLOWED_LOG_FIELDS, redactFields, scrub } from './redact.ts';
+export type { TraceShipper, TraceShipperOptions, TraceShipperStats } from './trace-shipper.ts';
+export { createTraceShipper, TraceShipperNotConfigured } from './trace-shipper.ts';
 export type {
   CheckResult,
   CommandResult,

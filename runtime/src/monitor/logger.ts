@@ -88,6 +88,7 @@ class MonitorState {
   readonly recentTraces: TraceSummary[] = [];
   lastEventAt: number | null = null;
   pending: CounterDelta = emptyDelta();
+  readonly traceListeners = new Set<(trace: TraceSummary) => void>();
 
   constructor(
     readonly maxFailures: number,
@@ -225,6 +226,18 @@ export class IntegrationLogger {
     );
   }
 
+  /**
+   * Calls `listener` with every trace finished from now on (by this logger or any child): how a
+   * `TraceShipper` posts traces to the Notification Centre as they finish. Returns the unsubscribe.
+   * A listener that throws is ignored — observing must never fail the work it observes.
+   */
+  onTrace(listener: (trace: TraceSummary) => void): () => void {
+    this.state.traceListeners.add(listener);
+    return () => {
+      this.state.traceListeners.delete(listener);
+    };
+  }
+
   /** Cumulative totals since this process started, plus the rings. */
   snapshot(): MonitorSnapshot {
     return {
@@ -266,6 +279,13 @@ export class IntegrationLogger {
     pushCapped(this.state.recentTraces, summary, this.state.maxTraces);
     pushCapped(this.state.pending.traces, summary, this.state.maxTraces);
     this.touchEvent();
+    for (const listener of this.state.traceListeners) {
+      try {
+        listener(summary);
+      } catch {
+        // A broken listener must not break the pipeline it watches.
+      }
+    }
   }
 
   private touchEvent(): void {

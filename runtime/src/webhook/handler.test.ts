@@ -141,7 +141,11 @@ describe('HubSpot webhooks (spec says v3)', () => {
       integration: 'acme-attendees',
       traceId,
       receivedAt: NOW,
-      headers: { 'content-type': 'application/json', 'x-hubspot-request-timestamp': String(NOW) },
+      headers: {
+        'content-type': 'application/json',
+        'x-hubspot-request-timestamp': String(NOW),
+        'x-kongo-verify-ms': expect.stringMatching(/^\d+(\.\d+)?$/),
+      },
       body: EVENTS,
     });
     expect(securityEvents).toEqual([]);

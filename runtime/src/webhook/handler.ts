@@ -22,6 +22,13 @@ import { createVerifier } from '../verify/verifier.ts';
 /** 256 KiB: inside SQS's message limit and DynamoDB's 400 KB item limit, with room for the envelope. */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
+/**
+ * How long the edge spent on security (reading the secret and checking the signature), in ms with two
+ * decimals: the worker files it as the trace's `verify` stage. Non-secret, set by us, never forwarded from
+ * the request.
+ */
+export const VERIFY_MS_HEADER = 'x-kongo-verify-ms';
+
 /** Headers the worker may need; signatures and everything else stay at the edge. */
 const FORWARDED_HEADERS = [
   'content-type',
@@ -108,6 +115,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
       return reply(413, { error: 'payload-too-large', maxBytes: maxBodyBytes });
     }
 
+    const securityStarted = performance.now();
     let secretValues: string[];
     try {
       secretValues = await rotatingSecrets(secrets, verification.secretParameter);
@@ -138,6 +146,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
       onSecurityEvent?.({ integration, source, reason: result.reason, at: clock.now() });
       return reply(401, { error: 'unauthorized' });
     }
+    const verifyMs = Math.round((performance.now() - securityStarted) * 100) / 100;
     logger?.count?.('verify', 'verified');
     if (result.secret === 'previous') logger?.info('webhook verified with the previous secret', base);
 
@@ -154,6 +163,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
       headers: forwardedHeaders(req.headers),
       body: text ?? body.bytes.toString('base64'),
     };
+    envelope.headers[VERIFY_MS_HEADER] = String(verifyMs);
     if (text === undefined) envelope.headers['x-kongo-body-encoding'] = 'base64';
 
     if (malformed) {

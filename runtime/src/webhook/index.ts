@@ -3,6 +3,7 @@ export {
   createWebhookHandler,
   DEFAULT_MAX_BODY_BYTES,
   type SecurityEvent,
+  VERIFY_MS_HEADER,
   type WebhookHandlerOptions,
   type WebhookLogger,
 } from './handler.ts';

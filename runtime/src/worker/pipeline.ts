@@ -19,6 +19,7 @@ import { DeliveryError } from '../outbound/errors.ts';
 import type { QueueEnvelope, ReceivedMessage } from '../queue/types.ts';
 import type { Direction, Flow, IntegrationSpec } from '../spec/types.ts';
 import { noCrash } from './crash.ts';
+import { type Arrival, arrivalOf, RecordTrace, type Span, startSpan, traceOutcomeOf } from './trace.ts';
 import type { BatchOutcome, RecordReport, WorkerDeps, WriteValues } from './types.ts';
 
 /** A record that passed every check and waits for its outbound call. */
@@ -30,8 +31,11 @@ interface PendingWrite {
   intent: Intent;
   values: WriteValues;
   naturalKey: string | null;
+  trace: RecordTrace;
   /** Set by the outbound phase. */
   result?: { remoteId: string; remoteUpdatedAt?: number } | { error: unknown } | { superseded: true };
+  /** The outbound call's timing (a HubSpot batch call's, shared by its records) and a short code. */
+  delivery?: Span & { note: string };
 }
 
 /** One message between the phases. */
@@ -40,6 +44,7 @@ interface MessageState {
   pending: PendingWrite[];
   failed: Array<{ work: RecordWork; error: unknown }>;
   retryable: RecordWork[];
+  traces: Map<RecordWork, RecordTrace>;
 }
 
 export interface Worker {
@@ -227,16 +232,45 @@ export function createWorker(deps: WorkerDeps): Worker {
     return link.entity;
   };
 
+  /**
+   * Closes a record's trace with the report's outcome. Outcomes that have no counter of their own
+   * elsewhere (echoes, unchanged writes, dry runs) are counted here: the observability stage.
+   */
+  const conclude = (trace: RecordTrace | undefined, rep: RecordReport, observed?: Span): void => {
+    const end = startSpan(clock);
+    if (rep.outcome === 'echo-dropped') logger.count('idempotency', 'echo-dropped');
+    else if (rep.outcome === 'skipped-unchanged') logger.count('deliver', 'skipped-unchanged');
+    else if (rep.outcome === 'dry-run') logger.count('deliver', 'dry-run');
+    if (!trace) return;
+    const mapped = traceOutcomeOf(rep.outcome);
+    const note = rep.outcome === 'echo-dropped' ? `echo:${rep.reason ?? 'intent-hash'}` : mapped.note;
+    trace.finish(mapped.outcome, observed ?? end(), note);
+  };
+
   /** Phase A for one upsert: everything up to and including the recorded intent. */
   const prepare = async (
     work: RecordWork,
     record: { values: Record<string, unknown>; updatedAt?: number },
+    trace: RecordTrace,
+    hydration: Span | null,
   ): Promise<PendingWrite | RecordReport> => {
     const side = otherSystem(work.source);
     const flow = flows.get(FLOW_OF[work.source]);
     if (!flow) return report(work, 'no-flow');
+    const endTransform = startSpan(clock);
     const transformed = applyTransforms(flow, record.values);
     const fieldErrors: FieldError[] = transformed.errors;
+    const transformSpan = endTransform();
+    trace.mark(
+      'transform',
+      {
+        startedAt: hydration?.startedAt ?? transformSpan.startedAt,
+        durationMs: (hydration?.durationMs ?? 0) + transformSpan.durationMs,
+      },
+      'ok',
+      `${hydration ? 'hydrated' : 'record-in-event'}${fieldErrors.length > 0 ? `:${fieldErrors.length}-field-errors` : ''}`,
+    );
+    trace.beginIdempotency();
     for (const error of fieldErrors) {
       logger.failure({
         stage: 'transform',
@@ -364,9 +398,19 @@ export function createWorker(deps: WorkerDeps): Worker {
         intent,
         values: side === 'hubspot' ? values : written,
         naturalKey: rawKey,
+        trace,
       };
     }
     return report(work, 'retry', { fieldErrors, reason: 'entity kept changing under us' });
+  };
+
+  /** Files an outbound call's timing on each record it carried: the call's name, or why it failed. */
+  const noteDelivery = (writes: PendingWrite[], span: Span, call: string): void => {
+    for (const p of writes) {
+      const result = p.result;
+      const note = result && 'error' in result ? failureCode(result.error) : `${call}:${writes.length}`;
+      p.delivery = { ...span, note: writes.length === 1 && !(result && 'error' in result) ? call : note };
+    }
   };
 
   /** Phase B, HubSpot: updates by id and upserts by sync id, ≤ 100 inputs a call. */
@@ -380,6 +424,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     const upserts = pending.filter((p) => p.entity.ids.hubspot === undefined);
     for (let i = 0; i < updates.length; i += 100) {
       const chunk = updates.slice(i, i + 100);
+      const end = startSpan(clock);
       try {
         const result = await deps.hubspot.batchUpdate(
           chunk.map((p) => ({
@@ -407,9 +452,11 @@ export function createWorker(deps: WorkerDeps): Worker {
       } catch (error) {
         for (const p of chunk) p.result = { error };
       }
+      noteDelivery(chunk, end(), 'hubspot-batch-update');
     }
     for (let i = 0; i < upserts.length; i += 100) {
       const chunk = upserts.slice(i, i + 100);
+      const end = startSpan(clock);
       try {
         const result = await deps.hubspot.batchUpsert(
           chunk.map((p) => ({ syncId: p.entity.kongoId, properties: stringValues(p.values) })),
@@ -438,11 +485,20 @@ export function createWorker(deps: WorkerDeps): Worker {
       } catch (error) {
         for (const p of chunk) p.result = { error };
       }
+      noteDelivery(chunk, end(), 'hubspot-batch-upsert');
     }
   };
 
   /** Phase B, destination: one call per record; a rolled id is followed by natural key. */
   const writeDestination = async (p: PendingWrite): Promise<void> => {
+    const end = startSpan(clock);
+    try {
+      await writeDestinationOnce(p);
+    } finally {
+      noteDelivery([p], end(), `destination-${p.entity.ids.destination === undefined ? 'create' : 'update'}`);
+    }
+  };
+  const writeDestinationOnce = async (p: PendingWrite): Promise<void> => {
     try {
       const id = p.entity.ids.destination;
       if (id === undefined) {
@@ -505,6 +561,17 @@ export function createWorker(deps: WorkerDeps): Worker {
     return envelope;
   };
 
+  /** Opens the trace of one record (or one duplicate event) of a message. */
+  const openTrace = (arrival: Arrival, event: InboundEvent, anonymous = false): RecordTrace =>
+    RecordTrace.open(logger, clock, arrival, {
+      objectId: event.objectId,
+      direction: FLOW_OF[event.source],
+      ...(event.source === 'hubspot' ? { objectType: spec.hubspot.objectType } : {}),
+      occurredAt: event.occurredAt,
+      eventType: event.type,
+      ...(anonymous ? { anonymous } : {}),
+    });
+
   /** Phase A for one message: split, dedupe, order, hydrate, and prepare each record up to its intent. */
   const prepareMessage = async (
     message: ReceivedMessage,
@@ -512,15 +579,18 @@ export function createWorker(deps: WorkerDeps): Worker {
   ): Promise<MessageState | null> => {
     const { envelope } = message;
     if (deps.isPaused && (await deps.isPaused())) {
+      // Not traced: the change has not happened yet as far as the anatomy goes; it is traced when it runs.
       await deps.queue.retryLater(message, options.pausedDelayMs ?? 5_000);
       outcome.paused++;
       outcome.failedMessageIds.push(message.messageId);
       logger.count('queue', 'paused');
       return null;
     }
+    const arrival = arrivalOf(message, clock.now());
     const split = splitEnvelope(envelope, spec);
     if (split.malformed.length > 0) {
       // Signed but unreadable: quarantined whole for people, never dropped; readable siblings go on.
+      const endQuarantine = startSpan(clock);
       if (!dryRun) {
         await deps.deadLetters.put({
           integration,
@@ -533,10 +603,26 @@ export function createWorker(deps: WorkerDeps): Worker {
       }
       outcome.quarantined++;
       logger.record('queue', 'quarantined', { traceId: envelope.traceId, messageId: message.messageId });
+      const quarantine = RecordTrace.open(logger, clock, arrival, {
+        objectId: 'malformed',
+        direction: envelope.kind === 'hubspot-webhook' ? 'hubspot-to-destination' : 'destination-to-hubspot',
+        occurredAt: envelope.receivedAt,
+        eventType: envelope.kind,
+        anonymous: true,
+      });
+      quarantine.mark(
+        'transform',
+        { startedAt: arrival.pickedAt, durationMs: 0 },
+        'failed',
+        'malformed-body',
+      );
+      quarantine.finish('quarantined', endQuarantine());
     }
     outcome.events += split.events.length;
     const fresh: InboundEvent[] = [];
+    const claimMs = new Map<InboundEvent, number>();
     for (const event of split.events) {
+      const endClaim = startSpan(clock);
       const claim =
         dryRun || envelope.kind === 'replay'
           ? 'new'
@@ -546,67 +632,113 @@ export function createWorker(deps: WorkerDeps): Worker {
               message.messageId,
               clock.now() + event.dedupeTtlMs,
             );
-      if (claim === 'new') fresh.push(event);
-      else {
+      const claimSpan = endClaim();
+      if (claim === 'new') {
+        fresh.push(event);
+        claimMs.set(event, claimSpan.durationMs);
+      } else {
         outcome.duplicates++;
         logger.record('idempotency', 'duplicate-ignored', { traceId: event.traceId, eventType: event.type });
+        const duplicate = openTrace(arrival, event);
+        duplicate.mark('idempotency', claimSpan, 'ok', 'event-already-claimed');
+        duplicate.finish('duplicate-ignored', undefined, 'duplicate-event');
       }
     }
     crash('after-dedupe');
     const work = planRecords(fresh);
+    const traces = new Map<RecordWork, RecordTrace>();
+    for (const w of work) {
+      const trace = openTrace(arrival, w.latest, w.action === 'privacy-deletion');
+      for (const event of w.events) trace.addClaim(claimMs.get(event) ?? 0);
+      traces.set(w, trace);
+    }
+    const endHydrate = startSpan(clock);
     const hydrated = await hydrate(work, {
       hubspot: deps.hubspot,
       destination: deps.destination,
       hubspotProperties,
     });
+    const hydration = endHydrate();
     crash('after-hydrate');
 
     const retryable: RecordWork[] = [];
     const failed: Array<{ work: RecordWork; error: unknown }> = [];
     const pending: PendingWrite[] = [];
+    const done = (w: RecordWork, rep: RecordReport): void => {
+      outcome.records.push(rep);
+      conclude(traces.get(w), rep);
+    };
     for (const w of work) {
+      const trace = traces.get(w);
       try {
         if (w.action !== 'upsert' && w.action !== 'restore') {
-          outcome.records.push(await handleLifecycle(w, { ...deps, dryRun, report }));
+          const endLifecycle = startSpan(clock);
+          const rep = await handleLifecycle(w, { ...deps, dryRun, report });
+          const lifecycle = endLifecycle();
+          // Deletes, merges and privacy deletions map nothing: identity and delivery are one step here.
+          trace?.mark('transform', { startedAt: lifecycle.startedAt, durationMs: 0 }, 'skipped', w.action);
+          trace?.mark('idempotency', { startedAt: lifecycle.startedAt, durationMs: 0 }, 'skipped', w.action);
+          trace?.mark('deliver', lifecycle, 'ok', `${w.action}:${rep.outcome}`);
+          done(w, rep);
           continue;
         }
         const h = hydrated.get(w);
         if (h === undefined) {
-          outcome.records.push(report(w, 'gone'));
+          done(w, report(w, 'gone'));
           continue;
         }
         if (!h.ok) {
+          trace?.mark('transform', hydration, 'failed', h.reason === 'failed' ? 'hydrate-failed' : 'gone');
           if (h.reason === 'failed') failed.push({ work: w, error: h.error });
-          else outcome.records.push(report(w, 'gone'));
+          else done(w, report(w, 'gone'));
           continue;
         }
         if (w.action === 'restore') await handleLifecycle(w, { ...deps, dryRun, report });
-        const prepared = await prepare(w, h.record);
-        if ('work' in prepared) pending.push(prepared);
-        else if (prepared.outcome === 'retry') retryable.push(w);
-        else outcome.records.push(prepared);
+        const readHere = w.latest.record === undefined;
+        const prepared = await prepare(
+          w,
+          h.record,
+          trace ?? openTrace(arrival, w.latest),
+          readHere ? hydration : null,
+        );
+        if ('work' in prepared) {
+          prepared.trace.endIdempotency('ok', prepared.intent.operation);
+          pending.push(prepared);
+        } else if (prepared.outcome === 'retry') {
+          trace?.endIdempotency('failed', 'entity-kept-changing');
+          retryable.push(w);
+        } else {
+          trace?.endIdempotency('ok', idempotencyNote(prepared));
+          done(w, prepared);
+        }
       } catch (error) {
         failed.push({ work: w, error });
       }
     }
 
-    return { message, pending, failed, retryable };
+    return { message, pending, failed, retryable, traces };
   };
 
   /** Phase C for one message: commit what landed, retry or dead-letter what did not, ack. */
   const finishMessage = async (state: MessageState, outcome: BatchOutcome): Promise<void> => {
-    const { message, pending, failed, retryable } = state;
+    const { message, pending, failed, retryable, traces } = state;
     const { envelope } = message;
     for (const p of pending) {
       const result = p.result;
       if (result && 'superseded' in result) {
         outcome.records.push({ ...p.report, reason: 'superseded by a newer change in the same batch' });
+        p.trace.finish('skipped-unchanged', undefined, 'superseded-in-batch');
         continue;
+      }
+      if (p.delivery) {
+        const ok = result !== undefined && !('error' in result);
+        p.trace.mark('deliver', p.delivery, ok ? 'ok' : 'failed', p.delivery.note);
       }
       if (!result || 'error' in result) {
         failed.push({ work: p.work, error: result?.error ?? new Error('no outbound result') });
         continue;
       }
+      const endObserve = startSpan(clock);
       try {
         await store.commitIntent(p.entity.kongoId, {
           side: p.side,
@@ -623,11 +755,15 @@ export function createWorker(deps: WorkerDeps): Worker {
           syncId: p.entity.kongoId,
           recordId: p.work.objectId,
         });
+        p.trace.finish('landed', endObserve());
       } catch (error) {
         failed.push({ work: p.work, error });
       }
     }
     crash('after-commit');
+
+    const traceOf = (w: RecordWork): RecordTrace | undefined =>
+      traces.get(w) ?? pending.find((p) => p.work === w)?.trace;
 
     // Retryable failures retry the whole message while it has deliveries left (siblings that
     // landed are skipped next time as unchanged); after that, each failed record is dead-lettered.
@@ -636,7 +772,11 @@ export function createWorker(deps: WorkerDeps): Worker {
       for (const f of failed)
         logger.record('deliver', 'retried', { traceId: f.work.latest.traceId, reason: describe(f.error) });
       outcome.records.push(...[...failed.map((f) => f.work), ...retryable].map((w) => report(w, 'retry')));
+      const endRetry = startSpan(clock);
       await deps.queue.retryLater(message, retryDelayMs * 2 ** (message.receiveCount - 1));
+      const observed = endRetry();
+      for (const f of failed) traceOf(f.work)?.finish('retried', observed, failureCode(f.error));
+      for (const w of retryable) traceOf(w)?.finish('retried', observed, 'entity-kept-changing');
       outcome.retried++;
       outcome.failedMessageIds.push(message.messageId);
       return;
@@ -646,6 +786,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       ...retryable.map((w) => ({ work: w, error: new Error('entity kept changing') })),
     ]) {
       const reason = describe(f.error);
+      const endLetter = startSpan(clock);
       if (!dryRun) {
         await deps.deadLetters.put({
           integration,
@@ -663,6 +804,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         reason,
       });
       outcome.records.push(report(f.work, 'dead-lettered', { reason }));
+      traceOf(f.work)?.finish('dead-lettered', endLetter(), failureCode(f.error));
     }
     crash('before-ack');
     await deps.queue.ack(message);
@@ -736,4 +878,27 @@ function describe(error: unknown): string {
   if (error instanceof DeliveryError)
     return `${error.side} ${error.status}${error.code ? ` ${error.code}` : ''}: ${error.message}`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** A short code for a failure, fit for a trace note: `http-429`, `destination-NOT_FOUND`, `timeout` … */
+function failureCode(error: unknown): string {
+  if (error instanceof DeliveryError) {
+    if (error.status === 0) return `${error.side}-timeout-or-connection`;
+    return `${error.side}-http-${error.status}${error.code ? `-${error.code}` : ''}`;
+  }
+  return error instanceof Error ? error.name : 'error';
+}
+
+/** Why the record-level idempotency checks stopped a record: the note on its idempotency stage. */
+function idempotencyNote(rep: RecordReport): string {
+  switch (rep.outcome) {
+    case 'echo-dropped':
+      return `echo:${rep.reason ?? 'intent-hash'}`;
+    case 'stale':
+      return 'older-than-applied';
+    case 'skipped-unchanged':
+      return 'unchanged-since-last-write';
+    default:
+      return rep.outcome;
+  }
 }
