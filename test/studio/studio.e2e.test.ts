@@ -15,6 +15,7 @@ let chromium: { browser: Browser; close: () => Promise<void> };
 let page: Page;
 const consoleErrors: string[] = [];
 const foreignRequests: string[] = [];
+let exportedPath = '';
 let exportedSpec: { flows: { direction: string; mappings: { target: string; value: unknown }[] }[] } | null =
   null;
 
@@ -111,6 +112,7 @@ describe('the studio in a browser', () => {
       page.click('[data-testid="export"]'),
     ]);
     const path = await download.path();
+    exportedPath = path;
     const exported = JSON.parse(await readFile(path, 'utf8')) as unknown;
     exportedSpec = exported as typeof exportedSpec;
     const result = validateSpec(exported);
@@ -188,6 +190,12 @@ describe('the studio in a browser', () => {
     await pasteIntoEditor(JSON.stringify({ ...edited, environment: 'moon' }, null, 2));
     await page.keyboard.press('Control+Home');
     await page.waitForSelector('[data-testid="spec-editor"] .squiggly-error', { timeout: 15_000 });
+
+    // Open the exported file again: the canvas and the editor show it, exactly.
+    await page.setInputFiles('[data-testid="open-spec"]', exportedPath);
+    await expect.poll(() => me.mappingCount('destination-to-hubspot')).toBe(3);
+    expect(await me.mappingCount('hubspot-to-destination')).toBe(8);
+    await expect.poll(() => lines.textContent()).not.toContain('moon');
   }, 45_000);
 
   it('says when the live HubSpot schema drifted from the one the spec was built against', async () => {
