@@ -11,6 +11,31 @@ export interface DestinationEndpoint {
   token: string;
   /** Record type: Attendee (GraphQL type) or jobs (REST collection). */
   objectType: string;
+  /** GraphQL: the Relay connection query field listing records (default: objectType, lowercased, plural). */
+  listField?: string;
+}
+
+interface IntrospectionField {
+  name: string;
+  type: { kind: string; name: string | null; ofType: IntrospectionField['type'] | null };
+}
+
+/** Scalar and enum fields of the GraphQL record type: what a sample query can ask for. */
+async function scalarFieldsOf(endpoint: DestinationEndpoint): Promise<string[]> {
+  const body = (await call(endpoint, '/graphql', {
+    method: 'POST',
+    body: JSON.stringify({
+      query:
+        'query Fields($name: String!) { __type(name: $name) { fields { name type { kind name ofType { kind name ofType { kind name } } } } } }',
+      variables: { name: endpoint.objectType },
+    }),
+  })) as { data?: { __type?: { fields?: IntrospectionField[] } | null } };
+  const leaf = (t: IntrospectionField['type'] | null): string | undefined =>
+    !t ? undefined : t.kind === 'NON_NULL' || t.kind === 'LIST' ? leaf(t.ofType) : t.kind;
+  const fields = body.data?.__type?.fields ?? [];
+  if (fields.length === 0)
+    throw new StudioHttpError(502, `${endpoint.name} has no GraphQL type ${endpoint.objectType}`);
+  return fields.filter((f) => ['SCALAR', 'ENUM'].includes(leaf(f.type) ?? '')).map((f) => f.name);
 }
 
 /** What the job system documents about its records (sample values cannot tell enums or server fields). */
@@ -63,14 +88,25 @@ export async function destinationSamples(
   limit: number,
 ): Promise<Record<string, unknown>[]> {
   if (endpoint.api === 'graphql') {
+    const fields = await scalarFieldsOf(endpoint);
+    const list =
+      endpoint.listField ?? `${endpoint.objectType[0]?.toLowerCase() ?? ''}${endpoint.objectType.slice(1)}s`;
     const body = (await call(endpoint, '/graphql', {
       method: 'POST',
       body: JSON.stringify({
-        query: `query Samples($first: Int) { attendees(first: $first) { edges { node { id email firstName lastName company jobTitle phone status ticketType country createdAt updatedAt } } } }`,
+        query: `query Samples($first: Int) { ${list}(first: $first) { edges { node { ${fields.join(' ')} } } } }`,
         variables: { first: Math.min(limit, 100) },
       }),
-    })) as { data?: { attendees?: { edges: { node: Record<string, unknown> }[] } } };
-    return body.data?.attendees?.edges.map((e) => e.node) ?? [];
+    })) as {
+      data?: Record<string, { edges?: { node: Record<string, unknown> }[] } | undefined>;
+      errors?: unknown;
+    };
+    if (!body.data)
+      throw new StudioHttpError(
+        502,
+        `${endpoint.name} refused the sample query: ${JSON.stringify(body.errors)}`,
+      );
+    return body.data[list]?.edges?.map((e) => e.node) ?? [];
   }
   const body = (await call(endpoint, `/${endpoint.objectType}?limit=${Math.min(limit, 100)}`)) as {
     data?: Record<string, unknown>[];
