@@ -11,6 +11,7 @@ import { DynamoMappingStore } from './mapping-store/dynamo-store.ts';
 import type { MappingStore } from './mapping-store/types.ts';
 import {
   deadLetterAgeCheck,
+  deadLetterReport,
   type HeartbeatSink,
   queueDepthCheck,
   runHeartbeat,
@@ -463,6 +464,8 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
           queueDepth: queueDepthCheck(queue),
           oldestDeadLetter: deadLetterAgeCheck(deadLetters, integration),
         },
+        // Ids, kinds, reasons and ages only (never the envelopes): the dashboard's dead-letter list and its replay button.
+        deadLetters: deadLetterReport(deadLetters, integration, clock),
         counters: logger,
         sink,
         clock,

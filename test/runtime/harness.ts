@@ -57,6 +57,8 @@ export interface HarnessOptions {
   environment?: Partial<LocalEnvironmentOptions>;
   /** Share these instead of starting new ones (several harnesses in one file). */
   dynamo?: LocalDynamo;
+  /** More local secrets by parameter name (e.g. the Notification Centre key). */
+  secrets?: (spec: IntegrationSpec) => Record<string, string>;
 }
 
 export interface Harness {
@@ -141,6 +143,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       [spec.hubspot.accessTokenParameter]: APP.accessToken,
       [spec.destination.auth.tokenParameter]: EVENTS_TOKEN,
       ...(spec.destination.webhooks ? { [spec.destination.webhooks.secretParameter]: EVENTS_SECRET } : {}),
+      ...options.secrets?.(spec),
     }),
   );
 
