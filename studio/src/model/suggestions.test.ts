@@ -71,3 +71,29 @@ describe('mapping suggestions', () => {
     ]);
   });
 });
+
+describe('exact matches', () => {
+  it('prefer a source with the same name over one that only shares the label', () => {
+    let s = createWorkspace();
+    s = applyMappingChange(s, {
+      type: 'load-schema',
+      schema: {
+        side: 'hubspot',
+        source: 't',
+        fields: [
+          { name: 'hs_membership_status', label: 'Status', type: 'string', group: 'g' },
+          { name: 'status', label: 'Lead status', type: 'string', group: 'g' },
+        ],
+      },
+    });
+    s = applyMappingChange(s, {
+      type: 'load-schema',
+      schema: {
+        side: 'destination',
+        source: 't',
+        fields: [{ name: 'status', label: 'status', type: 'string', group: 'g' }],
+      },
+    });
+    expect(suggestMappings(s, H2D).map((x) => x.source)).toEqual(['status']);
+  });
+});

@@ -51,7 +51,8 @@ function trigrams(text: string): Set<string> {
 
 interface SourceIndex {
   candidates: Candidate[];
-  exact: Map<string, FieldDef[]>;
+  byName: Map<string, FieldDef[]>;
+  byLabel: Map<string, FieldDef[]>;
   byTrigram: Map<string, number[]>;
 }
 
@@ -69,17 +70,19 @@ function indexFor(fields: FieldDef[]): SourceIndex {
       name: normalizeName(field.name),
       label: normalizeName(field.label),
     }));
-    const exact = new Map<string, FieldDef[]>();
+    const byName = new Map<string, FieldDef[]>();
+    const byLabel = new Map<string, FieldDef[]>();
     const byTrigram = new Map<string, number[]>();
     candidates.forEach((c, i) => {
-      for (const key of new Set([c.name, c.label])) exact.set(key, [...(exact.get(key) ?? []), c.field]);
+      byName.set(c.name, [...(byName.get(c.name) ?? []), c.field]);
+      byLabel.set(c.label, [...(byLabel.get(c.label) ?? []), c.field]);
       for (const gram of new Set([...trigrams(c.name), ...trigrams(c.label)])) {
         const list = byTrigram.get(gram);
         if (list) list.push(i);
         else byTrigram.set(gram, [i]);
       }
     });
-    cached = { candidates, exact, byTrigram };
+    cached = { candidates, byName, byLabel, byTrigram };
     indexCache.set(fields, cached);
   }
   return cached;
@@ -123,8 +126,11 @@ export function suggestMappings(state: WorkspaceState, direction: Direction, lim
       typeFit(candidate.type, field.type) !== 'no';
     let found: Suggestion | undefined;
     const same = [
-      ...(index.exact.get(normalizeName(field.name)) ?? []),
-      ...(index.exact.get(normalizeName(field.label)) ?? []),
+      // Same name first, then same label, then one's name equal to the other's label.
+      ...(index.byName.get(normalizeName(field.name)) ?? []),
+      ...(index.byLabel.get(normalizeName(field.label)) ?? []),
+      ...(index.byLabel.get(normalizeName(field.name)) ?? []),
+      ...(index.byName.get(normalizeName(field.label)) ?? []),
     ];
     const exactHit = same.find(ok);
     if (exactHit)
