@@ -21,7 +21,7 @@ export interface PacedBudgetOptions {
   maxConcurrent?: number;
   /** Requests already spent today (from X-HubSpot-RateLimit-Daily-Remaining or a stored count). */
   spentToday?: number;
-  /** Extra time before a token returns, ms (request send → HubSpot's clock). Default 150. */
+  /** Extra time before a token returns, ms (request send → HubSpot's clock). Default 250. */
   marginMs?: number;
   /** Smallest gap between two starts, ms (no bursts of 100 in one millisecond). Default 10. */
   minTimeMs?: number;
@@ -42,7 +42,7 @@ export function createPacedBudget(options: PacedBudgetOptions): PacedBudget {
   const windowMs = options.windowMs ?? 10_000;
   const perWindow = Math.max(1, Math.floor(options.limit.per10Seconds * keep * share));
   const perDay = Math.max(1, Math.floor(options.limit.daily * keep * share));
-  const tokenMs = windowMs + (options.marginMs ?? 150);
+  const tokenMs = windowMs + (options.marginMs ?? 250);
   const window = new Bottleneck({
     reservoir: perWindow,
     minTime: options.minTimeMs ?? 10,

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ENTITY_SK, mapKey, naturalKeyKey, syncKey } from '../mapping-store/keys.ts';
 import type { Intent } from '../mapping-store/types.ts';
-import { type DynamoClientInput, documentClient } from '../queue/table.ts';
+import { type DynamoClientInput, documentClient, nowSeconds, ttlSeconds } from '../queue/table.ts';
 
 export interface BackfillIdentity {
   kongoId: string;
@@ -70,10 +70,12 @@ export class BackfillLedger {
             sk: ENTITY_SK,
             type: 'backfill-lease',
             runId,
-            expiresAt: now + ttlMs,
+            // The table's TTL attribute, epoch seconds: AWS deletes an expired lease, which is the
+            // same as no lease; dynalite keeps it and the condition reads it as expired.
+            expiresAt: ttlSeconds(now + ttlMs),
           },
           ConditionExpression: 'attribute_not_exists(pk) OR runId = :run OR expiresAt < :now',
-          ExpressionAttributeValues: { ':run': runId, ':now': now },
+          ExpressionAttributeValues: { ':run': runId, ':now': nowSeconds(now) },
         }),
       );
       return true;

@@ -454,7 +454,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRep
         const step = inflight.shift();
         if (!step) break;
         await step.done;
-        await identitiesSettled(30);
+        await identitiesSettled(100);
         await checkpoint(step.resumeFrom, step.complete);
       }
     };

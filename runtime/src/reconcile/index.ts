@@ -8,6 +8,7 @@ export {
   type LiveOptions,
 } from './labels.ts';
 export { type LiveOptionSources, readLiveOptions } from './live-options.ts';
+export { postReconcileReport, reconcileHeartbeat } from './notify.ts';
 export {
   type DriftRepair,
   formatReconcileReport,
