@@ -47,6 +47,7 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
   }
   function duration(ms) {
     if (ms === null || ms === undefined) return '–';
+    if (ms < 10) return Math.round(ms * 10) / 10 + ' ms';
     if (ms < 1000) return Math.round(ms) + ' ms';
     var s = Math.round(ms / 1000);
     if (s < 60) return s + 's';
