@@ -1,7 +1,7 @@
 /**
  * The simulators of the backfill benchmark in their own process (so their work doesn't share the
- * backfill's event loop): two HubSpot simulators (the backfill's and the naive sync's, same
- * starting state) and the events platform. Prints one JSON line with their URLs, then serves
+ * backfill's event loop): three HubSpot simulators with the same starting state (the measured
+ * backfill's, the naive sync's, the interrupted-and-resumed backfill's) and the events platform. Prints one JSON line with their URLs, then serves
  * until killed. Used by backfill.bench.ts; not run on its own.
  */
 import { startEventsSimulator } from '../../sandbox/src/events/index.ts';
@@ -12,7 +12,7 @@ export const SETUP_APP = { appId: 5151, clientSecret: 'setup-secret', accessToke
 
 const per10Seconds = Number(process.argv[2] ?? '100');
 const hubspot = await Promise.all(
-  [0, 1].map(() =>
+  [0, 1, 2].map(() =>
     startHubSpotSimulator({
       apps: [
         { ...BENCH_APP, per10Seconds, daily: 250_000 },

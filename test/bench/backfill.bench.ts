@@ -130,7 +130,11 @@ async function main(): Promise<void> {
     ['--import', 'tsx', fileURLToPath(new URL('./backfill-sims.ts', import.meta.url)), String(PER10)],
     (l) => l.startsWith('{'),
   );
-  const sims = JSON.parse(simsLine) as { hubspot: [string, string]; events: string; eventsToken: string };
+  const sims = JSON.parse(simsLine) as {
+    hubspot: [string, string, string];
+    events: string;
+    eventsToken: string;
+  };
   const dynamo = localDynamoClient(`http://127.0.0.1:${dynamoPort}`);
   await createKongoTable(dynamo, DEFAULT_KONGO_TABLE);
 
@@ -163,7 +167,7 @@ async function main(): Promise<void> {
   }
   const existing = seeded.data.filter((_, i) => i % 2 === 0);
   for (const [index, hub] of sims.hubspot.entries()) {
-    const subset = index === 0 ? existing : seeded.data.slice(0, NAIVE).filter((_, i) => i % 2 === 0);
+    const subset = index === 1 ? seeded.data.slice(0, NAIVE).filter((_, i) => i % 2 === 0) : existing;
     for (let i = 0; i < subset.length; i += 100) {
       await json(`${hub}/crm/v3/objects/contacts/batch/create`, {
         method: 'POST',
@@ -181,7 +185,7 @@ async function main(): Promise<void> {
     `setup: ${RECORDS} attendees, ${existing.length} contacts already in HubSpot (${((Date.now() - setupStarted) / 1000).toFixed(1)} s)`,
   );
 
-  // ---- the backfill, interrupted at 50 % and resumed ----
+  // ---- 1. the backfill, measured; 2. the same on a fresh simulator, interrupted at 50 % and resumed ----
   const store = new DynamoMappingStore({ client: dynamo, tableName: DEFAULT_KONGO_TABLE });
   const ledger = new BackfillLedger({ client: dynamo, tableName: DEFAULT_KONGO_TABLE });
   // Where the time goes (cumulative, overlapping): printed at the end.
@@ -202,7 +206,8 @@ async function main(): Promise<void> {
   ledger.naturalKeys = timed('dynamo: natural-key reads', ledger.naturalKeys.bind(ledger));
   ledger.claimNaturalKeys = timed('dynamo: natural-key claims', ledger.claimNaturalKeys.bind(ledger));
   ledger.recordIdentities = timed('dynamo: identities', ledger.recordIdentities.bind(ledger));
-  const controls = controlPanel(store, spec.integration.name, { now: () => Date.now() });
+  const resumeSpec = structuredClone(spec);
+  resumeSpec.integration.name = `${spec.integration.name}-resumed`;
   const destination = createGraphQLDestination({
     destination: spec.destination,
     token: sims.eventsToken,
@@ -210,14 +215,16 @@ async function main(): Promise<void> {
   });
   destination.listChanged = timed('destination: list', destination.listChanged.bind(destination));
   const run = async (
-    signal?: AbortSignal,
+    hub: string,
+    runSpec: typeof spec,
     stopAt?: number,
   ): Promise<{ report: BackfillReport; seconds: number }> => {
+    const controls = controlPanel(store, runSpec.integration.name, { now: () => Date.now() });
     const budget = createPacedBudget({ limit: spec.hubspot.rateLimit });
     const hubspot = createHubSpotClient({
       objectType: 'contacts',
       accessToken: BENCH_APP.accessToken,
-      basePath: sims.hubspot[0],
+      basePath: hub,
       syncIdProperty: spec.hubspot.syncIdProperty,
       budget,
     });
@@ -228,13 +235,13 @@ async function main(): Promise<void> {
     const started = Date.now();
     let lastLog = 0;
     const report = await runBackfill({
-      spec,
+      spec: runSpec,
       store,
       ledger,
       hubspot,
       destination,
       controls,
-      signal: signal ?? controller.signal,
+      signal: controller.signal,
       onProgress: (p) => {
         if (stopAt !== undefined && p.written >= stopAt) controller.abort();
         if (Date.now() - lastLog > 10_000) {
@@ -249,33 +256,43 @@ async function main(): Promise<void> {
     await budget.stop();
     return { report, seconds: (Date.now() - started) / 1000 };
   };
-  const first = await run(undefined, RECORDS / 2);
-  const afterFirst = summarise((await json(`${sims.hubspot[0]}/_admin/counters`)) as Counters);
-  console.log(
-    `interrupted: ${first.report.written} written in ${first.seconds.toFixed(1)} s (interrupted=${first.report.interrupted}), ${afterFirst.total} HubSpot calls`,
-  );
-  const second = await run();
-  const counters = summarise((await json(`${sims.hubspot[0]}/_admin/counters`)) as Counters);
-  const contacts = (await json(`${sims.hubspot[0]}/_admin/records/contacts`)) as
-    | { results?: Array<{ properties: Record<string, string | null> }> }
-    | Array<{ properties: Record<string, string | null> }>;
-  const list = Array.isArray(contacts) ? contacts : (contacts.results ?? []);
-  const byEmail = new Map<string, number>();
-  for (const c of list) {
-    const email = String(c.properties.email ?? '').toLowerCase();
-    byEmail.set(email, (byEmail.get(email) ?? 0) + 1);
-  }
-  const duplicates = [...byEmail.values()].filter((n) => n > 1).length;
-  const seconds = first.seconds + second.seconds;
+  const contactsPerEmail = async (hub: string): Promise<{ count: number; duplicates: number }> => {
+    const contacts = (await json(`${hub}/_admin/records/contacts`)) as
+      | { results?: Array<{ properties: Record<string, string | null> }> }
+      | Array<{ properties: Record<string, string | null> }>;
+    const list = Array.isArray(contacts) ? contacts : (contacts.results ?? []);
+    const byEmail = new Map<string, number>();
+    for (const c of list) {
+      const email = String(c.properties.email ?? '').toLowerCase();
+      byEmail.set(email, (byEmail.get(email) ?? 0) + 1);
+    }
+    return { count: list.length, duplicates: [...byEmail.values()].filter((n) => n > 1).length };
+  };
   const allowedPerSecond = PER10 / 10;
+
+  const measured = await run(sims.hubspot[0], spec);
+  const counters = summarise((await json(`${sims.hubspot[0]}/_admin/counters`)) as Counters);
+  const measuredContacts = await contactsPerEmail(sims.hubspot[0]);
+  const seconds = measured.seconds;
   const callsPerSecond = counters.total / seconds;
   console.log(
-    `resumed: ${second.report.written - first.report.written} more written in ${second.seconds.toFixed(1)} s (resumed=${second.report.resumed}), failed ${second.report.failed}, field errors ${JSON.stringify(second.report.fieldErrors)}\n` +
+    `1. backfill: ${measured.report.written} written (${measured.report.matched} matched, ${measured.report.created} created), failed ${measured.report.failed}, in ${seconds.toFixed(1)} s\n` +
       `HubSpot calls by endpoint and status: ${JSON.stringify(counters.byEndpoint)}\n` +
-      `records: ${RECORDS}; contacts in HubSpot: ${list.length}; duplicates: ${duplicates}; 429s: ${counters.limited}\n` +
+      `records: ${RECORDS}; contacts in HubSpot: ${measuredContacts.count}; duplicates: ${measuredContacts.duplicates}; 429s: ${counters.limited}\n` +
       `HubSpot write calls per record: ${(counters.writes / RECORDS).toFixed(4)} (goal ≤ 0.0105)\n` +
       `all HubSpot calls per record (matching included): ${(counters.total / RECORDS).toFixed(4)} (goal ≤ 0.025)\n` +
-      `throughput: ${(RECORDS / seconds).toFixed(0)} records/s, ${callsPerSecond.toFixed(2)} calls/s of ${allowedPerSecond} allowed = ${((callsPerSecond / allowedPerSecond) * 100).toFixed(1)} % (goal ≥ 90 %), over ${seconds.toFixed(1)} s of running time`,
+      `throughput: ${(RECORDS / seconds).toFixed(0)} records/s, ${callsPerSecond.toFixed(2)} calls/s of ${allowedPerSecond} allowed = ${((callsPerSecond / allowedPerSecond) * 100).toFixed(1)} % (goal ≥ 90 %)`,
+  );
+
+  const first = await run(sims.hubspot[2], resumeSpec, RECORDS / 2);
+  const second = await run(sims.hubspot[2], resumeSpec);
+  const resumedCounters = summarise((await json(`${sims.hubspot[2]}/_admin/counters`)) as Counters);
+  const resumedContacts = await contactsPerEmail(sims.hubspot[2]);
+  const duplicates = measuredContacts.duplicates + resumedContacts.duplicates;
+  console.log(
+    `2. interrupted at ${first.report.written} written (${first.seconds.toFixed(1)} s, interrupted=${first.report.interrupted}), resumed: ${second.report.written - first.report.written} more in ${second.seconds.toFixed(1)} s (resumed=${second.report.resumed}), failed ${second.report.failed}\n` +
+      `   contacts in HubSpot: ${resumedContacts.count}; duplicates: ${resumedContacts.duplicates}; HubSpot calls ${resumedCounters.total} (${(resumedCounters.total / RECORDS).toFixed(4)} per record, writes ${(resumedCounters.writes / RECORDS).toFixed(4)}), 429s: ${resumedCounters.limited}; ` +
+      `${((resumedCounters.total / (first.seconds + second.seconds) / allowedPerSecond) * 100).toFixed(1)} % of the limit over both runs`,
   );
 
   console.log(
