@@ -1,7 +1,8 @@
 /**
  * MappingStore on the Kongo single table (DynamoDB on AWS, dynalite locally) with @aws-sdk/lib-dynamodb.
- * Every write is a conditional Put or Update: there are no transactions and no TTL (dynalite has
- * neither), so items carry `expiresAt` where they expire and an expired item reads as absent.
+ * Every write is a conditional Put or Update: there are no transactions. Items that expire carry
+ * `expiresAt` in epoch seconds (the table's DynamoDB TTL attribute, ../queue/table.ts); dynalite
+ * has no TTL and AWS deletes late, so an expired item also reads as absent.
  *
  * The intent, the applied-change watermark and the last written hash live on the `SYNC#` item
  * itself rather than on separate `INTENT#` items: recording the intent and advancing the watermark
@@ -16,7 +17,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type DynamoClientInput, documentClient } from '../queue/table.ts';
+import { type DynamoClientInput, documentClient, nowSeconds, ttlSeconds } from '../queue/table.ts';
 import { MappingStoreError } from './errors.ts';
 import { cursorKey, ENTITY_SK, eventKey, forgottenKey, mapKey, naturalKeyKey, syncKey } from './keys.ts';
 import type {
@@ -434,12 +435,20 @@ export class DynamoMappingStore implements MappingStore {
     expiresAt: number,
   ): Promise<EventClaim> {
     const now = this.#now();
-    // Absent, expired (no TTL on dynalite: expiry is a condition) or claimed by this very queue
-    // message before a crash → ours. Claimed by another message → a duplicate delivery.
+    // Absent, expired (TTL deletes late, dynalite never: expiry is also a condition) or claimed by
+    // this very queue message before a crash → ours. Claimed by another message → a duplicate.
+    // `expiresAt` is the TTL attribute: epoch seconds (DynamoDB ignores milliseconds).
     const won = await this.#put(
-      { pk: eventKey(integration, key), type: 'event', integration, messageId, claimedAt: now, expiresAt },
+      {
+        pk: eventKey(integration, key),
+        type: 'event',
+        integration,
+        messageId,
+        claimedAt: now,
+        expiresAt: ttlSeconds(expiresAt),
+      },
       'attribute_not_exists(pk) OR messageId = :m OR expiresAt < :now',
-      { ':m': messageId, ':now': now },
+      { ':m': messageId, ':now': nowSeconds(now) },
       'claimEvent',
     );
     return won ? 'new' : 'duplicate';

@@ -23,8 +23,11 @@ export {
   documentClient,
   KONGO_PARTITION_KEY,
   KONGO_SORT_KEY,
+  nowSeconds,
   QUEUE_PK_PREFIX,
   QUEUE_SK_PREFIX,
+  TTL_ATTRIBUTE,
+  ttlSeconds,
 } from './table.ts';
 export {
   type Clock,
