@@ -103,6 +103,7 @@ async function main(): Promise<void> {
         },
       ],
       mode: 'dist',
+      runLocally: (specText) => running.runLocally(specText),
     });
     const lines: Record<string, string> = {
       Studio: studio.url,

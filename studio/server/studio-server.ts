@@ -26,6 +26,18 @@ export interface StudioOptions {
   sessionToken?: string;
   /** Loads the generator; default `import('@kongo/generator')`. Tests inject their own. */
   loadGenerator?: () => Promise<GeneratorModule | null>;
+  /**
+   * "Run locally": generate the spec and (re)load it into the local gateway without a restart.
+   * Only `npm start` provides it (the sandbox owns the gateway); absent, the button is hidden.
+   */
+  runLocally?: (specText: string) => Promise<RunLocallyResult>;
+}
+
+/** What the sandbox answers after (re)loading an integration. */
+export interface RunLocallyResult {
+  integration: string;
+  generation: number;
+  webhooks: Record<string, string>;
 }
 
 /** The part of @kongo/generator the studio uses: spec text in, generated files out. */
@@ -142,6 +154,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioSe
           objectType: d.objectType,
         })),
         generator: generator !== null,
+        runLocally: options.runLocally !== undefined,
       });
     }
     if (route === 'POST /api/hubspot/connect') {
@@ -196,6 +209,21 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioSe
         return send(res, 200, { files: filesOf(result) });
       } catch (error) {
         throw new StudioHttpError(422, `The generator refused the spec: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+    }
+    if (route === 'POST /api/run-locally') {
+      if (!options.runLocally)
+        throw new StudioHttpError(
+          501,
+          'Run locally needs the local sandbox: start the studio with `npm start`',
+        );
+      const body = (await readJsonBody(req)) as { spec?: unknown };
+      try {
+        return send(res, 200, await options.runLocally(`${JSON.stringify(body.spec, null, 2)}\n`));
+      } catch (error) {
+        throw new StudioHttpError(422, `Could not run the spec locally: ${(error as Error).message}`, {
           cause: error,
         });
       }

@@ -94,6 +94,10 @@ export interface Sandbox {
   integrations: Map<string, LoadedIntegration>;
   /** Generate a spec and (re)load it into the gateway without a restart. */
   load(specText: string, specFileName: string): Promise<LoadedIntegration>;
+  /** The studio's "Run locally": load, and answer what the consultant needs to see. */
+  runLocally(
+    specText: string,
+  ): Promise<{ integration: string; generation: number; webhooks: Record<string, string> }>;
   /** Stop an integration's handlers (worker, heartbeat, poller): the Notification Centre sees it go down. */
   stopIntegration(name: string): void;
   startIntegration(name: string): void;
@@ -388,6 +392,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const destinationBaseUrl = spec.destination.api === 'graphql' ? events.url : jobs.url;
       const secretsForSpec = ensureLocalSecrets(secretsFile, secretsFor(spec));
       Object.assign(secrets, secretsForSpec);
+      // A spec loaded from the studio may name a new client or integration: the centre must know its key.
+      await notificationCentre.centre.registerClient({
+        slug: spec.client.slug,
+        name: spec.client.name,
+        slackWebhookUrl: slack.webhookUrl(spec.client.slug),
+      });
+      await notificationCentre.centre.registerIntegration({
+        id: spec.integration.name,
+        clientSlug: spec.client.slug,
+        name: `${spec.client.name} Integration`,
+        key: secret(spec.monitoring.notificationCentre.keyParameter),
+        intervalSeconds: spec.monitoring.heartbeatSeconds,
+      });
       hubspot.registerApp({
         appId: spec.hubspot.appId,
         clientSecret: secret(spec.hubspot.secretParameter),
@@ -466,6 +483,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       gateway,
       integrations,
       load,
+      async runLocally(specText) {
+        const loaded = await load(specText, 'integration-spec.json');
+        return {
+          integration: loaded.name,
+          generation: loaded.generation,
+          webhooks: { HubSpot: loaded.hubspotWebhookUrl, Destination: loaded.destinationWebhookUrl },
+        };
+      },
       stopIntegration(name) {
         const loaded = integrations.get(name);
         if (!loaded) throw new Error(`no integration named ${name}`);

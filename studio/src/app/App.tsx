@@ -370,7 +370,13 @@ export function App() {
                 />
               </Suspense>
             ) : null}
-            {tab === 'code' ? <CodePanel spec={state.spec} hasErrors={errors > 0} /> : null}
+            {tab === 'code' ? (
+              <CodePanel
+                spec={state.spec}
+                hasErrors={errors > 0}
+                canRunLocally={status?.runLocally === true}
+              />
+            ) : null}
           </div>
         </aside>
       </main>

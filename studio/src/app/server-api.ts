@@ -31,6 +31,8 @@ export interface ServerStatus {
   hubspot: { connected: boolean; baseUrl: string; objectType: string | null };
   destinations: { name: string; api: 'graphql' | 'rest'; url: string; objectType: string }[];
   generator: boolean;
+  /** True under `npm start`: the spec can be (re)loaded into the local gateway. */
+  runLocally?: boolean;
 }
 
 export type DestinationSchemaAnswer =
@@ -64,6 +66,14 @@ export const serverApi = {
   destinationSamples: (name: string, limit = 10) =>
     request<{ records: Record<string, unknown>[] }>(
       `/api/destinations/${encodeURIComponent(name)}/samples?limit=${limit}`,
+    ),
+  runLocally: (spec: unknown) =>
+    request<{ integration: string; generation: number; webhooks: Record<string, string> }>(
+      '/api/run-locally',
+      {
+        method: 'POST',
+        body: JSON.stringify({ spec }),
+      },
     ),
   generate: (spec: unknown) =>
     request<{ files: Record<string, string> }>('/api/generate', {
