@@ -3,12 +3,9 @@ import { sqsBatchHandler } from '@kongo/runtime';
 import { integrationRuntime } from '../runtime.ts';
 
 /**
- * The worker acknowledges (deletes) each message it finished and delays the ones it will retry.
- * Lambda must then delete nothing on its own: when any message was delayed, every id is reported
- * back as a batch item failure — finished ones are already gone, delayed ones keep their delay.
+ * The worker acknowledges (deletes) each message it finished and delays the ones it will retry or
+ * that wait out a pause. Exactly those are reported back as batch item failures (the outcome's
+ * `failedMessageIds`): Lambda deletes the rest — already gone, or quarantined — and leaves the
+ * delayed ones on the queue with their delay, so one slow record never re-runs its batch-mates.
  */
-export const handler = sqsBatchHandler(async (messages) => {
-  const outcome = await integrationRuntime().processMessages(messages);
-  const delayed = outcome.retried + outcome.paused > 0;
-  return { failedMessageIds: delayed ? messages.map((message) => message.messageId) : [] };
-});
+export const handler = sqsBatchHandler((messages) => integrationRuntime().processMessages(messages));
