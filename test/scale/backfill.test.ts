@@ -20,7 +20,7 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-const N = 300;
+const N = 250;
 
 async function seed(h: Harness): Promise<void> {
   const seeded = await fetch(`${h.events.url}/_admin/seed`, {
