@@ -66,8 +66,10 @@ export function createRateBudget(options: RateBudgetOptions): RateBudget {
 
   const lowerTo = (limiter: Bottleneck, allowed: number): void => {
     void limiter.currentReservoir().then((current) => {
+      // Not updateSettings({ reservoir }): in bottleneck 2.19.5 that stops the refresh timer for good
+      // (_startHeartbeat clears a running one), so the window never refills and the worker stalls.
       if (current !== null && current > allowed)
-        void limiter.updateSettings({ reservoir: Math.max(0, allowed) });
+        void limiter.incrementReservoir(Math.max(0, allowed) - current);
     });
   };
 
