@@ -176,6 +176,27 @@ describe('runHeartbeat', () => {
     expect(sink.sent.map((p) => p.commandResults)).toEqual([[], [{ id: 'cmd-1', status: 'done', count: 1 }]]);
     expect(sink.commands).toEqual([]);
   });
+
+  it('reports the dead-letter queue as the commands left it on the result beat', async () => {
+    const { log } = logger();
+    const sink = memoryHeartbeatSink();
+    sink.commands.push({ id: 'cmd-2', type: 'replay', requestedAt: T0 - 5 });
+    let waiting = 1;
+    await runHeartbeat({
+      integrationId: 'i',
+      clientSlug: 'c',
+      intervalSeconds: 60,
+      checks: {},
+      counters: log,
+      sink,
+      deadLetters: async () => ({ count: waiting, oldestAgeMs: waiting > 0 ? 1_000 : null, recent: [] }),
+      onCommands: async (commands) => {
+        waiting = 0;
+        return commands.map((c) => ({ id: c.id, status: 'done' as const, count: 1 }));
+      },
+    });
+    expect(sink.sent.map((p) => p.deadLetters?.count)).toEqual([1, 0]);
+  });
 });
 
 describe('startHeartbeatLoop', () => {

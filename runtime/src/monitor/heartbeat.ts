@@ -184,8 +184,13 @@ export async function runHeartbeat(options: RunHeartbeatOptions): Promise<Heartb
     commandResults = response.commands.map((c) => ({ id: c.id, status: 'failed' as const, reason }));
   }
   // Report results at once: the next scheduled beat may run in another Lambda instance that never saw them.
+  // The dead-letter report is taken again, so letters a replay just took off the queue leave the dashboard now.
+  let followDeadLetters = deadLetters;
+  if (options.deadLetters && deadLetters !== null) {
+    followDeadLetters = await options.deadLetters().catch(() => deadLetters);
+  }
   const follow = await options.counters.drain();
-  const followPayload = buildPayload(options, clock, follow, checks, deadLetters, commandResults);
+  const followPayload = buildPayload(options, clock, follow, checks, followDeadLetters, commandResults);
   try {
     await options.sink.send(followPayload);
   } catch (error) {
