@@ -14,6 +14,7 @@ export {
 } from './integration-stack.ts';
 export {
   type BundlingRoots,
+  FORM_DATA_STUB,
   KONGO_LAMBDA_ARCHITECTURE,
   KONGO_LAMBDA_RUNTIME,
   KongoFunction,

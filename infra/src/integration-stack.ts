@@ -281,6 +281,8 @@ export class IntegrationStack extends Stack {
         ? {}
         : { depsLockFilePath: this.#props.depsLockFilePath }),
       removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // The handlers' only form-data user is the HubSpot client's multipart check (kongo-function.ts).
+      stubFormData: true,
     });
   }
 

@@ -35,7 +35,15 @@ export interface KongoFunctionProps extends BundlingRoots {
   /** Log retention; one month keeps two billing cycles of evidence without hoarding. */
   logRetention?: logs.RetentionDays;
   removalPolicy?: RemovalPolicy;
+  /**
+   * Bundle `form-data` as a stub (src/stubs/form-data.cjs). Only for bundles whose sole form-data
+   * user is @hubspot/api-client's multipart check — the integration handlers. @default false
+   */
+  stubFormData?: boolean;
 }
+
+/** The package path esbuild substitutes for `form-data` when `stubFormData` is set. */
+export const FORM_DATA_STUB = '@kongo/infra/stubs/form-data';
 
 export class KongoFunction extends Construct {
   readonly function: NodejsFunction;
@@ -82,7 +90,15 @@ export class KongoFunction extends Construct {
         // times faster than the runtime's hundreds of SDK files (test/bench/generator.bench.ts), and
         // the SDK version is the one the tests ran against.
         externalModules: [],
-        esbuildArgs: { '--legal-comments': 'none' },
+        esbuildArgs: {
+          '--legal-comments': 'none',
+          // Why: @hubspot/api-client's transport requires form-data (→ mime-types → mime-db, ~150 KB
+          // minified) only for an `instanceof FormData` test before multipart uploads, which Kongo
+          // never makes: every HubSpot call goes through the runtime's own fetch layer. The stub
+          // keeps worker bundles under 1 MB; it throws if anything ever constructs a FormData.
+          // test/bench/generator.bench.ts loads such a bundle and calls the HubSpot simulator.
+          ...(props.stubFormData ? { '--alias:form-data': FORM_DATA_STUB } : {}),
+        },
       },
     });
   }

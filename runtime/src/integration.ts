@@ -32,13 +32,14 @@ import { type ReplayOutcome, replayDeadLetters } from './ops/dlq.ts';
 import type { DestinationClient } from './outbound/destination.ts';
 import { createGraphQLDestination } from './outbound/graphql-client.ts';
 import type { FetchLike } from './outbound/http-call.ts';
-import { createHubSpotClient, type HubSpotClient } from './outbound/hubspot-client.ts';
+import { type HubSpotClient, hubspotClientOn } from './outbound/hubspot-client.ts';
+import { type HubSpotObjectApiModule, hubspotObjectApi } from './outbound/hubspot-objects.ts';
 import { destinationProfile, HUBSPOT_PROFILE } from './outbound/profiles.ts';
 import { createRateBudget, type RateBudget } from './outbound/rate-limit.ts';
 import { createRestDestination } from './outbound/rest-client.ts';
 import type { RetryOptions } from './outbound/retry.ts';
 import type { PollOutcome, PollSource } from './poll/driver.ts';
-import { createHubSpotSearchApi, type HubSpotSearchApi } from './poll/hubspot-search-api.ts';
+import { type HubSpotSearchApi, hubspotSearchApiOn } from './poll/hubspot-search-api.ts';
 import { noPoll, pollIntegration } from './poll/integration-poll.ts';
 import { DynamoDeadLetterQueue } from './queue/dynamo-dead-letters.ts';
 import { DynamoWorkQueue } from './queue/dynamo-queue.ts';
@@ -50,7 +51,7 @@ import { type Clock, type DeadLetterQueue, systemClock, type WorkQueue } from '.
 import { LocalFileSecretSource } from './secrets/local-file.ts';
 import { SsmSecretSource } from './secrets/ssm.ts';
 import type { SecretSource } from './secrets/types.ts';
-import type { IntegrationSpec } from './spec/types.ts';
+import type { HubSpotObjectType, IntegrationSpec } from './spec/types.ts';
 import { createWebhookHandler } from './webhook/handler.ts';
 import { type CrashHook, crashHookFromEnv } from './worker/crash.ts';
 import { createWorker, effectiveFlows, fieldSets, type Worker } from './worker/pipeline.ts';
@@ -66,6 +67,11 @@ export interface RuntimeEnvironment {
   secrets(): SecretSource;
   /** https://api.hubapi.com, or the HubSpot simulator. */
   hubspotBaseUrl: string;
+  /**
+   * The HubSpot object API when the runtime options name none: local runs, tests (every object type;
+   * bundle size does not matter there). AWS has none — generated handlers pass their one.
+   */
+  hubspotObjectApi?: (objectType: HubSpotObjectType) => HubSpotObjectApiModule;
   /** Overrides spec.destination.baseUrl (the destination simulator locally). */
   destinationBaseUrl?: string;
   /** Overrides the Notification Centre URL parameter (locally). */
@@ -108,6 +114,11 @@ export interface IntegrationRuntimeOptions {
   mappings?: MappingsOverride;
   hooks?: RuntimeHooks;
   environment: RuntimeEnvironment;
+  /**
+   * The spec's HubSpot object API (`hubspotContactsApi`, …): generated code passes it so a handler
+   * bundles only that object type's generated client; default: the environment's.
+   */
+  hubspotApi?: HubSpotObjectApiModule;
   /** Injected clients (tests, benchmarks); default: built from the spec and secrets. */
   clients?: { hubspot?: HubSpotClient; destination?: DestinationClient };
   logger?: IntegrationLogger;
@@ -224,6 +235,15 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
     share: environment.budgetShare ?? 1,
   });
 
+  const hubspotApi = (): HubSpotObjectApiModule => {
+    const { objectType } = spec.hubspot;
+    const api = options.hubspotApi ?? environment.hubspotObjectApi?.(objectType);
+    if (!api)
+      throw new Error(`No HubSpot API for ${objectType}: pass hubspotApi (generated runtime.gen.ts does).`);
+    if (api.objectType !== objectType)
+      throw new Error(`hubspotApi is for ${api.objectType} but the spec syncs ${objectType}: regenerate.`);
+    return api;
+  };
   let clients: Promise<{ hubspot: HubSpotClient; destination: DestinationClient }> | undefined;
   let searchApi: HubSpotSearchApi | undefined;
   let worker: Promise<Worker> | undefined;
@@ -234,8 +254,7 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
       clients ??= (async () => {
         const hubspot =
           options.clients?.hubspot ??
-          createHubSpotClient({
-            objectType: spec.hubspot.objectType,
+          hubspotClientOn(hubspotApi(), {
             accessToken: await requiredSecret(secrets, spec.hubspot.accessTokenParameter),
             basePath: environment.hubspotBaseUrl,
             syncIdProperty: spec.hubspot.syncIdProperty,
@@ -435,8 +454,7 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
         destination: built.destination,
         hubspotProperties: w.hubspotProperties,
         hubspotSearch: async () => {
-          searchApi ??= createHubSpotSearchApi({
-            objectType: spec.hubspot.objectType,
+          searchApi ??= hubspotSearchApiOn(hubspotApi(), {
             accessToken: await requiredSecret(secrets, spec.hubspot.accessTokenParameter),
             basePath: environment.hubspotBaseUrl,
             budget,
@@ -586,6 +604,7 @@ export function localEnvironment(options: LocalEnvironmentOptions): RuntimeEnvir
       await store?.getCursor('kongo', 'ping');
     },
     hubspotBaseUrl: options.hubspotBaseUrl,
+    hubspotObjectApi,
     clock,
     ...(options.destinationBaseUrl ? { destinationBaseUrl: options.destinationBaseUrl } : {}),
     ...(options.notificationCentreUrl ? { notificationCentreUrl: options.notificationCentreUrl } : {}),

@@ -5,7 +5,8 @@
  *    tsconfig (error count must be 0).
  * 2. Each generated handler of the contacts-events starter bundled by esbuild exactly as infra's
  *    KongoFunction (NodejsFunction) ships it: minified ESM, node22, AWS SDK bundled in, no legal
- *    comments: bytes, goal ≤ 1 MB. For comparison, the size with @aws-sdk/* left external.
+ *    comments, form-data aliased to infra's stub: bytes, goal ≤ 1 MB. For comparison, the size with
+ *    @aws-sdk/* left external.
  * 3. Each bundle's module load in a fresh Node process (the Lambda cold-start proxy): median of
  *    5 runs, goal ≤ 150 ms; and the same with the SDK external (loaded from node_modules, as the
  *    Lambda runtime's own SDK would be).
@@ -14,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FORM_DATA_STUB } from '@kongo/infra';
 import { build } from 'esbuild';
 import { generate, writeProject } from '../../generator/src/index.ts';
 import { ROOT, starters, typeCheck } from '../generator/golden.ts';
@@ -124,6 +126,8 @@ try {
       mainFields: ['module', 'main'],
       external: sdk === 'external' ? ['@aws-sdk/*'] : [],
       legalComments: 'none',
+      // As the integration stack's KongoFunctions (stubFormData): form-data → infra's stub.
+      alias: { 'form-data': FORM_DATA_STUB },
       banner: {
         js: "import { createRequire as __kongoCreateRequire } from 'node:module'; const require = __kongoCreateRequire(import.meta.url);",
       },

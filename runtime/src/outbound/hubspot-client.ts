@@ -1,96 +1,23 @@
 /**
  * HubSpot CRM batch calls through @hubspot/api-client's generated per-object API (not the whole
- * `Client`: ~260 KB instead of ~4.8 MB, and none of its process-wide retry singleton). Our own
- * fetch-based HTTP library carries the timeout and surfaces rate-limit headers; retries and the
- * budget are ours (retry.ts, rate-limit.ts).
+ * `Client`: one object type's ~85 KB instead of ~4.8 MB, and none of its process-wide retry
+ * singleton; see hubspot-objects.ts). Our own fetch-based HTTP library carries the timeout and
+ * surfaces rate-limit headers; retries and the budget are ours (retry.ts, rate-limit.ts).
  */
 import type { HubSpotObjectType } from '../spec/types.ts';
 import { DeliveryError } from './errors.ts';
 import { type FetchLike, failureFrom, httpCall } from './http-call.ts';
+import {
+  type HubSpotObjectApiModule,
+  type HubSpotSend,
+  hubspotObjectApi,
+  type ObjectBatchApi,
+  type RawError,
+  type RawObject,
+} from './hubspot-objects.ts';
 import { HUBSPOT_PROFILE, type ProviderProfile } from './profiles.ts';
 import type { RateBudget } from './rate-limit.ts';
 import { type RetryOptions, withRetry } from './retry.ts';
-
-/** What we call on a generated object module's BatchApi; contacts, companies and deals all fit. */
-interface ObjectBatchApi {
-  read(input: {
-    inputs: Array<{ id: string }>;
-    properties: string[];
-    propertiesWithHistory: string[];
-    idProperty?: string;
-  }): Promise<{ results: RawObject[]; errors?: RawError[] }>;
-  upsert(input: {
-    inputs: Array<{ id: string; idProperty: string; properties: Record<string, string> }>;
-  }): Promise<{ results: RawObject[]; errors?: RawError[] }>;
-  update(input: {
-    inputs: Array<{ id: string; properties: Record<string, string> }>;
-  }): Promise<{ results: RawObject[]; errors?: RawError[] }>;
-  archive(input: { inputs: Array<{ id: string }> }): Promise<void>;
-}
-
-/** The generated request context, structurally (each module declares its own class). */
-interface GeneratedRequest {
-  getHttpMethod(): { toString(): string };
-  getUrl(): string;
-  getBody(): unknown;
-  getHeaders(): Record<string, string>;
-}
-
-type Send = (
-  request: GeneratedRequest,
-) => Promise<{ status: number; headers: Record<string, string>; text: string }>;
-
-/**
- * Only the object type in use is loaded, at first use. The three blocks are the same text: each
- * module declares its own (nominally distinct) classes, so each is wired in its own types.
- */
-async function loadBatchApi(
-  objectType: HubSpotObjectType,
-  basePath: string,
-  accessToken: string,
-  send: Send,
-): Promise<ObjectBatchApi> {
-  const body = (text: string) => ({
-    text: () => Promise.resolve(text),
-    binary: () => Promise.resolve(Buffer.from(text)),
-  });
-  const authMethods = { oauth2: { accessToken } };
-  switch (objectType) {
-    case 'contacts': {
-      const m = await import('@hubspot/api-client/lib/codegen/crm/contacts/index.js');
-      const httpApi = m.wrapHttpLibrary({
-        send: async (request) => {
-          const r = await send(request);
-          return new m.ResponseContext(r.status, r.headers, body(r.text));
-        },
-      });
-      const baseServer = new m.ServerConfiguration(basePath, {});
-      return new m.BatchApi(m.createConfiguration({ baseServer, authMethods, httpApi }));
-    }
-    case 'companies': {
-      const m = await import('@hubspot/api-client/lib/codegen/crm/companies/index.js');
-      const httpApi = m.wrapHttpLibrary({
-        send: async (request) => {
-          const r = await send(request);
-          return new m.ResponseContext(r.status, r.headers, body(r.text));
-        },
-      });
-      const baseServer = new m.ServerConfiguration(basePath, {});
-      return new m.BatchApi(m.createConfiguration({ baseServer, authMethods, httpApi }));
-    }
-    case 'deals': {
-      const m = await import('@hubspot/api-client/lib/codegen/crm/deals/index.js');
-      const httpApi = m.wrapHttpLibrary({
-        send: async (request) => {
-          const r = await send(request);
-          return new m.ResponseContext(r.status, r.headers, body(r.text));
-        },
-      });
-      const baseServer = new m.ServerConfiguration(basePath, {});
-      return new m.BatchApi(m.createConfiguration({ baseServer, authMethods, httpApi }));
-    }
-  }
-}
 
 export interface HubSpotRecord {
   id: string;
@@ -126,6 +53,11 @@ export interface HubSpotClient {
 
 export interface HubSpotClientOptions {
   objectType: HubSpotObjectType;
+  /**
+   * The object type's generated API (e.g. `hubspotContactsApi`); default: `hubspotObjectApi(objectType)`,
+   * which bundles all three object types — what a Lambda handler bundles calls `hubspotClientOn`.
+   */
+  objectApi?: HubSpotObjectApiModule;
   accessToken: string;
   /** https://api.hubapi.com, or a simulator's URL. */
   basePath: string;
@@ -136,24 +68,12 @@ export interface HubSpotClientOptions {
   retry?: Omit<RetryOptions, 'profile'>;
 }
 
-interface RawObject {
-  id: string;
-  properties: Record<string, string | null>;
-  updatedAt?: Date | string;
-}
-
 function toRecord(raw: RawObject): HubSpotRecord {
   const record: HubSpotRecord = { id: String(raw.id), properties: { ...raw.properties } };
   const updatedAt =
     raw.updatedAt instanceof Date ? raw.updatedAt.getTime() : Date.parse(String(raw.updatedAt));
   if (Number.isFinite(updatedAt)) record.updatedAt = updatedAt;
   return record;
-}
-
-interface RawError {
-  message: string;
-  category?: string;
-  context?: Record<string, string[]>;
 }
 
 function toErrors(errors: RawError[] | undefined): BatchWriteResult['errors'] {
@@ -165,13 +85,24 @@ function toErrors(errors: RawError[] | undefined): BatchWriteResult['errors'] {
 }
 
 export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClient {
+  return hubspotClientOn(options.objectApi ?? hubspotObjectApi(options.objectType), options);
+}
+
+/**
+ * A HubSpot client on one object type's API: what the integration runtime calls, so a bundle holds
+ * only the object type passed (createHubSpotClient's default reaches all three).
+ */
+export function hubspotClientOn(
+  objectApi: HubSpotObjectApiModule,
+  options: Omit<HubSpotClientOptions, 'objectType' | 'objectApi'>,
+): HubSpotClient {
   const profile = options.profile ?? HUBSPOT_PROFILE;
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   let calls = 0;
   let api: Promise<ObjectBatchApi> | undefined;
 
   // Every HubSpot call goes through here: timeout, headers to the budget, failures classified.
-  const send: Send = async (request) => {
+  const send: HubSpotSend = async (request) => {
     calls++;
     const method = request.getHttpMethod().toString();
     const url = request.getUrl();
@@ -191,7 +122,13 @@ export function createHubSpotClient(options: HubSpotClientOptions): HubSpotClien
     return { status: result.status, headers, text: result.text };
   };
   const batchApi = () => {
-    api ??= loadBatchApi(options.objectType, options.basePath.replace(/\/+$/, ''), options.accessToken, send);
+    api ??= objectApi.load().then((loaded) =>
+      loaded.batch({
+        basePath: options.basePath.replace(/\/+$/, ''),
+        accessToken: options.accessToken,
+        send,
+      }),
+    );
     return api;
   };
 

@@ -9,7 +9,16 @@ export {
   type HubSpotClient,
   type HubSpotClientOptions,
   type HubSpotRecord,
+  hubspotClientOn,
 } from './hubspot-client.ts';
+export {
+  type HubSpotObjectApi,
+  type HubSpotObjectApiModule,
+  hubspotCompaniesApi,
+  hubspotContactsApi,
+  hubspotDealsApi,
+  hubspotObjectApi,
+} from './hubspot-objects.ts';
 export {
   destinationProfile,
   GRAPHQL_EVENTS_PROFILE,

@@ -1,11 +1,18 @@
 /**
  * One HubSpot CRM search call through @hubspot/api-client's generated per-object SearchApi (the
- * same per-object import and our own HTTP layer as outbound/hubspot-client.ts). Search has its own
+ * same object API module, outbound/hubspot-objects.ts, and our own HTTP layer as
+ * outbound/hubspot-client.ts). Search has its own
  * limit — 5 requests a second, no rate-limit headers — so each call waits on a bottleneck limiter
  * for that AND on the account's shared budget (the worker's RateBudget), which counts it too.
  */
 import Bottleneck from 'bottleneck';
 import { type FetchLike, failureFrom, httpCall } from '../outbound/http-call.ts';
+import {
+  type HubSpotObjectApiModule,
+  type HubSpotSend,
+  hubspotObjectApi,
+  type ObjectSearchApi,
+} from '../outbound/hubspot-objects.ts';
 import { HUBSPOT_PROFILE, type ProviderProfile } from '../outbound/profiles.ts';
 import type { RateBudget } from '../outbound/rate-limit.ts';
 import { type RetryOptions, withRetry } from '../outbound/retry.ts';
@@ -14,6 +21,11 @@ import type { SearchFn, SearchRecord, SearchRequest, SearchResponse } from './hu
 
 export interface HubSpotSearchApiOptions {
   objectType: HubSpotObjectType;
+  /**
+   * The object type's generated API (e.g. `hubspotContactsApi`); default: `hubspotObjectApi(objectType)`,
+   * which bundles all three object types — what a Lambda handler bundles calls `hubspotSearchApiOn`.
+   */
+  objectApi?: HubSpotObjectApiModule;
   accessToken: string;
   basePath: string;
   /** The account budget the worker uses (shared: a search spends from it too). */
@@ -32,89 +44,23 @@ export interface HubSpotSearchApi {
   stop(): Promise<void>;
 }
 
-interface GeneratedRequest {
-  getHttpMethod(): { toString(): string };
-  getUrl(): string;
-  getBody(): unknown;
-  getHeaders(): Record<string, string>;
-}
-type Send = (
-  request: GeneratedRequest,
-) => Promise<{ status: number; headers: Record<string, string>; text: string }>;
-/** The generated request shape, with the operator as the generated enum's string values. */
-interface RawSearchApi {
-  doSearch(request: {
-    filterGroups: Array<{ filters: Array<{ propertyName: string; operator: never; value: string }> }>;
-    sorts: string[];
-    properties: string[];
-    limit: number;
-  }): Promise<{
-    total: number;
-    results: Array<{ id: string; properties: Record<string, string | null>; updatedAt?: Date | string }>;
-  }>;
-}
-
-async function loadSearchApi(
-  objectType: HubSpotObjectType,
-  basePath: string,
-  accessToken: string,
-  send: Send,
-): Promise<RawSearchApi> {
-  const body = (text: string) => ({
-    text: () => Promise.resolve(text),
-    binary: () => Promise.resolve(Buffer.from(text)),
-  });
-  const authMethods = { oauth2: { accessToken } };
-  // Same text three times: each generated module declares its own nominal classes.
-  switch (objectType) {
-    case 'contacts': {
-      const m = await import('@hubspot/api-client/lib/codegen/crm/contacts/index.js');
-      const httpApi = m.wrapHttpLibrary({
-        send: async (request) => {
-          const r = await send(request);
-          return new m.ResponseContext(r.status, r.headers, body(r.text));
-        },
-      });
-      return new m.SearchApi(
-        m.createConfiguration({ baseServer: new m.ServerConfiguration(basePath, {}), authMethods, httpApi }),
-      );
-    }
-    case 'companies': {
-      const m = await import('@hubspot/api-client/lib/codegen/crm/companies/index.js');
-      const httpApi = m.wrapHttpLibrary({
-        send: async (request) => {
-          const r = await send(request);
-          return new m.ResponseContext(r.status, r.headers, body(r.text));
-        },
-      });
-      return new m.SearchApi(
-        m.createConfiguration({ baseServer: new m.ServerConfiguration(basePath, {}), authMethods, httpApi }),
-      );
-    }
-    case 'deals': {
-      const m = await import('@hubspot/api-client/lib/codegen/crm/deals/index.js');
-      const httpApi = m.wrapHttpLibrary({
-        send: async (request) => {
-          const r = await send(request);
-          return new m.ResponseContext(r.status, r.headers, body(r.text));
-        },
-      });
-      return new m.SearchApi(
-        m.createConfiguration({ baseServer: new m.ServerConfiguration(basePath, {}), authMethods, httpApi }),
-      );
-    }
-  }
-}
-
 export function createHubSpotSearchApi(options: HubSpotSearchApiOptions): HubSpotSearchApi {
+  return hubspotSearchApiOn(options.objectApi ?? hubspotObjectApi(options.objectType), options);
+}
+
+/** The search API on one object type's API (what the integration runtime calls; see createHubSpotSearchApi). */
+export function hubspotSearchApiOn(
+  objectApi: HubSpotObjectApiModule,
+  options: Omit<HubSpotSearchApiOptions, 'objectType' | 'objectApi'>,
+): HubSpotSearchApi {
   const profile = options.profile ?? HUBSPOT_PROFILE;
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const perSecond = options.perSecond ?? 5;
   // Spaced starts (not a fixed one-second reservoir): HubSpot counts search in a rolling second.
   const limiter = new Bottleneck({ maxConcurrent: 1, minTime: Math.ceil(1000 / perSecond) + 5 });
   let calls = 0;
-  let api: Promise<RawSearchApi> | undefined;
-  const send: Send = async (request) => {
+  let api: Promise<ObjectSearchApi> | undefined;
+  const send: HubSpotSend = async (request) => {
     calls++;
     const method = request.getHttpMethod().toString();
     const url = request.getUrl();
@@ -134,11 +80,12 @@ export function createHubSpotSearchApi(options: HubSpotSearchApiOptions): HubSpo
     return { status: result.status, headers, text: result.text };
   };
   const searchApi = () => {
-    api ??= loadSearchApi(
-      options.objectType,
-      options.basePath.replace(/\/+$/, ''),
-      options.accessToken,
-      send,
+    api ??= objectApi.load().then((loaded) =>
+      loaded.search({
+        basePath: options.basePath.replace(/\/+$/, ''),
+        accessToken: options.accessToken,
+        send,
+      }),
     );
     return api;
   };
@@ -155,7 +102,7 @@ export function createHubSpotSearchApi(options: HubSpotSearchApiOptions): HubSpo
               raw.doSearch({
                 // The generated enum's values are exactly HubSpot's operator strings.
                 filterGroups: request.filterGroups as unknown as Parameters<
-                  RawSearchApi['doSearch']
+                  ObjectSearchApi['doSearch']
                 >[0]['filterGroups'],
                 sorts: [request.sort],
                 properties: request.properties,

@@ -29,6 +29,6 @@ export {
   type SearchResponse,
   settledCursor,
 } from './hubspot-search.ts';
-export { createHubSpotSearchApi, type HubSpotSearchApi } from './hubspot-search-api.ts';
+export { createHubSpotSearchApi, type HubSpotSearchApi, hubspotSearchApiOn } from './hubspot-search-api.ts';
 export { noPoll, type PollIntegrationOptions, pollIntegration } from './integration-poll.ts';
 export { destinationReader, hubspotReader } from './sources.ts';

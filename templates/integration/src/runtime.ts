@@ -7,6 +7,7 @@
 import {
   awsEnvironment,
   createIntegrationRuntime,
+  hubspotContactsApi,
   type IntegrationRuntime,
   type RuntimeEnvironment,
 } from '@kongo/runtime';
@@ -15,9 +16,15 @@ import { hooks } from './extensions.ts';
 import { mappings } from './mappings.ts';
 import { spec } from './spec.ts';
 
+/**
+ * The HubSpot object API of the spec's object type. Named here, not looked up by the runtime, so a
+ * handler's bundle holds only this object type's generated HubSpot client.
+ */
+const hubspotApi = hubspotContactsApi;
+
 /** This integration on any environment: `createRuntime(localEnvironment({ … }))` runs it locally. */
 export function createRuntime(environment: RuntimeEnvironment): IntegrationRuntime {
-  return createIntegrationRuntime({ spec, mappings, hooks, environment });
+  return createIntegrationRuntime({ spec, mappings, hooks, environment, hubspotApi });
 }
 
 let runtime: IntegrationRuntime | undefined;
