@@ -18,7 +18,7 @@ import type { QueueEnvelope } from '../../runtime/src/queue/types.ts';
 import { startEventsSimulator } from '../../sandbox/src/events/index.ts';
 import { startHubSpotSimulator } from '../../sandbox/src/hubspot/index.ts';
 import { startJobsSimulator } from '../../sandbox/src/jobs/simulator.ts';
-import { type Harness, startHarness } from '../runtime/harness.ts';
+import { APP, type Harness, startHarness } from '../runtime/harness.ts';
 
 let dynamo: LocalDynamo;
 let store: DynamoMappingStore;
@@ -91,6 +91,41 @@ describe('a poll-only events platform', () => {
     const third = await h.runtime.poll();
     expect(third.records).toBe(0);
     expect(third.calls).toBe(1);
+  });
+});
+
+describe('HubSpot polled instead of its webhooks', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ dynamo });
+    // Webhooks go nowhere: only the search poll can see HubSpot's changes.
+    h.hub.setWebhookTarget(APP.appId, 'http://127.0.0.1:9/unreachable');
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('lands a contact created and then edited in HubSpot within one poll each', async () => {
+    const first = await h.runtime.poll({ source: 'hubspot', lagMs: 0 });
+    expect(first.records).toBe(0);
+    const created = (await admin(h.hub.url, 'records/contacts', {
+      properties: { email: 'polled@example.com', firstname: 'Paula' },
+    })) as { id: string };
+    const second = await h.runtime.poll({ source: 'hubspot', lagMs: 0 });
+    expect(second.records).toBe(1);
+    await h.runtime.drain({ untilEmpty: true });
+    expect(h.attendeesWithEmail('polled@example.com')[0]?.firstName).toBe('Paula');
+    await fetch(`${h.hub.url}/_admin/records/contacts/${created.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ properties: { firstname: 'Paulette' } }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const third = await h.runtime.poll({ source: 'hubspot', lagMs: 0 });
+    expect(third.records).toBe(1);
+    await h.runtime.drain({ untilEmpty: true });
+    expect(h.attendeesWithEmail('polled@example.com')).toHaveLength(1);
+    expect(h.attendeesWithEmail('polled@example.com')[0]?.firstName).toBe('Paulette');
   });
 });
 
