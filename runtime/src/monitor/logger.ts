@@ -372,7 +372,8 @@ export class TraceRecorder {
     if (this.init.recordId !== undefined) summary.recordId = safeId(this.init.recordId);
     this.finished = summary;
     this.file(summary);
-    this.log.info('trace finished', {
+    // Debug: the outcome already has its own line (`deliver delivered` …) and the trace goes to the centre.
+    this.log.debug('trace finished', {
       outcome,
       recordId: this.init.recordId,
       durationMs: this.clock.now() - firstStart,
