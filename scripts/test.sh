@@ -24,7 +24,8 @@ report=.vitest-report.json
 rm -f "$report"
 npx vitest run --reporter=default --reporter=json --outputFile="$report" || status=1
 if [ -f "$report" ]; then
-  node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(`${r.numPassedTests} passed, ${r.numFailedTests + (r.numFailedTestSuites||0) - 0} failed`)' "$report"
+  # Failed tests, or failed files when a file could not even load (its tests never ran).
+  node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));const failed=r.numFailedTests>0?r.numFailedTests:r.numFailedTestSuites;console.log(`${r.numPassedTests} passed, ${failed} failed`)' "$report"
 else
   echo "0 passed, 1 failed"
   status=1
