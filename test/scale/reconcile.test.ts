@@ -5,11 +5,13 @@
  * enumMap options typed slightly wrong in the spec are flagged with the closest live option.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localEnvironment } from '../../runtime/src/integration.ts';
 import { createRateBudget } from '../../runtime/src/outbound/rate-limit.ts';
 import { createHubSpotSearchApi } from '../../runtime/src/poll/hubspot-search-api.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../runtime/src/queue/local-dynamo.ts';
 import { readLiveOptions } from '../../runtime/src/reconcile/live-options.ts';
 import { formatReconcileReport, reconcile } from '../../runtime/src/reconcile/run.ts';
+import { runScheduledReconciliation } from '../../runtime/src/reconcile/scheduled.ts';
 import { APP, EVENTS_TOKEN, type Harness, startHarness } from '../runtime/harness.ts';
 
 let dynamo: LocalDynamo;
@@ -167,6 +169,23 @@ describe('kongo reconcile with rolling ids', () => {
     const attendees = h.attendeesWithEmail('roller-0@example.com');
     expect(attendees).toHaveLength(1);
     expect(attendees[0]?.jobTitle).toBe('After reconcile');
+
+    // The scheduled job (what an EventBridge-scheduled Lambda runs) sees the same, repaired state.
+    const scheduled = await runScheduledReconciliation({
+      spec: h.spec,
+      environment: localEnvironment({
+        dynamoEndpoint: h.dynamo.endpoint,
+        dynamoClient: h.dynamo.client,
+        tableName: h.tableName,
+        secretsFile: h.secretsFile,
+        hubspotBaseUrl: h.hub.url,
+        destinationBaseUrl: h.events.url,
+        logSink: () => {},
+      }),
+      notify: false,
+    });
+    expect(scheduled.report).toMatchObject({ hubspot: PEOPLE, mapped: PEOPLE, drifted: 0, unmatched: 1 });
+    expect(scheduled.report.labelProblems.length).toBeGreaterThanOrEqual(2);
 
     // The spec's near-miss labels, each with the closest live option.
     const problems = report.labelProblems.map((p) => [p.written, p.kind, p.closest]);

@@ -18,3 +18,8 @@ export {
   type Unmatched,
   type UnmatchedReason,
 } from './run.ts';
+export {
+  runScheduledReconciliation,
+  type ScheduledReconciliationOptions,
+  type ScheduledReconciliationResult,
+} from './scheduled.ts';
