@@ -89,7 +89,7 @@ describe('the sync and reconcile commands', () => {
       destinationBaseUrl: h.events.url,
     };
     const sync = capture();
-    const code = await runBackfillCommand(specFile, { ...connection, progress: false }, sync.output);
+    const code = await runBackfillCommand(specFile, { ...connection }, sync.output);
     expect(sync.lines.join('')).toContain('Done: 150 written (0 matched and updated, 150 created), 0 failed');
     expect(code).toBe(0);
     expect(h.hub.listRecords('contacts')).toHaveLength(150);
