@@ -2,7 +2,8 @@
  * What a Lambda bundle of the runtime holds of @hubspot/api-client, built by esbuild the way infra's
  * KongoFunction builds the integration handlers (minified ESM for node22, `form-data` aliased to
  * infra's stub): only the object type named (`hubspotContactsApi`), no form-data / mime-db — and the
- * bundle, loaded in a fresh Node process, makes real HubSpot calls against the simulator.
+ * bundle, loaded in a fresh Node process, makes real HubSpot batch and search calls against the
+ * simulator (the stub is never constructed on that path).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ const APP = { appId: 4242, clientSecret: 'bundle-secret', accessToken: 'pat-bund
 
 const PROBE = `
 import { hubspotClientOn, hubspotContactsApi, unlimitedBudget } from '@kongo/runtime/outbound';
+import { hubspotSearchApiOn } from '@kongo/runtime/poll';
 
 export async function probe(basePath, accessToken, id) {
   const client = hubspotClientOn(hubspotContactsApi, {
@@ -29,7 +31,15 @@ export async function probe(basePath, accessToken, id) {
   });
   const updated = await client.batchUpdate([{ id, properties: { jobtitle: 'Bundled' } }]);
   const read = await client.batchRead([id, '999999'], ['email', 'jobtitle']);
-  return { updated, read, calls: client.calls };
+  const search = hubspotSearchApiOn(hubspotContactsApi, { basePath, accessToken, budget: unlimitedBudget() });
+  const found = await search.search({
+    filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'bundle@example.com' }] }],
+    sort: 'hs_object_id',
+    properties: ['email'],
+    limit: 10,
+  });
+  await search.stop();
+  return { updated, read, found, calls: client.calls + search.calls };
 }
 `;
 
@@ -39,7 +49,7 @@ let outfile: string;
 let metafile: Metafile;
 
 beforeAll(async () => {
-  hub = await startHubSpotSimulator({ apps: [APP] });
+  hub = await startHubSpotSimulator({ apps: [APP], indexingLagMs: 0 });
   dir = mkdtempSync(join(tmpdir(), 'kongo-hubspot-bundle-'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   writeFileSync(join(dir, 'probe.mjs'), PROBE);
@@ -86,7 +96,7 @@ describe('a bundle of the HubSpot client', () => {
     expect(has('infra/src/stubs/form-data.cjs')).toBe(true);
   });
 
-  it('loads in a fresh Node process and reads and writes HubSpot records', async () => {
+  it('loads in a fresh Node process and reads, writes and searches HubSpot records', async () => {
     const contact = await hub.ui.create('contacts', { email: 'bundle@example.com', firstname: 'Bun' });
     const script = `const m = await import(${JSON.stringify(outfile)}); console.log(JSON.stringify(await m.probe(${JSON.stringify(hub.url)}, ${JSON.stringify(APP.accessToken)}, ${JSON.stringify(String(contact.id))})));`;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
@@ -95,6 +105,7 @@ describe('a bundle of the HubSpot client', () => {
     const result = JSON.parse(stdout) as {
       updated: { records: Array<{ id: string; properties: Record<string, string> }>; errors: unknown[] };
       read: { records: Array<{ id: string; properties: Record<string, string> }>; missing: string[] };
+      found: { total: number; results: Array<{ id: string }> };
       calls: number;
     };
     expect(result.updated.errors).toEqual([]);
@@ -105,6 +116,7 @@ describe('a bundle of the HubSpot client', () => {
       jobtitle: 'Bundled',
     });
     expect(result.read.missing).toEqual(['999999']);
-    expect(result.calls).toBe(2);
+    expect(result.found.results.map((r) => r.id)).toEqual([String(contact.id)]);
+    expect(result.calls).toBe(3);
   });
 });
