@@ -347,14 +347,28 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
   // The same traces also ride on the next heartbeat, so a dropped post loses nothing the centre would show.
   const livePosting = environment.livePosting ?? (environment.kind === 'aws' ? 'end-of-batch' : 'background');
   let shipper: TraceShipper | null = null;
+  let centreUnresolvedUntil = 0;
   let stopListening = (): void => {};
   if (livePosting !== 'off') {
     const traceShipper = createTraceShipper({
       batchMs: environment.traceBatchMs ?? 200,
       log: logger,
       send: async (traces) => {
-        const target = await centre();
-        if (!target) throw new TraceShipperNotConfigured('Notification Centre URL or key parameter not set');
+        // A centre we can't resolve (parameter missing, or not readable by this function) is not asked
+        // again for a minute: the pipeline must not pay a failing SSM call per batch.
+        if (clock.now() < centreUnresolvedUntil)
+          throw new TraceShipperNotConfigured('Notification Centre not resolved recently');
+        let target: { url: string; key: string } | null;
+        try {
+          target = await centre();
+        } catch (error) {
+          centreUnresolvedUntil = clock.now() + 60_000;
+          throw error;
+        }
+        if (!target) {
+          centreUnresolvedUntil = clock.now() + 60_000;
+          throw new TraceShipperNotConfigured('Notification Centre URL or key parameter not set');
+        }
         await httpEventSink({ ...target, timeoutMs: environment.traceTimeoutMs ?? 2_000 }).send(
           integration,
           traces,
@@ -482,8 +496,12 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
           queueDepth: queueDepthCheck(queue),
           oldestDeadLetter: deadLetterAgeCheck(deadLetters, integration),
         },
-        // Ids, kinds, reasons and ages only (never the envelopes): the dashboard's dead-letter list and its replay button.
-        deadLetters: deadLetterReport(deadLetters, integration, clock),
+        // Ids, kinds, reasons and ages only (never the envelopes): the dashboard's dead-letter list and its
+        // replay buttons. Not on SQS: listing a queue there hides its messages for the peek window, which
+        // would hide them from `kongo dlq` and the archiver on every beat (see docs/RUNTIME.md).
+        ...(environment.kind === 'local'
+          ? { deadLetters: deadLetterReport(deadLetters, integration, clock) }
+          : {}),
         counters: logger,
         sink,
         clock,
