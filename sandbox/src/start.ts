@@ -79,13 +79,24 @@ async function main(): Promise<void> {
       ports,
       // Locally a heartbeat every minute (the deployed minimum) so the dashboard is lively.
       heartbeatSeconds: Number(process.env.KONGO_HEARTBEAT_SECONDS ?? 60),
+      // A real portal when a private-app token is configured (that mode polls; docs/OPERATIONS.md).
+      ...(process.env.KONGO_HUBSPOT_TOKEN
+        ? {
+            realHubSpot: {
+              accessToken: process.env.KONGO_HUBSPOT_TOKEN,
+              ...(process.env.KONGO_HUBSPOT_BASE_URL ? { baseUrl: process.env.KONGO_HUBSPOT_BASE_URL } : {}),
+            },
+          }
+        : {}),
       log: (line) => console.log(`  · ${line}`),
     });
     const { startStudio } = await import('@kongo/studio');
     const running = sandbox;
     studio = await startStudio({
       port: ports.studio,
-      hubspotBaseUrl: running.urls.hubspot,
+      hubspotBaseUrl: process.env.KONGO_HUBSPOT_TOKEN
+        ? (process.env.KONGO_HUBSPOT_BASE_URL ?? 'https://api.hubapi.com')
+        : running.urls.hubspot,
       destinations: [
         {
           name: 'events-platform',

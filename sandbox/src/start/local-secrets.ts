@@ -53,3 +53,12 @@ export function ensureLocalSecrets(file: string, wanted: SecretRequest[]): Recor
   }
   return secrets;
 }
+
+/** Set one secret (e.g. a real portal's token given on the command line), keeping the others. */
+export function setLocalSecret(file: string, name: string, value: string): void {
+  const secrets = ensureLocalSecrets(file, []);
+  if (secrets[name] === value) return;
+  secrets[name] = value;
+  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}

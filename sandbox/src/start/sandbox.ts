@@ -30,7 +30,7 @@ import { type Gateway, type GatewayRoute, startGateway } from '../gateway/index.
 import { type HubSpotSimulator, startHubSpotSimulator } from '../hubspot/index.ts';
 import { type JobsSimulator, startJobsSimulator } from '../jobs/index.ts';
 import { type SlackReceiver, startSlackReceiver } from '../slack-receiver/index.ts';
-import { ensureLocalSecrets, type SecretRequest } from './local-secrets.ts';
+import { ensureLocalSecrets, type SecretRequest, setLocalSecret } from './local-secrets.ts';
 import { DEFAULT_PORTS, type SandboxPorts } from './ports.ts';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -58,6 +58,20 @@ export interface SandboxOptions {
   inMemory?: boolean;
   /** HubSpot search indexing lag, ms. */
   indexingLagMs?: number;
+  /**
+   * Concurrent worker loops per integration, as Lambda runs several SQS batches at once (they claim
+   * messages with conditional updates, so they never share one). One loop alone stalls every change
+   * behind a retry's wait (a 429's hint): test/bench/loop.bench.ts measured p99 4.7 s with 1, 1.1 s
+   * with 4. Default 4.
+   */
+  workers?: number;
+  /**
+   * A real HubSpot portal instead of the simulator: its private-app token (stored in
+   * .kongo/secrets.json under each spec's access-token parameter). HubSpot can't call webhooks on
+   * 127.0.0.1, so this mode polls HubSpot's search API every `pollSeconds` (default 30). The portal
+   * must already hold the sync-id property (`npx kongo hubspot setup SPEC`).
+   */
+  realHubSpot?: { baseUrl?: string; accessToken: string };
   /** Start the studio (needs studio/dist or builds it). Default true. */
   studio?: boolean;
   log?: (line: string) => void;
@@ -108,6 +122,7 @@ interface Timers {
   worker?: Promise<void>;
   heartbeat?: NodeJS.Timeout;
   poll?: NodeJS.Timeout;
+  hubspotPoll?: NodeJS.Timeout;
   stop: boolean;
 }
 
@@ -212,6 +227,7 @@ function readSpec(file: string): { spec: IntegrationSpec; text: string } {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? (() => {});
+  const realHubSpot = options.realHubSpot;
   const stateDir = options.stateDir ?? join(REPO_ROOT, '.kongo');
   const ports = { ...DEFAULT_PORTS, ...options.ports };
   mkdirSync(stateDir, { recursive: true });
@@ -325,6 +341,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       t.stop = true;
       if (t.heartbeat) clearInterval(t.heartbeat);
       if (t.poll) clearInterval(t.poll);
+      if (t.hubspotPoll) clearInterval(t.hubspotPoll);
     };
 
     const startTimers = (loaded: LoadedIntegration) => {
@@ -333,7 +350,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       timers.set(loaded.name, t);
       const { runtime, spec } = loaded;
       // The local stand-in for the SQS event source: drain the table queue continuously.
-      t.worker = (async () => {
+      const loop = async () => {
         while (!t.stop) {
           try {
             const outcome = await runtime.drain({ timeoutMs: 5_000 });
@@ -343,7 +360,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
             await new Promise((r) => setTimeout(r, 500));
           }
         }
-      })();
+      };
+      t.worker = Promise.all(Array.from({ length: Math.max(1, options.workers ?? 4) }, loop)).then(() => {});
       const beat = () =>
         runtime
           .heartbeat()
@@ -359,6 +377,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
               .catch((error: unknown) => log(`${loaded.name}: poll failed: ${(error as Error).message}`)),
           (options.pollSeconds ?? polling.intervalSeconds) * 1000,
         );
+      }
+      if (realHubSpot) {
+        // A real portal can't call webhooks on 127.0.0.1: read its changes through search instead.
+        const pollHubSpot = () =>
+          void runtime
+            .poll({ source: 'hubspot' })
+            .catch((error: unknown) =>
+              log(`${loaded.name}: HubSpot poll failed: ${(error as Error).message}`),
+            );
+        pollHubSpot();
+        t.hubspotPoll = setInterval(pollHubSpot, (options.pollSeconds ?? 30) * 1000);
       }
       loaded.running = true;
     };
@@ -390,6 +419,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         },
       };
       const destinationBaseUrl = spec.destination.api === 'graphql' ? events.url : jobs.url;
+      const hubspotBaseUrl = realHubSpot ? (realHubSpot.baseUrl ?? 'https://api.hubapi.com') : hubspot.url;
       const secretsForSpec = ensureLocalSecrets(secretsFile, secretsFor(spec));
       Object.assign(secrets, secretsForSpec);
       // A spec loaded from the studio may name a new client or integration: the centre must know its key.
@@ -405,22 +435,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         key: secret(spec.monitoring.notificationCentre.keyParameter),
         intervalSeconds: spec.monitoring.heartbeatSeconds,
       });
-      hubspot.registerApp({
-        appId: spec.hubspot.appId,
-        clientSecret: secret(spec.hubspot.secretParameter),
-        accessToken: secret(spec.hubspot.accessTokenParameter),
-      });
-      const created = await ensureCustomProperties(
-        spec,
-        hubspot.url,
-        secret(spec.hubspot.accessTokenParameter),
-      );
-      if (created.length > 0) log(`created custom HubSpot properties ${created.join(', ')} in the simulator`);
-      await hubspotSetup(spec, {
-        baseUrl: hubspot.url,
-        accessToken: secret(spec.hubspot.accessTokenParameter),
-        developerApiKey: DEVELOPER_API_KEY,
-      });
+      if (realHubSpot) {
+        // The portal is the client's: we never create properties or subscriptions in it from here.
+        setLocalSecret(secretsFile, spec.hubspot.accessTokenParameter, realHubSpot.accessToken);
+        secrets[spec.hubspot.accessTokenParameter] = realHubSpot.accessToken;
+      } else {
+        hubspot.registerApp({
+          appId: spec.hubspot.appId,
+          clientSecret: secret(spec.hubspot.secretParameter),
+          accessToken: secret(spec.hubspot.accessTokenParameter),
+        });
+        const created = await ensureCustomProperties(
+          spec,
+          hubspot.url,
+          secret(spec.hubspot.accessTokenParameter),
+        );
+        if (created.length > 0)
+          log(`created custom HubSpot properties ${created.join(', ')} in the simulator`);
+        await hubspotSetup(spec, {
+          baseUrl: hubspot.url,
+          accessToken: secret(spec.hubspot.accessTokenParameter),
+          developerApiKey: DEVELOPER_API_KEY,
+        });
+      }
       const runtime = createIntegrationRuntime({
         spec,
         ...(mappings ? { mappings } : {}),
@@ -430,7 +467,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           dynamoClient: dynamo.client,
           tableName: dynamo.tableName,
           secretsFile,
-          hubspotBaseUrl: hubspot.url,
+          hubspotBaseUrl,
           destinationBaseUrl,
           notificationCentreUrl: notificationCentre.url,
           logSink: () => {},
