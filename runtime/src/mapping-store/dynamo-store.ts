@@ -370,7 +370,8 @@ export class DynamoMappingStore implements MappingStore {
   }
 
   async commitIntent(kongoId: string, write: CommitWrite): Promise<SyncEntity | null> {
-    const names: Record<string, string> = { '#side': write.side };
+    const pk = syncKey(kongoId);
+    const names: Record<string, string> = { '#side': write.side, '#status': 'status', '#key': 'key' };
     const values: Item = {
       ':key': write.key,
       ':hash': write.hash,
@@ -380,24 +381,66 @@ export class DynamoMappingStore implements MappingStore {
     };
     let update =
       'SET intents.#side.#status = :committed, written.#side = :hash, version = version + :one, updatedAt = :now';
-    names['#status'] = 'status';
     if (write.remoteUpdatedAt !== undefined) {
       update += ', intents.#side.remoteUpdatedAt = :rua';
       values[':rua'] = write.remoteUpdatedAt;
     }
-    let condition = 'intents.#side.#key = :key';
-    names['#key'] = 'key';
-    if (write.remoteId !== undefined) {
-      update += ', ids.#side = :rid';
-      values[':rid'] = write.remoteId;
-      condition += ' AND (attribute_not_exists(ids.#side) OR ids.#side = :rid)';
+    const condition = 'intents.#side.#key = :key';
+    if (write.remoteId === undefined) {
+      const updated = await this.#update(pk, update, condition, values, 'commitIntent', names);
+      return updated ? entityFrom(updated) : null;
     }
-    const updated = await this.#update(syncKey(kongoId), update, condition, values, 'commitIntent', names);
-    if (!updated) return null;
-    const entity = entityFrom(updated);
-    if (write.remoteId !== undefined)
+    update += ', ids.#side = :rid';
+    values[':rid'] = write.remoteId;
+    // First try: a create's new id, or the id the entity already carries (one conditional update).
+    const first = await this.#update(
+      pk,
+      update,
+      `${condition} AND (attribute_not_exists(ids.#side) OR ids.#side = :rid)`,
+      values,
+      'commitIntent',
+      names,
+    );
+    if (first) {
+      const entity = entityFrom(first);
       await this.#writeMap(entity.integration, write.side, write.remoteId, kongoId);
-    return entity;
+      return entity;
+    }
+    // The entity carries another id on that side. An update answered with a different id: the
+    // destination rolled it. Follow it like replaceId (drift 'id-rolled', MAP# rewritten both ways),
+    // still conditional on our intent's key and on the id we read, so a concurrent commit, relink or
+    // newer intent still decides the race. A create answering beside an existing id stays refused:
+    // that is two records, not a rolled one.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const entity = await this.getEntity(kongoId);
+      const intent = entity?.intents[write.side];
+      if (!entity || !intent || intent.key !== write.key || intent.operation !== 'update') return null;
+      const from = entity.ids[write.side];
+      if (from === undefined || from === write.remoteId) {
+        // Moved under us (unlinked, or someone already followed the roll): the first form decides.
+        return this.commitIntent(kongoId, write);
+      }
+      const rolled = await this.#update(
+        pk,
+        `${update}, drift = list_append(drift, :drift)`,
+        `${condition} AND ids.#side = :from`,
+        {
+          ...values,
+          ':from': from,
+          ':drift': [{ system: write.side, from, to: write.remoteId, at: this.#now(), reason: 'id-rolled' }],
+        },
+        'commitIntent',
+        names,
+      );
+      if (!rolled) continue;
+      // New MAP first, then the old one goes: a reader in between finds the entity by either id.
+      await this.#writeMap(entity.integration, write.side, write.remoteId, kongoId);
+      const oldMap = mapKey(entity.integration, write.side, from);
+      await this.#delete(oldMap, 'commitIntent');
+      this.#idCache.delete(oldMap);
+      return entityFrom(rolled);
+    }
+    throw new MappingStoreError('commitIntent', pk, `Entity ${kongoId} kept changing; retry later.`);
   }
 
   async markApplied(

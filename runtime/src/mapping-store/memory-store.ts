@@ -149,11 +149,24 @@ export class MemoryMappingStore implements MappingStore {
     const intent = entity?.intents[write.side];
     if (!entity || !intent || intent.key !== write.key) return null;
     const existing = entity.ids[write.side];
-    if (write.remoteId !== undefined && existing !== undefined && existing !== write.remoteId) return null;
+    // An update answered with another id: the destination rolled it; follow it (as replaceId). A
+    // create answering beside an existing id is two records: refused.
+    const rolled = write.remoteId !== undefined && existing !== undefined && existing !== write.remoteId;
+    if (rolled && intent.operation !== 'update') return null;
     intent.status = 'committed';
     if (write.remoteUpdatedAt !== undefined) intent.remoteUpdatedAt = write.remoteUpdatedAt;
     entity.written[write.side] = write.hash;
     if (write.remoteId !== undefined) {
+      if (rolled && existing !== undefined) {
+        entity.drift.push({
+          system: write.side,
+          from: existing,
+          to: write.remoteId,
+          at: this.#now(),
+          reason: 'id-rolled',
+        });
+        this.#maps.delete(`${entity.integration}#${write.side}#${existing}`);
+      }
       entity.ids[write.side] = write.remoteId;
       this.#maps.set(`${entity.integration}#${write.side}#${write.remoteId}`, kongoId);
     }

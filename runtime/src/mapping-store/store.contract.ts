@@ -107,6 +107,85 @@ export function mappingStoreContract(name: string, open: () => Promise<StoreFixt
       expect((await store.resolve('acme', 'destination', 'att_9'))?.kongoId).toBe('k1');
     });
 
+    it('follows an id an update answered with (rolled), records the drift, still only for its own intent', async () => {
+      const { store } = await open();
+      await store.ensureEntity({ kongoId: 'k1', integration: 'acme' });
+      await store.linkId('k1', 'destination', 'old');
+      const linked = await store.getEntity('k1');
+      await store.recordIntent('k1', linked?.version ?? -1, {
+        side: 'destination',
+        intent: intent('h2', 'upd-1'),
+      });
+      const stale = { side: 'destination' as const, key: 'upd-0', hash: 'h2', remoteId: 'new' };
+      expect(await store.commitIntent('k1', stale)).toBeNull();
+      expect((await store.getEntity('k1'))?.ids.destination).toBe('old');
+      const committed = await store.commitIntent('k1', {
+        side: 'destination',
+        key: 'upd-1',
+        hash: 'h2',
+        remoteId: 'new',
+        remoteUpdatedAt: 99,
+      });
+      expect(committed?.ids.destination).toBe('new');
+      expect(committed?.written.destination).toBe('h2');
+      expect(committed?.intents.destination).toMatchObject({ status: 'committed', remoteUpdatedAt: 99 });
+      expect(committed?.drift).toMatchObject([
+        { system: 'destination', from: 'old', to: 'new', reason: 'id-rolled' },
+      ]);
+      expect((await store.resolve('acme', 'destination', 'new'))?.kongoId).toBe('k1');
+      expect(await store.resolve('acme', 'destination', 'old')).toBeNull();
+      // Committing the same answer again changes nothing more.
+      const again = await store.commitIntent('k1', {
+        side: 'destination',
+        key: 'upd-1',
+        hash: 'h2',
+        remoteId: 'new',
+      });
+      expect(again?.drift).toHaveLength(1);
+    });
+
+    it('refuses a create answer beside an id the entity already carries', async () => {
+      const { store } = await open();
+      const entity = await store.ensureEntity({ kongoId: 'k1', integration: 'acme' });
+      await store.recordIntent('k1', entity.version, {
+        side: 'destination',
+        intent: { ...intent('h1', 'create-k1'), operation: 'create' },
+      });
+      await store.linkId('k1', 'destination', 'linked-meanwhile');
+      const outcome = await store.commitIntent('k1', {
+        side: 'destination',
+        key: 'create-k1',
+        hash: 'h1',
+        remoteId: 'att_2',
+      });
+      expect(outcome).toBeNull();
+      expect((await store.getEntity('k1'))?.ids.destination).toBe('linked-meanwhile');
+      expect(await store.resolve('acme', 'destination', 'att_2')).toBeNull();
+    });
+
+    it('lets one of two racing commits of rolled ids win', async () => {
+      const { store } = await open();
+      await store.ensureEntity({ kongoId: 'k1', integration: 'acme' });
+      await store.linkId('k1', 'destination', 'old');
+      const linked = await store.getEntity('k1');
+      await store.recordIntent('k1', linked?.version ?? -1, {
+        side: 'destination',
+        intent: intent('h', 'upd'),
+      });
+      const [a, b] = await Promise.all([
+        store.commitIntent('k1', { side: 'destination', key: 'upd', hash: 'h', remoteId: 'r1' }),
+        store.commitIntent('k1', { side: 'destination', key: 'upd', hash: 'h', remoteId: 'r2' }),
+      ]);
+      const final = await store.getEntity('k1');
+      expect([a?.ids.destination, b?.ids.destination]).toContain(final?.ids.destination);
+      // Every move is recorded, and exactly one MAP# item for the side points at the entity.
+      expect(final?.drift.at(-1)?.to).toBe(final?.ids.destination);
+      const mapped = await Promise.all(
+        ['old', 'r1', 'r2'].map(async (id) => (await store.resolve('acme', 'destination', id))?.kongoId),
+      );
+      expect(mapped.filter((k) => k === 'k1')).toHaveLength(1);
+    });
+
     it('claims an event once, again for the same message after a crash, and again once expired', async () => {
       const { store, advance } = await open();
       expect(await store.claimEvent('acme', 'e1', 'm1', 10_000_000_000_000)).toBe('new');
