@@ -115,6 +115,7 @@ export interface Attendee {
   firstName: string | null;
   lastName: string | null;
   company: string | null;
+  jobTitle: string | null;
   status: string;
   updatedAt: string;
 }

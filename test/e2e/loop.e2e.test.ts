@@ -120,7 +120,17 @@ describe('the local loop (npm start)', () => {
       .poll(() => dashboard.locator('.detail-head').textContent(), { timeout: 10_000 })
       .toMatch(/last heartbeat \d+s ago.*last event \d+s ago.*every 2s/);
     // The landed changes are counted on the per-minute plot (the heartbeat carries counts, never records).
-    await expect.poll(() => dashboard.locator('.legend').textContent()).toMatch(/events [1-9]\d*\s*errors 0/);
+    await expect
+      .poll(() => dashboard.locator('.legend').textContent(), { timeout: 10_000 })
+      .toMatch(/events [1-9]\d*\s*errors 0/);
+    // The anatomy view lists the change by its HubSpot record id, landed, with its seven stages.
+    const landed = dashboard.locator('tr.pick', { hasText: contactId }).filter({ hasText: 'landed' });
+    await expect
+      .poll(() => landed.first().textContent(), { timeout: 10_000 })
+      .toMatch(/HubSpot → destination\s*landed/);
+    await landed.first().click();
+    await expect.poll(() => dashboard.locator('.stage').count()).toBe(7);
+    expect(await dashboard.locator('.stage.missing').count()).toBe(0);
     expect(await dashboard.locator('#detail svg rect').count()).toBeGreaterThan(0);
     expect(await dashboard.locator('#summary').textContent()).toBe('2 integrations · 2 up · 0 down');
     expect(consoleProblems).toEqual([]);
