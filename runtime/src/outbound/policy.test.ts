@@ -98,6 +98,25 @@ describe('HubSpot rate budget', () => {
     await budget.stop();
   });
 
+  it('rolls: each token comes back one window after its call started, not at a fixed refill instant', async () => {
+    const budget = createRateBudget({
+      limit: { per10Seconds: 10, daily: 250_000, reservePercent: 0 },
+      windowMs: 300,
+      marginMs: 0,
+    });
+    const started: number[] = [];
+    const t0 = Date.now();
+    const call = () => budget.schedule(async () => void started.push(Date.now() - t0));
+    await Promise.all(Array.from({ length: 5 }, call));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await Promise.all(Array.from({ length: 10 }, call));
+    // 5 at 0 ms, 5 more at ~150 ms; the last 5 only once the first 5 tokens return (~300 ms).
+    expect(started.slice(10).every((at) => at >= 295)).toBe(true);
+    for (const at of started)
+      expect(started.filter((other) => other >= at && other < at + 295).length).toBeLessThanOrEqual(10);
+    await budget.stop();
+  });
+
   it('tightens to what X-HubSpot-RateLimit-Remaining leaves after the reserve', async () => {
     const budget = createRateBudget({
       limit: { per10Seconds: 100, daily: 250_000, reservePercent: 20 },
