@@ -33,7 +33,7 @@ function fingerprint(files: { path: string; content: string }[]): string {
 describe('generate', () => {
   const first = generate({ specText, specFileName: `/some/where/${STARTER}` });
 
-  it('emits handlers, a worker per direction, the heartbeat, mappings, the CDK app, project files and the pipeline', () => {
+  it('emits handlers, a worker per direction, the heartbeat, the reconciliation, mappings, the CDK app, project files and the pipeline', () => {
     expect(first.files.map((file) => file.path)).toEqual([
       '.github/workflows/integration.yml',
       '.gitignore',
@@ -49,6 +49,7 @@ describe('generate', () => {
       'src/handlers/heartbeat.gen.ts',
       'src/handlers/hubspot-to-destination-worker.gen.ts',
       'src/handlers/hubspot-webhook.gen.ts',
+      'src/handlers/reconcile.gen.ts',
       'src/mapping-table.gen.ts',
       'src/mappings.gen.test.ts',
       'src/mappings.gen.ts',
@@ -156,6 +157,7 @@ describe('generate', () => {
       'src/handlers/destination-to-hubspot-worker.gen.ts',
       'src/handlers/heartbeat.gen.ts',
       'src/handlers/poller.gen.ts',
+      'src/handlers/reconcile.gen.ts',
     ]);
   });
 });

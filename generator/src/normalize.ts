@@ -14,7 +14,8 @@ export interface FunctionPlan {
     | 'hubspotToDestinationWorker'
     | 'destinationToHubspotWorker'
     | 'heartbeat'
-    | 'poller';
+    | 'poller'
+    | 'reconcile';
   /** Template under templates/integration/src/handlers/. */
   template: string;
   /** Output path, relative to the output root. */
@@ -85,6 +86,8 @@ export function normalize(loaded: LoadedSpec, options: { specPath?: string } = {
     }
   }
   functions.push({ entryKey: 'heartbeat', template: 'heartbeat.ts', path: 'src/handlers/heartbeat.gen.ts' });
+  // Every integration is reconciled daily: rolled ids followed, near-miss enum labels flagged.
+  functions.push({ entryKey: 'reconcile', template: 'reconcile.ts', path: 'src/handlers/reconcile.gen.ts' });
   return {
     ...loaded,
     codeSpec: codeSpec as IntegrationSpec,

@@ -13,6 +13,7 @@ const ALL_ENTRIES: IntegrationEntries = {
   destinationToHubspotWorker: NOOP_ENTRY,
   heartbeat: NOOP_ENTRY,
   poller: NOOP_ENTRY,
+  reconcile: NOOP_ENTRY,
   deadLetterArchiver: NOOP_ENTRY,
 };
 
@@ -30,6 +31,32 @@ function logicalIdStartingWith(template: Template, type: string, prefix: string)
   const id = Object.keys(resources(template, type)).find((key) => key.startsWith(prefix));
   if (!id) throw new Error(`no ${type} starting with ${prefix}`);
   return id;
+}
+
+type Statement = { Action: unknown; Resource: unknown };
+function roleStatements(template: Template, rolePrefix: string): Statement[] {
+  const roleId = logicalIdStartingWith(template, 'AWS::IAM::Role', rolePrefix);
+  const policy = Object.values(resources(template, 'AWS::IAM::Policy')).find((p) =>
+    JSON.stringify(p.Properties.Roles).includes(roleId),
+  );
+  if (!policy) throw new Error(`role ${rolePrefix} has no policy`);
+  return (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+}
+/** The SSM parameter names in a statement's resources (ARNs are Fn::Join of tokens and the name). */
+function parameterNames(resource: unknown): string[] {
+  return [...JSON.stringify(resource).matchAll(/:parameter\/([^"]+)"/g)].map((m) => m[1] ?? '').sort();
+}
+/** Target function (logical id prefix before "Function") → schedule expression. */
+function schedules(template: Template): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rule of Object.values(resources(template, 'AWS::Events::Rule'))) {
+    const targets = rule.Properties.Targets as { Arn: { 'Fn::GetAtt': [string, string] } }[];
+    for (const target of targets) {
+      const name = target.Arn['Fn::GetAtt'][0].replace(/Function[0-9A-F]{8}$/, '');
+      out[name] = String(rule.Properties.ScheduleExpression);
+    }
+  }
+  return out;
 }
 
 describe('IntegrationStack (two-way spec, sandbox)', () => {
@@ -70,7 +97,7 @@ describe('IntegrationStack (two-way spec, sandbox)', () => {
 
   it('runs every function on Node.js 22, ARM64, bundled as minified ESM', () => {
     const functions = Object.values(resources(template, 'AWS::Lambda::Function'));
-    expect(functions).toHaveLength(6); // 2 webhooks, 2 workers, heartbeat, archiver (no poller: webhooks)
+    expect(functions).toHaveLength(7); // 2 webhooks, 2 workers, heartbeat, reconcile, archiver (no poller: webhooks)
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -125,12 +152,12 @@ describe('IntegrationStack (two-way spec, sandbox)', () => {
 
   it('alarms on errors and throttles of every function, and on each work queue backlog', () => {
     const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(6);
-    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(6);
+    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(7);
+    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(7);
     expect(
       alarms.filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage' && a.Threshold === 900),
     ).toHaveLength(2);
-    expect(alarms).toHaveLength(16);
+    expect(alarms).toHaveLength(18);
   });
 
   it('archives old dead letters daily into the table', () => {
@@ -153,11 +180,49 @@ describe('IntegrationStack (two-way spec, sandbox)', () => {
     });
   });
 
-  it('schedules the heartbeat and the poller from the spec intervals', () => {
-    const rules = Object.values(resources(template, 'AWS::Events::Rule')).map(
-      (r) => r.Properties.ScheduleExpression,
-    );
-    expect(rules.sort()).toEqual(['rate(1 day)', 'rate(1 minute)']);
+  it('schedules the heartbeat from the spec, the archiver and the reconciliation daily (no poller: webhooks)', () => {
+    expect(schedules(template)).toEqual({
+      DeadLetterArchiver: 'rate(1 day)',
+      Heartbeat: 'rate(1 minute)',
+      Reconcile: 'rate(1 day)',
+    });
+  });
+
+  it('runs the daily reconciliation for 15 minutes, never retried by EventBridge', () => {
+    const fnId = logicalIdStartingWith(template, 'AWS::Lambda::Function', 'ReconcileFunction');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'velflex-attendees daily reconciliation: repair drifted mappings, report',
+      Timeout: 900,
+      MemorySize: 1024,
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } }),
+      ],
+    });
+  });
+
+  it('grants the reconciliation the table, both API tokens and the Centre parameters, and no queue', () => {
+    const statements = roleStatements(template, 'ReconcileRole');
+    const tableId = logicalIdStartingWith(template, 'AWS::DynamoDB::Table', 'Table');
+    expect(statements.map((s) => s.Action)).toEqual([
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      'ssm:GetParameter',
+    ]);
+    expect(statements[1]?.Resource).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+    expect(JSON.stringify(statements)).not.toContain('sqs:');
+    expect(parameterNames(statements[2]?.Resource)).toEqual([
+      'kongo/nc-url',
+      'kongo/nc-url-previous',
+      'velflex/events-api-token',
+      'velflex/events-api-token-previous',
+      'velflex/hubspot-access-token',
+      'velflex/hubspot-access-token-previous',
+      'velflex/nc-key',
+      'velflex/nc-key-previous',
+    ]);
   });
 
   it('references secrets by parameter name only: no SSM parameter resources, no values', () => {
@@ -225,14 +290,40 @@ describe('IntegrationStack variants', () => {
     expect(stack.region).toBe('eu-west-1');
     template.resourceCountIs('AWS::ApiGatewayV2::Route', 0);
     template.resourceCountIs('AWS::SQS::Queue', 2);
-    const rules = Object.values(resources(template, 'AWS::Events::Rule')).map(
-      (r) => r.Properties.ScheduleExpression,
-    );
-    expect(rules.sort()).toEqual(['rate(1 day)', 'rate(1 minute)', 'rate(5 minutes)']);
+    expect(schedules(template)).toEqual({
+      DeadLetterArchiver: 'rate(1 day)',
+      Heartbeat: 'rate(1 minute)',
+      Poller: 'rate(5 minutes)',
+      Reconcile: 'rate(1 day)',
+    });
+    const queueId = logicalIdStartingWith(template, 'AWS::SQS::Queue', 'DestinationToHubSpotQueue');
+    const poller = roleStatements(template, 'PollerRole');
+    expect(poller.map((s) => s.Action)).toEqual([
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      'ssm:GetParameter',
+    ]);
+    expect(JSON.stringify(poller[1]?.Resource)).toContain(queueId);
+    expect(parameterNames(poller[3]?.Resource)).toEqual([
+      'velflex/events-api-token',
+      'velflex/events-api-token-previous',
+      'velflex/hubspot-access-token',
+      'velflex/hubspot-access-token-previous',
+    ]);
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ DeletionProtectionEnabled: true }),
     });
+  });
+
+  it('polls at least once a minute when the spec asks for less than a minute', () => {
+    const base = testSpec();
+    const spec = testSpec({
+      destination: { ...base.destination, polling: { intervalSeconds: 20, cursorField: 'updatedAt' } },
+    });
+    const { template } = synth(spec);
+    expect(schedules(template).Poller).toBe('rate(1 minute)');
   });
 
   it('answers on the spec publicBaseUrl host when given its certificate', () => {
@@ -262,7 +353,7 @@ describe('IntegrationStack variants', () => {
           new IntegrationStack(app, 'Broken', {
             spec: testSpec(),
             environment: 'sandbox',
-            entries: { heartbeat: NOOP_ENTRY },
+            entries: { heartbeat: NOOP_ENTRY, reconcile: NOOP_ENTRY },
           }),
       ),
     ).toThrow(/destinationToHubspotWorker function but no entry file/);

@@ -37,6 +37,10 @@ export const MAX_RECEIVE_COUNT = 5;
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 const WORKER_TIMEOUT = Duration.seconds(60);
+/** The reconciliation reads both systems whole once a day; Lambda's longest run. */
+export const RECONCILE_TIMEOUT = Duration.minutes(15);
+/** How often reconciliation runs (one schedule for every integration; it spends API budget). */
+export const RECONCILE_EVERY = Duration.days(1);
 
 /** Absolute paths of the generated entry files, one per function the spec calls for. */
 export interface IntegrationEntries {
@@ -46,6 +50,8 @@ export interface IntegrationEntries {
   destinationToHubspotWorker?: string;
   heartbeat: string;
   poller?: string;
+  /** The daily reconciliation (every integration has one). */
+  reconcile: string;
   /** Defaults to infra's own archiver. */
   deadLetterArchiver?: string;
 }
@@ -179,8 +185,13 @@ export class IntegrationStack extends Stack {
         },
       });
       d2h.queue.grantSendMessages(poller.role);
-      this.table.grantReadWriteData(poller.role);
-      this.#grantParameters(poller.role, [spec.destination.auth.tokenParameter]);
+      // The cursor item only: read, then a conditional put on the version read (never moves backwards).
+      this.#grantItems(poller.role, ['dynamodb:GetItem', 'dynamodb:PutItem']);
+      // runtime.poll() composes the worker's clients (the HubSpot token is read, never used to write).
+      this.#grantParameters(poller.role, [
+        spec.hubspot.accessTokenParameter,
+        spec.destination.auth.tokenParameter,
+      ]);
       this.#schedule('PollSchedule', poller, spec.destination.polling.intervalSeconds);
       this.functions.poller = poller;
     }
@@ -216,6 +227,36 @@ export class IntegrationStack extends Stack {
     ]);
     this.#schedule('HeartbeatSchedule', heartbeat, spec.monitoring.heartbeatSeconds);
     this.functions.heartbeat = heartbeat;
+
+    const reconcile = this.#function('Reconcile', {
+      entry: props.entries.reconcile,
+      description: `${spec.integration.name} daily reconciliation: repair drifted mappings, report`,
+      timeout: RECONCILE_TIMEOUT,
+      memorySize: 1024,
+      environment: this.#baseEnvironment(),
+    });
+    // Reads both systems (search and list calls only) and repairs mappings in the table, item by item
+    // (the mapping store's conditional Get/Put/Update/Delete); no queue, no scan.
+    this.#grantItems(reconcile.role, [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ]);
+    this.#grantParameters(reconcile.role, [
+      spec.hubspot.accessTokenParameter,
+      spec.destination.auth.tokenParameter,
+      spec.monitoring.notificationCentre.urlParameter,
+      spec.monitoring.notificationCentre.keyParameter,
+    ]);
+    new events.Rule(this, 'ReconcileSchedule', {
+      description:
+        'Daily: reconcile both systems with the identity table and report to the Notification Centre',
+      schedule: events.Schedule.rate(RECONCILE_EVERY),
+      // A failed run is not retried: the next day's run repeats it, and repairs are idempotent.
+      targets: [new targets.LambdaFunction(reconcile.function, { retryAttempts: 0 })],
+    });
+    this.functions.reconcile = reconcile;
 
     const archiver = this.#function('DeadLetterArchiver', {
       entry:
@@ -357,6 +398,11 @@ export class IntegrationStack extends Stack {
       integration: new HttpLambdaIntegration(`${id}Integration`, fn.function),
     });
     return fn;
+  }
+
+  /** Item-level actions on the Kongo table alone (no stream, no index, no scan). */
+  #grantItems(role: iam.IRole, actions: string[]): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [this.table.tableArn] }));
   }
 
   /** GetParameter on each named parameter and its `-previous` twin (rotation), nothing else. */

@@ -168,6 +168,23 @@ describe('generated handlers against the simulators', () => {
     expect(contacts[0]?.properties).toMatchObject({ jobtitle: 'Rear Admiral', hs_lead_status: 'CONNECTED' });
   });
 
+  it('reconcile both systems from the generated daily handler: the synced pair is mapped, nothing drifted', async () => {
+    const reconcile = (await import(join(dir, 'src/handlers/reconcile.gen.ts'))) as {
+      handler(): Promise<Record<string, number | boolean>>;
+    };
+    const summary = await reconcile.handler();
+    expect(summary).toEqual({
+      hubspot: 1,
+      destination: 1,
+      mapped: 1,
+      drifted: 0,
+      linked: 0,
+      unmatched: 0,
+      labelProblems: 0,
+      notified: false, // no Notification Centre parameters in this test's secrets
+    });
+  });
+
   it('reject an unsigned webhook at the gateway with 401', async () => {
     const response = await fetch(`${gateway.url}/webhooks/velflex-attendees/hubspot`, {
       method: 'POST',

@@ -1,6 +1,6 @@
 /**
  * Emitter: the Lambda handlers (webhooks verify + enqueue, a worker per direction, the heartbeat,
- * the poller when the spec polls), the runtime composition they share, and — once, never
+ * the daily reconciliation, the poller when the spec polls), the runtime composition they share, and — once, never
  * overwritten — the hand-written extensions module.
  */
 import type { HubSpotObjectType } from '@kongo/runtime/spec';

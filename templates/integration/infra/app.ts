@@ -18,6 +18,7 @@ export const ENTRIES: IntegrationEntries = {
   hubspotToDestinationWorker: entry('../src/handlers/worker.ts'),
   destinationToHubspotWorker: entry('../src/handlers/worker.ts'),
   heartbeat: entry('../src/handlers/heartbeat.ts'),
+  reconcile: entry('../src/handlers/reconcile.ts'),
 };
 
 export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'production'];
