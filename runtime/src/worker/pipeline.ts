@@ -514,7 +514,8 @@ export function createWorker(deps: WorkerDeps): Worker {
         // NOT_FOUND: the destination re-issued the id. Follow it by natural key; record the drift.
         const current = await deps.destination.findByNaturalKey(p.naturalKey);
         if (current) {
-          await store.replaceId(p.entity.kongoId, 'destination', current.id, 'id-rolled');
+          // The moved entity: the commit then sees the id it already carries (and counts only new drift).
+          p.entity = await store.replaceId(p.entity.kongoId, 'destination', current.id, 'id-rolled');
           logger.record('idempotency', 'delivered', {
             kind: 'id-drift',
             system: 'destination',
@@ -740,7 +741,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       }
       const endObserve = startSpan(clock);
       try {
-        await store.commitIntent(p.entity.kongoId, {
+        const committed = await store.commitIntent(p.entity.kongoId, {
           side: p.side,
           key: p.intent.key,
           hash: p.intent.hash,
@@ -748,6 +749,13 @@ export function createWorker(deps: WorkerDeps): Worker {
           ...(p.entity.ids[p.side] === result.remoteId ? {} : { remoteId: result.remoteId }),
           ...(result.remoteUpdatedAt === undefined ? {} : { remoteUpdatedAt: result.remoteUpdatedAt }),
         });
+        // The update answered with a re-issued id: the commit followed it (drift 'id-rolled').
+        if (committed && committed.drift.length > p.entity.drift.length)
+          logger.record('idempotency', 'delivered', {
+            kind: 'id-drift',
+            system: p.side,
+            syncId: p.entity.kongoId,
+          });
         outcome.records.push(p.report);
         logger.record('deliver', 'delivered', {
           traceId: p.work.latest.traceId,
