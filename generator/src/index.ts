@@ -18,6 +18,15 @@ export {
   hubspotSetup,
   type SetupStep,
 } from './hubspot-setup.ts';
+export {
+  checkEnumLabels,
+  formatLabelCheck,
+  hubspotOptionsFromProperties,
+  type LabelCheck,
+  type LabelCheckInput,
+  type LabelSource,
+  optionsFromStudioSchemas,
+} from './labels.ts';
 export { type LoadedSpec, loadSpec, loadSpecFile } from './load.ts';
 export { type NormalizedIntegration, normalize } from './normalize.ts';
 export { type FileKind, type GeneratedFile, OutputTree } from './output.ts';

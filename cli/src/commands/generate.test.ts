@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generate } from '@kongo/generator';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runGenerate } from './generate.ts';
 import { runReview } from './review.ts';
@@ -44,6 +45,56 @@ describe('kongo generate', () => {
     const check = capture();
     expect(await runGenerate(SPEC, { out: dir, check: true, vendor: false }, check.output)).toBe(0);
     expect(check.out.join('')).toContain('is up to date with deals-jobs.integration-spec.json');
+    // No options to check the enumMap labels against: said in one line, with how to check them.
+    expect(write.err).toEqual([
+      'enumMap labels not checked: no options known for HubSpot "dealstage" and destination "status"; pass --hubspot-properties FILE (the body of GET /crm/v3/properties/deals), keep studio.schemas in the spec (the studio stores it), or run `kongo reconcile SPEC --dry-run` against the live systems.\n',
+    ]);
+  });
+
+  it('warns about enumMap labels that miss the HubSpot options by a typo, and writes the same files', async () => {
+    const spec = JSON.parse(readFileSync(SPEC, 'utf8'));
+    spec.flows[1].mappings[2].value.enumMap.map.CANCELLED = 'closedlots';
+    const specFile = join(dir, 'typo.integration-spec.json');
+    writeFileSync(specFile, JSON.stringify(spec));
+    const properties = join(dir, 'deal-properties.json');
+    writeFileSync(
+      properties,
+      JSON.stringify({
+        results: [
+          {
+            name: 'dealstage',
+            options: ['appointmentscheduled', 'qualifiedtobuy', 'presentationscheduled']
+              .concat(['decisionmakerboughtin', 'contractsent', 'closedwon', 'closedlost'])
+              .map((value) => ({ value, label: value })),
+          },
+        ],
+      }),
+    );
+    const plainDir = mkdtempSync(join(tmpdir(), 'kongo-cli-gen-'));
+    const checkedDir = mkdtempSync(join(tmpdir(), 'kongo-cli-gen-'));
+    dirs.push(plainDir, checkedDir);
+    const plain = capture();
+    expect(await runGenerate(specFile, { out: plainDir, vendor: false }, plain.output)).toBe(0);
+    const checked = capture();
+    const options = { out: checkedDir, vendor: false, hubspotProperties: properties };
+    expect(await runGenerate(specFile, options, checked.output)).toBe(0);
+    expect(checked.err).toEqual([
+      'warning: 1 enumMap entry does not exactly match the options in the HubSpot properties file (the runtime matches exactly; nothing was changed):\n',
+      'warning:   /flows/1/mappings/2/value/enumMap/map/CANCELLED (map value): "closedlots" is not an option of HubSpot property "dealstage"; the closest live option is "closedlost" (a typo?)\n',
+      'enumMap labels not checked for destination "status" (no options known); pass --hubspot-properties FILE (the body of GET /crm/v3/properties/deals), keep studio.schemas in the spec (the studio stores it), or run `kongo reconcile SPEC --dry-run` against the live systems.\n',
+    ]);
+    const files = (root: string) =>
+      generate({ specText: JSON.stringify(spec), specFileName: 'typo.integration-spec.json' }).files.map(
+        (file) => [file.path, readFileSync(join(root, file.path), 'utf8')],
+      );
+    expect(files(checkedDir)).toEqual(files(plainDir));
+    expect(await runGenerate(specFile, { ...options, check: true }, capture().output)).toBe(0);
+
+    const unreadable = capture();
+    expect(await runGenerate(specFile, { ...options, hubspotProperties: specFile }, unreadable.output)).toBe(
+      1,
+    );
+    expect(unreadable.err.join('')).toContain('not HubSpot property definitions');
   });
 
   it('exits 1 from the command line with a readable diff after a hand edit', async () => {

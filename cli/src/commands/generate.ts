@@ -12,6 +12,8 @@ export interface GenerateCommandOptions {
   check?: boolean;
   /** commander's --no-vendor sets vendor: false. */
   vendor?: boolean;
+  /** A HubSpot properties snapshot to check the enumMap labels against (never changes the output). */
+  hubspotProperties?: string;
 }
 
 export interface CommandOutput {
@@ -36,9 +38,15 @@ export async function runGenerate(
   options: GenerateCommandOptions,
   output: CommandOutput = processOutput,
 ): Promise<number> {
-  const { checkProject, generate, InvalidSpecError, packVendored, writeProject } = await import(
-    '@kongo/generator'
-  );
+  const {
+    checkEnumLabels,
+    checkProject,
+    formatLabelCheck,
+    generate,
+    InvalidSpecError,
+    packVendored,
+    writeProject,
+  } = await import('@kongo/generator');
   let specText: string;
   try {
     specText = await readFile(specFile, 'utf8');
@@ -57,6 +65,31 @@ export async function runGenerate(
       return 1;
     }
     throw error;
+  }
+  let hubspotProperties: unknown;
+  if (options.hubspotProperties !== undefined) {
+    try {
+      hubspotProperties = JSON.parse(await readFile(options.hubspotProperties, 'utf8'));
+    } catch (error) {
+      output.err(
+        `kongo generate: cannot read --hubspot-properties ${options.hubspotProperties}: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      return 1;
+    }
+  }
+  // Human mistakes in enumMap labels: warnings only, the output is the same either way.
+  const { spec } = generated.integration;
+  try {
+    const check = checkEnumLabels({
+      spec,
+      ...(hubspotProperties === undefined ? {} : { hubspotProperties }),
+    });
+    for (const line of formatLabelCheck(check, spec.hubspot.objectType)) output.err(`${line}\n`);
+  } catch (error) {
+    output.err(
+      `kongo generate: --hubspot-properties ${options.hubspotProperties ?? ''}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 1;
   }
   const binaries = options.vendor === false ? [] : packVendored();
   if (options.check) {
@@ -91,6 +124,10 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'output folder (the client repository root)')
     .option('--check', 'compare instead of writing: exit 1 with a diff when the folder differs')
     .option('--no-vendor', 'skip packing @kongo/* tarballs into vendor/')
+    .option(
+      '--hubspot-properties <file>',
+      'check enumMap labels against this snapshot of GET /crm/v3/properties/{objectType} (warnings only)',
+    )
     .action(async (spec: string, options: GenerateCommandOptions) => {
       process.exitCode = await runGenerate(spec, options);
     });
