@@ -40,7 +40,7 @@ import { createRestDestination } from './outbound/rest-client.ts';
 import type { RetryOptions } from './outbound/retry.ts';
 import type { PollOutcome, PollSource } from './poll/driver.ts';
 import { type HubSpotSearchApi, hubspotSearchApiOn } from './poll/hubspot-search-api.ts';
-import { noPoll, pollIntegration } from './poll/integration-poll.ts';
+import { pollIntegration } from './poll/integration-poll.ts';
 import { DynamoDeadLetterQueue } from './queue/dynamo-dead-letters.ts';
 import { DynamoWorkQueue } from './queue/dynamo-queue.ts';
 import { localDynamoClient } from './queue/local-dynamo.ts';
@@ -244,10 +244,33 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
       throw new Error(`hubspotApi is for ${api.objectType} but the spec syncs ${objectType}: regenerate.`);
     return api;
   };
+  let destinationClient: Promise<DestinationClient> | undefined;
   let clients: Promise<{ hubspot: HubSpotClient; destination: DestinationClient }> | undefined;
   let searchApi: HubSpotSearchApi | undefined;
   let worker: Promise<Worker> | undefined;
-  const { destinationFields } = fieldSets(spec, effectiveFlows(spec, options.mappings));
+  const { hubspotProperties, destinationFields } = fieldSets(spec, effectiveFlows(spec, options.mappings));
+
+  // The destination client alone: a destination poll needs nothing else (no HubSpot token, no worker).
+  const getDestination = (): Promise<DestinationClient> => {
+    destinationClient ??= (async () => {
+      if (options.clients?.destination) return options.clients.destination;
+      const token = await requiredSecret(secrets, spec.destination.auth.tokenParameter);
+      const side = {
+        ...spec.destination,
+        baseUrl: environment.destinationBaseUrl ?? spec.destination.baseUrl,
+      };
+      const common = {
+        token,
+        profile: destinationProfile(spec.destination),
+        ...(environment.fetch ? { fetch: environment.fetch } : {}),
+        ...(environment.retry ? { retry: environment.retry } : {}),
+      };
+      return spec.destination.api === 'graphql'
+        ? createGraphQLDestination({ destination: side, fields: destinationFields, ...common })
+        : createRestDestination({ destination: side, ...common });
+    })();
+    return destinationClient;
+  };
 
   const getWorker = (): Promise<Worker> => {
     worker ??= (async () => {
@@ -262,25 +285,7 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
             ...(environment.fetch ? { fetch: environment.fetch } : {}),
             ...(environment.retry ? { retry: environment.retry } : {}),
           });
-        let destination = options.clients?.destination;
-        if (!destination) {
-          const token = await requiredSecret(secrets, spec.destination.auth.tokenParameter);
-          const side = {
-            ...spec.destination,
-            baseUrl: environment.destinationBaseUrl ?? spec.destination.baseUrl,
-          };
-          const common = {
-            token,
-            profile: destinationProfile(spec.destination),
-            ...(environment.fetch ? { fetch: environment.fetch } : {}),
-            ...(environment.retry ? { retry: environment.retry } : {}),
-          };
-          destination =
-            spec.destination.api === 'graphql'
-              ? createGraphQLDestination({ destination: side, fields: destinationFields, ...common })
-              : createRestDestination({ destination: side, ...common });
-        }
-        return { hubspot, destination };
+        return { hubspot, destination: await getDestination() };
       })();
       const built = await clients;
       return createWorker({
@@ -455,18 +460,17 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
       }
     },
     async poll(pollOptions = {}): Promise<PollOutcome> {
-      // Polling lives in poll/ (cursor rules, HubSpot search limits); this only wires it.
-      const w = await getWorker();
-      const built = await clients;
-      if (!built) return noPoll(pollOptions.source ?? 'destination');
+      // Polling lives in poll/ (cursor rules, HubSpot search limits); this only wires it. Neither side
+      // builds the worker: a destination poll reads the destination token only (the poller's role has
+      // no HubSpot token), a HubSpot poll the HubSpot token only.
       return pollIntegration({
         spec,
         source: pollOptions.source ?? 'destination',
         store,
         queue,
         clock,
-        destination: built.destination,
-        hubspotProperties: w.hubspotProperties,
+        destination: { listChanged: async (page) => (await getDestination()).listChanged(page) },
+        hubspotProperties,
         hubspotSearch: async () => {
           searchApi ??= hubspotSearchApiOn(hubspotApi(), {
             accessToken: await requiredSecret(secrets, spec.hubspot.accessTokenParameter),
