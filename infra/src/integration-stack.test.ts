@@ -225,6 +225,62 @@ describe('IntegrationStack (two-way spec, sandbox)', () => {
     ]);
   });
 
+  it('lets each worker read both API tokens and the Centre URL and key (its trace posts), nothing else in SSM or KMS', () => {
+    for (const prefix of ['HubSpotToDestinationWorkerRole', 'DestinationToHubSpotWorkerRole']) {
+      const statements = roleStatements(template, prefix);
+      const ssm = statements.filter((s) => JSON.stringify(s.Action).includes('ssm:'));
+      expect(ssm).toHaveLength(1);
+      expect(ssm[0]?.Action).toBe('ssm:GetParameter');
+      expect(parameterNames(ssm[0]?.Resource)).toEqual([
+        'kongo/nc-url',
+        'kongo/nc-url-previous',
+        'velflex/events-api-token',
+        'velflex/events-api-token-previous',
+        'velflex/hubspot-access-token',
+        'velflex/hubspot-access-token-previous',
+        'velflex/nc-key',
+        'velflex/nc-key-previous',
+      ]);
+      // No customer key is modelled: SecureStrings use aws/ssm, as for the heartbeat.
+      expect(JSON.stringify(statements)).not.toContain('kms:');
+    }
+  });
+
+  it('lets the heartbeat carry out replays: send to its own work queue, receive and delete dead letters', () => {
+    const statements = roleStatements(template, 'HeartbeatRole');
+    const d2h = logicalIdStartingWith(template, 'AWS::SQS::Queue', 'DestinationToHubSpotQueue');
+    const h2d = logicalIdStartingWith(template, 'AWS::SQS::Queue', 'HubSpotToDestinationQueue');
+    const dlq = logicalIdStartingWith(template, 'AWS::SQS::Queue', 'DeadLetterQueue');
+    const sqsStatements = statements
+      .filter((s) => JSON.stringify(s.Action).includes('sqs:'))
+      .map((s) => ({ Action: s.Action, Resource: s.Resource }));
+    expect(sqsStatements).toEqual([
+      { Action: 'sqs:GetQueueAttributes', Resource: { 'Fn::GetAtt': [d2h, 'Arn'] } },
+      { Action: 'sqs:GetQueueAttributes', Resource: { 'Fn::GetAtt': [h2d, 'Arn'] } },
+      // runtime.replay sends through SqsWorkQueue on KONGO_WORK_QUEUE_URL: the first direction's queue only.
+      { Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [d2h, 'Arn'] } },
+      {
+        Action: ['sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+        Resource: { 'Fn::GetAtt': [dlq, 'Arn'] },
+      },
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'velflex-attendees heartbeat to the Notification Centre',
+      Environment: {
+        Variables: Match.objectLike({ KONGO_WORK_QUEUE_URL: { Ref: d2h } }),
+      },
+    });
+    const ssm = statements.filter((s) => JSON.stringify(s.Action).includes('ssm:'));
+    expect(ssm.map((s) => s.Action)).toEqual(['ssm:GetParameter']);
+    expect(parameterNames(ssm[0]?.Resource)).toEqual([
+      'kongo/nc-url',
+      'kongo/nc-url-previous',
+      'velflex/nc-key',
+      'velflex/nc-key-previous',
+    ]);
+    expect(JSON.stringify(statements)).not.toContain('kms:');
+  });
+
   it('references secrets by parameter name only: no SSM parameter resources, no values', () => {
     template.resourceCountIs('AWS::SSM::Parameter', 0);
     expect(json).not.toMatch(/SecureString|whsec_|sk_test_/);
@@ -305,12 +361,12 @@ describe('IntegrationStack variants', () => {
       'ssm:GetParameter',
     ]);
     expect(JSON.stringify(poller[1]?.Resource)).toContain(queueId);
+    // A destination poll reads the destination token only: no HubSpot token on the poller.
     expect(parameterNames(poller[3]?.Resource)).toEqual([
       'velflex/events-api-token',
       'velflex/events-api-token-previous',
-      'velflex/hubspot-access-token',
-      'velflex/hubspot-access-token-previous',
     ]);
+    expect(JSON.stringify(poller)).not.toContain('hubspot-access-token');
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ DeletionProtectionEnabled: true }),

@@ -187,11 +187,8 @@ export class IntegrationStack extends Stack {
       d2h.queue.grantSendMessages(poller.role);
       // The cursor item only: read, then a conditional put on the version read (never moves backwards).
       this.#grantItems(poller.role, ['dynamodb:GetItem', 'dynamodb:PutItem']);
-      // runtime.poll() composes the worker's clients (the HubSpot token is read, never used to write).
-      this.#grantParameters(poller.role, [
-        spec.hubspot.accessTokenParameter,
-        spec.destination.auth.tokenParameter,
-      ]);
+      // A destination poll builds the destination client alone (runtime.poll): its token, no HubSpot token.
+      this.#grantParameters(poller.role, [spec.destination.auth.tokenParameter]);
       this.#schedule('PollSchedule', poller, spec.destination.polling.intervalSeconds);
       this.functions.poller = poller;
     }
@@ -213,10 +210,19 @@ export class IntegrationStack extends Stack {
         new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: [queue.queueArn] }),
       );
     }
-    // The oldest dead letter's age is read from a sample received with visibility 0 (hides nothing).
+    // Replay commands from the centre (runtime.replay): each letter is sent to the heartbeat's work queue
+    // (KONGO_WORK_QUEUE_URL, the first direction's) — every worker runs the same pipeline for both
+    // directions, so a letter of either direction is delivered from there — then deleted from the DLQ.
+    if (firstQueue) {
+      heartbeat.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [firstQueue.queueArn] }),
+      );
+    }
+    // The oldest dead letter's age is read from a sample received with visibility 0 (hides nothing); a
+    // replay lists the letters (a receive that hides them for the peek) and deletes each one it re-sent.
     heartbeat.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+        actions: ['sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'],
         resources: [this.deadLetterQueue.queueArn],
       }),
     );
@@ -362,9 +368,12 @@ export class IntegrationStack extends Stack {
     this.deadLetterQueue.grantSendMessages(worker.role);
     this.table.grantReadWriteData(worker.role);
     const spec = this.#props.spec;
+    // Both API tokens, and the Notification Centre's URL and key: the worker posts its traces there.
     this.#grantParameters(worker.role, [
       spec.hubspot.accessTokenParameter,
       spec.destination.auth.tokenParameter,
+      spec.monitoring.notificationCentre.urlParameter,
+      spec.monitoring.notificationCentre.keyParameter,
     ]);
     this.functions[entryKey] = worker;
     return { queue, worker };
