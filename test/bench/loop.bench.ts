@@ -48,6 +48,8 @@ const { values: args } = parseArgs({
     progress: { type: 'boolean', default: false },
     /** Concurrent worker loops per integration (sandbox option `workers`; npm start's default). */
     workers: { type: 'string' },
+    /** Pause the integration during the acknowledge phase: the edge alone, no worker deliveries. */
+    'ack-paused': { type: 'boolean', default: false },
     directions: { type: 'string', default: 'hubspot-to-destination,destination-to-hubspot' },
   },
 });
@@ -365,6 +367,7 @@ async function main(): Promise<void> {
   const running = await startTestSandbox({
     indexingLagMs: 2000,
     heartbeatSeconds: 60,
+    log: (line) => console.log(`  · ${line}`),
     ...(args.workers === undefined ? {} : { workers: Number(args.workers) }),
   });
   const sb = running.sandbox;
@@ -407,9 +410,12 @@ async function main(): Promise<void> {
         string
       >;
       const secret = secrets[loaded.spec.hubspot.secretParameter] ?? '';
+      if (args['ack-paused']) await loaded.runtime.controls.pause();
       const ack = await ackLatency(sb, loaded, pairs, secret);
+      if (args['ack-paused']) await loaded.runtime.controls.resume();
       console.log(
-        `\nWebhook acknowledge latency, ${ACK_RATE} requests/s for ${ACK_SECONDS} s through the gateway:`,
+        `\nWebhook acknowledge latency, ${ACK_RATE} requests/s for ${ACK_SECONDS} s through the gateway` +
+          `${args['ack-paused'] ? ' (integration paused: no deliveries meanwhile)' : ''}:`,
       );
       console.log(`  ${describe(ack.latency)}   goal p99 ≤ 50 ms`);
       console.log(
