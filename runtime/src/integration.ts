@@ -26,7 +26,7 @@ import {
   TraceShipperNotConfigured,
   type TraceShipperStats,
 } from './monitor/trace-shipper.ts';
-import type { CommandResult, PendingCommand } from './monitor/types.ts';
+import type { CommandResult, DeadLetterReport, PendingCommand } from './monitor/types.ts';
 import { type ControlPanel, controlPanel } from './ops/controls.ts';
 import { type ReplayOutcome, replayDeadLetters } from './ops/dlq.ts';
 import type { DestinationClient } from './outbound/destination.ts';
@@ -201,6 +201,14 @@ async function requiredSecret(secrets: SecretSource, name: string): Promise<stri
     );
   }
   return value;
+}
+
+/** An SQS dead-letter queue's count and oldest age, from its attributes and a sample that hides nothing. */
+function sqsDeadLetterSummary(dlq: SqsDeadLetterQueue, integration: string): () => Promise<DeadLetterReport> {
+  return async () => {
+    const count = await dlq.approximateCount();
+    return { count, oldestAgeMs: count === 0 ? null : await dlq.oldestAgeMs(integration), recent: [] };
+  };
 }
 
 /**
@@ -501,11 +509,15 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
           oldestDeadLetter: deadLetterAgeCheck(deadLetters, integration),
         },
         // Ids, kinds, reasons and ages only (never the envelopes): the dashboard's dead-letter list and its
-        // replay buttons. Not on SQS: listing a queue there hides its messages for the peek window, which
-        // would hide them from `kongo dlq` and the archiver on every beat (see docs/RUNTIME.md).
+        // replay buttons. Not listed on SQS: listing a queue there hides its messages for the peek window,
+        // which would hide them from `kongo dlq` and the archiver on every beat (see docs/RUNTIME.md); an SQS
+        // queue reports its count and oldest age only (no per-letter list), so the dashboard still offers
+        // "Replay all", which the replay command carries out below.
         ...(environment.kind === 'local'
           ? { deadLetters: deadLetterReport(deadLetters, integration, clock) }
-          : {}),
+          : deadLetters instanceof SqsDeadLetterQueue
+            ? { deadLetters: sqsDeadLetterSummary(deadLetters, integration) }
+            : {}),
         counters: logger,
         sink,
         clock,

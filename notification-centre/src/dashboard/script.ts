@@ -203,7 +203,7 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
       table(['id', 'kind', 'reason', 'attempts', ''], dl ? dl.recent.map(function (l) {
         return h('tr', null, [td(l.id, 'mono'), td(l.kind, 'mono'), td(l.reason), td(String(l.attempts), 'num'),
           h('td', null, [h('button', { onclick: function () { replay([l.id]); }, text: 'Replay' })])]);
-      }) : [], 'The dead-letter queue is empty.'),
+      }) : [], dl && dl.count > 0 ? 'Not listed one by one (an SQS dead-letter queue on AWS): Replay all replays every letter.' : 'The dead-letter queue is empty.'),
       ui.flash ? h('p', { 'class': 'note-line', text: ui.flash }) : null,
       d.commands.length ? table(['command', 'requested', 'status', 'count'], d.commands.slice(0, 5).map(function (c) {
         return h('tr', null, [td(c.type + (c.deadLetterIds ? ' ×' + c.deadLetterIds.length : ' all')), td(clock(c.requestedAt)), h('td', null, [badge(c.status)]), td(c.count === undefined ? '' : String(c.count), 'num')]);
