@@ -459,6 +459,8 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
           const outcome = await processMessages(messages);
           merge(total, outcome);
           if (outcome.paused === messages.length && !drainOptions.untilEmpty) return total;
+          // A steady stream must not hold the caller past its deadline (stop, shutdown, heartbeats).
+          if (Date.now() > deadline) return total;
           continue;
         }
         if (!drainOptions.untilEmpty) return total;

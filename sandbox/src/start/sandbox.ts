@@ -353,7 +353,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const loop = async () => {
         while (!t.stop) {
           try {
-            const outcome = await runtime.drain({ timeoutMs: 5_000 });
+            const outcome = await runtime.drain({ timeoutMs: 1_000 });
             if (outcome.messages === 0) await new Promise((r) => setTimeout(r, 50));
           } catch (error) {
             log(`${loaded.name}: worker error: ${(error as Error).message}`);
