@@ -51,6 +51,8 @@ const { values: args } = parseArgs({
     /** Pause the integration during the acknowledge phase: the edge alone, no worker deliveries. */
     'ack-paused': { type: 'boolean', default: false },
     directions: { type: 'string', default: 'hubspot-to-destination,destination-to-hubspot' },
+    /** Where dynalite runs: its own process, as `npm start` runs it, or inside the gateway's process. */
+    dynamo: { type: 'string', default: 'child' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -361,11 +363,12 @@ async function main(): Promise<void> {
     `load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}; ${SECONDS} s at ${RATE} changes/s per direction; pool ${POOL} records; ` +
-      `workers per integration ${args.workers ?? 'default'}`,
+      `workers per integration ${args.workers ?? 'default'}; dynalite ${args.dynamo}`,
   );
   // As `npm start` runs it (search indexing lag 2 s, heartbeat every minute), on free ports, in memory.
   const running = await startTestSandbox({
     indexingLagMs: 2000,
+    dynamoProcess: args.dynamo === 'in-process' ? 'in-process' : 'child',
     heartbeatSeconds: 60,
     log: (line) => console.log(`  · ${line}`),
     ...(args.workers === undefined ? {} : { workers: Number(args.workers) }),

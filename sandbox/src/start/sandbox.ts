@@ -30,6 +30,7 @@ import { type Gateway, type GatewayRoute, startGateway } from '../gateway/index.
 import { type HubSpotSimulator, startHubSpotSimulator } from '../hubspot/index.ts';
 import { type JobsSimulator, startJobsSimulator } from '../jobs/index.ts';
 import { type SlackReceiver, startSlackReceiver } from '../slack-receiver/index.ts';
+import { startDynaliteProcess } from './dynalite-child.ts';
 import { ensureLocalSecrets, type SecretRequest, setLocalSecret } from './local-secrets.ts';
 import { DEFAULT_PORTS, type SandboxPorts } from './ports.ts';
 
@@ -56,6 +57,11 @@ export interface SandboxOptions {
   alertRules?: Partial<AlertRules>;
   /** Keep dynalite in memory instead of under stateDir (tests). */
   inMemory?: boolean;
+  /**
+   * Where dynalite runs: its own process (the default for `npm start`, so LevelDB work never delays
+   * the gateway's acknowledgements) or in this process (the default with `inMemory`: faster to start).
+   */
+  dynamoProcess?: 'child' | 'in-process';
   /** HubSpot search indexing lag, ms. */
   indexingLagMs?: number;
   /**
@@ -252,7 +258,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   };
   try {
-    const dynamo = await startLocalDynamo({
+    const dynamoInChild = (options.dynamoProcess ?? (options.inMemory ? 'in-process' : 'child')) === 'child';
+    const dynamo = await (dynamoInChild ? startDynaliteProcess : startLocalDynamo)({
       port: ports.dynamo,
       ...(options.inMemory ? {} : { path: join(stateDir, 'dynamo') }),
     });
