@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncEntity } from '../mapping-store/types.ts';
-import { checkEcho, isOurSource, unchangedSinceLastWrite } from './guard.ts';
-import { valuesHash } from './hash.ts';
+import { checkEcho, isEchoFromEvents, isOurSource, unchangedSinceLastWrite } from './guard.ts';
+import { fieldHash, fieldHashes, valuesHash } from './hash.ts';
 
 const written = { email: 'ada@example.com', firstName: 'Ada', ticketType: 'VIP' };
 const fields = Object.keys(written).sort();
@@ -99,5 +99,82 @@ describe('unchangedSinceLastWrite', () => {
     expect(unchangedSinceLastWrite(entity(), 'destination', 'h-last')).toBe(true);
     expect(unchangedSinceLastWrite(entity(), 'destination', 'h-new')).toBe(false);
     expect(unchangedSinceLastWrite(null, 'destination', 'h-last')).toBe(false);
+  });
+});
+
+describe('isEchoFromEvents (HubSpot, before hydration)', () => {
+  const ours = { firstname: 'Ada', jobtitle: '', kongo_sync_id: 'k1' };
+  const hsFields = Object.keys(ours).sort();
+  function hubspotEntity(overrides: Partial<NonNullable<SyncEntity['intents']['hubspot']>> = {}): SyncEntity {
+    return {
+      ...entity(),
+      intents: {
+        hubspot: {
+          hash: valuesHash(ours, hsFields),
+          fields: hsFields,
+          fieldHashes: fieldHashes(ours, hsFields),
+          at: 1_000,
+          status: 'pending',
+          key: 'kongo-k1-create-hubspot',
+          operation: 'create',
+          ...overrides,
+        },
+      },
+    };
+  }
+  const us = { changeSource: 'INTEGRATION', sourceId: '4242' };
+  const change = (property: string, value: string, extra: object = {}) => ({
+    type: 'contact.propertyChange',
+    occurredAt: 1_500,
+    changedProperty: property,
+    changedValue: value,
+    ...us,
+    ...extra,
+  });
+  const input = { appId: 4242, now: 2_000, windowMs: 60_000 };
+
+  it('hashes values as written: "" and null alike (cleared), numbers as their text', () => {
+    expect(fieldHash('')).toBe(fieldHash(null));
+    expect(fieldHash(4)).toBe(fieldHash('4'));
+    expect(fieldHash('Ada')).not.toBe(fieldHash('ada'));
+  });
+
+  it('proves our create (creation + propertyChanges, a cleared one too) from the events alone', () => {
+    const events = [
+      { type: 'contact.creation', occurredAt: 1_500, ...us },
+      change('firstname', 'Ada'),
+      change('jobtitle', ''),
+    ];
+    expect(isEchoFromEvents({ ...input, entity: hubspotEntity(), events })).toBe(true);
+  });
+
+  it('does not prove a value that differs, another source, another app, another field or an old intent', () => {
+    const check = (events: Parameters<typeof isEchoFromEvents>[0]['events'], e = hubspotEntity()) =>
+      isEchoFromEvents({ ...input, entity: e, events });
+    expect(check([change('firstname', 'Ada Augusta')])).toBe(false);
+    expect(check([change('firstname', 'Ada', { changeSource: 'CRM_UI', sourceId: 'userId:1' })])).toBe(false);
+    expect(check([change('firstname', 'Ada', { sourceId: '999' })])).toBe(false);
+    expect(check([change('firstname', 'Ada', { changeSource: undefined })])).toBe(false);
+    expect(check([change('lastname', 'Lovelace')])).toBe(false);
+    expect(check([change('firstname', 'Ada'), change('firstname', 'Other')])).toBe(false);
+    expect(
+      check([{ type: 'contact.creation', occurredAt: 1_500, ...us }], hubspotEntity({ operation: 'update' })),
+    ).toBe(false);
+    const legacy = hubspotEntity();
+    if (legacy.intents.hubspot) delete legacy.intents.hubspot.fieldHashes; // recorded before fieldHashes
+    expect(check([change('firstname', 'Ada')], legacy)).toBe(false);
+    expect(
+      check([change('firstname', 'Ada')], hubspotEntity({ status: 'committed', remoteUpdatedAt: 1_400 })),
+    ).toBe(false);
+    expect(
+      isEchoFromEvents({
+        ...input,
+        now: 100_000,
+        entity: hubspotEntity(),
+        events: [change('firstname', 'Ada')],
+      }),
+    ).toBe(false);
+    expect(check([])).toBe(false);
+    expect(isEchoFromEvents({ ...input, entity: null, events: [change('firstname', 'Ada')] })).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
  * to write, recorded before the call) decides; HubSpot's changeSource/sourceId only corroborates.
  */
 import type { SyncEntity, System } from '../mapping-store/types.ts';
-import { type FieldValues, project, valuesHash } from './hash.ts';
+import { type FieldValues, fieldHash, project, valuesHash } from './hash.ts';
 
 export interface EchoInput {
   entity: SyncEntity | null;
@@ -25,7 +25,7 @@ export interface EchoInput {
 }
 
 export type EchoVerdict =
-  | { echo: true; signal: 'intent-hash' | 'intent-hash+source' }
+  | { echo: true; signal: 'intent-hash' | 'intent-hash+source' | 'field-hash+source' }
   | {
       echo: false;
       reason: 'no-intent' | 'intent-expired' | 'other-field' | 'later-change' | 'values-differ';
@@ -75,4 +75,60 @@ export function checkEcho(input: EchoInput): EchoVerdict {
 /** Our last committed write to `side` had exactly these values: writing again changes nothing. */
 export function unchangedSinceLastWrite(entity: SyncEntity | null, side: System, hash: string): boolean {
   return entity?.written[side] === hash;
+}
+
+/** One HubSpot event as the pre-hydration echo check needs it (intake's InboundEvent fits). */
+export interface EventEchoInput {
+  type: string;
+  occurredAt: number;
+  changedProperty?: string;
+  changedValue?: string;
+  changeSource?: string;
+  sourceId?: string;
+}
+
+/**
+ * Is this HubSpot record's batch of events provably the echo of our own write, from the events
+ * alone (no read)? Every event must be one our app made (changeSource INTEGRATION, sourceId = our
+ * app id) and explained by the intent on the hubspot side — within the window, and, once committed,
+ * not later than our write's answer:
+ * - a propertyChange of a field the intent wrote, whose value hashes to that field's recorded hash;
+ * - a creation, when the intent is a create (it carries no values; its propertyChanges do).
+ * Anything else (no per-field hashes, another field, a
+ * value that differs — a person edited it meanwhile —, another source) is not proven: the caller
+ * hydrates and runs `checkEcho` as before. changeSource is never sufficient on its own.
+ */
+export function isEchoFromEvents(input: {
+  entity: SyncEntity | null;
+  events: readonly EventEchoInput[];
+  appId?: number;
+  now: number;
+  windowMs: number;
+}): boolean {
+  const intent = input.entity?.intents.hubspot;
+  const hashes = intent?.fieldHashes;
+  if (!intent || !hashes || input.events.length === 0) return false;
+  if (input.now - intent.at > input.windowMs) return false;
+  for (const event of input.events) {
+    if (!isOurSource({ ...event, ...(input.appId === undefined ? {} : { appId: input.appId }) }))
+      return false;
+    if (
+      intent.status === 'committed' &&
+      intent.remoteUpdatedAt !== undefined &&
+      event.occurredAt > intent.remoteUpdatedAt
+    ) {
+      return false;
+    }
+    const verb = event.type.slice(event.type.indexOf('.') + 1);
+    if (verb === 'creation') {
+      if (intent.operation !== 'create') return false;
+      continue;
+    }
+    if (verb !== 'propertyChange' || event.changedProperty === undefined || event.changedValue === undefined)
+      return false;
+    const recorded = hashes[event.changedProperty];
+    if (recorded === undefined || !intent.fields.includes(event.changedProperty)) return false;
+    if (fieldHash(event.changedValue) !== recorded) return false;
+  }
+  return true;
 }

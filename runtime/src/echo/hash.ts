@@ -37,3 +37,23 @@ export function valuesHash(values: FieldValues, fields?: readonly string[]): str
   }
   return hash.digest('base64url').slice(0, 22);
 }
+
+/**
+ * A short hash of one value as written, for the per-field hashes an intent carries: a HubSpot
+ * propertyChange event holds one property's new value, which is compared against this without a read.
+ * "No value" (null, undefined, "") hashes as "" — HubSpot reports a cleared property as "".
+ * @example fieldHash('4') === fieldHash(4); fieldHash(null) === fieldHash('')
+ */
+export function fieldHash(value: unknown): string {
+  return createHash('sha256')
+    .update(normaliseValue(value) ?? '')
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+/** `fieldHash` of each of `fields` in `values` (absent fields as cleared). */
+export function fieldHashes(values: FieldValues, fields: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const field of fields) out[field] = fieldHash(values[field]);
+  return out;
+}

@@ -4,7 +4,9 @@ export {
   DEFAULT_ECHO_WINDOW_MS,
   type EchoInput,
   type EchoVerdict,
+  type EventEchoInput,
+  isEchoFromEvents,
   isOurSource,
   unchangedSinceLastWrite,
 } from './guard.ts';
-export { type FieldValues, normaliseValue, project, valuesHash } from './hash.ts';
+export { type FieldValues, fieldHash, fieldHashes, normaliseValue, project, valuesHash } from './hash.ts';

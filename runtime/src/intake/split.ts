@@ -23,6 +23,8 @@ export interface InboundEvent {
   occurredAt: number;
   /** HubSpot propertyChange: the one property that changed. */
   changedProperty?: string;
+  /** HubSpot propertyChange: that property's new value as HubSpot reports it ("" when cleared). */
+  changedValue?: string;
   changeSource?: string;
   sourceId?: string;
   /** The full record when the event carries one (destination webhooks, polls). */
@@ -122,6 +124,8 @@ function splitHubSpot(envelope: QueueEnvelope, body: unknown, result: SplitResul
       traceId: envelope.traceId,
     };
     if (property !== undefined) event.changedProperty = property;
+    const value = text(raw.propertyValue);
+    if (value !== undefined) event.changedValue = value;
     const changeSource = text(raw.changeSource);
     if (changeSource !== undefined) event.changeSource = changeSource;
     const sourceId = text(raw.sourceId);

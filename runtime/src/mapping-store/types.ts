@@ -22,6 +22,12 @@ export interface Intent {
   hash: string;
   /** The target fields written, sorted: an inbound record is projected onto these to compare. */
   fields: string[];
+  /**
+   * `fieldHash` (echo/hash.ts) of each field's value as written ("" hashed for cleared), so a HubSpot
+   * propertyChange event, which carries one property's value, can be proven our echo without a read.
+   * Absent on intents recorded before it existed: those events are hydrated as before.
+   */
+  fieldHashes?: Record<string, string>;
   /** When recorded, ms. */
   at: number;
   status: 'pending' | 'committed';

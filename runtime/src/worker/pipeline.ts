@@ -6,8 +6,14 @@
  * is repaired by the next delivery of the same message (see docs/RUNTIME.md).
  */
 import { randomUUID } from 'node:crypto';
-import { checkEcho, DEFAULT_ECHO_WINDOW_MS, unchangedSinceLastWrite } from '../echo/guard.ts';
-import { valuesHash } from '../echo/hash.ts';
+import {
+  checkEcho,
+  DEFAULT_ECHO_WINDOW_MS,
+  isEchoFromEvents,
+  isOurSource,
+  unchangedSinceLastWrite,
+} from '../echo/guard.ts';
+import { fieldHashes, valuesHash } from '../echo/hash.ts';
 import { applyTransforms, type FieldError, fieldsOf, sourceFields } from '../formulas/index.ts';
 import { hydrate } from '../intake/hydrate.ts';
 import { planRecords, type RecordWork } from '../intake/plan.ts';
@@ -382,7 +388,15 @@ export function createWorker(deps: WorkerDeps): Worker {
           : operation === 'create'
             ? `kongo-${entity.kongoId}-create-${side}`
             : `kongo-${entity.kongoId}-${side}-v${entity.version}`;
-      const intent: Intent = { hash, fields, at: clock.now(), status: 'pending', key, operation };
+      const intent: Intent = {
+        hash,
+        fields,
+        fieldHashes: fieldHashes(written, fields),
+        at: clock.now(),
+        status: 'pending',
+        key,
+        operation,
+      };
       const recorded = await store.recordIntent(entity.kongoId, entity.version, {
         side,
         intent,
@@ -653,8 +667,45 @@ export function createWorker(deps: WorkerDeps): Worker {
       for (const event of w.events) trace.addClaim(claimMs.get(event) ?? 0);
       traces.set(w, trace);
     }
+    // Our own HubSpot write comes back as creation + one propertyChange per property, each with
+    // the value: when the intent's per-field hashes explain every event, drop it without a read.
+    const echoed = new Set<RecordWork>();
+    for (const w of work) {
+      if (w.source !== 'hubspot' || w.action !== 'upsert') continue;
+      const ours = w.events.every((e) =>
+        isOurSource({
+          ...(e.changeSource === undefined ? {} : { changeSource: e.changeSource }),
+          ...(e.sourceId === undefined ? {} : { sourceId: e.sourceId }),
+          appId: spec.hubspot.appId,
+        }),
+      );
+      if (!ours) continue;
+      const trace = traces.get(w);
+      const checkedAt = clock.now();
+      trace?.beginIdempotency();
+      let entity: SyncEntity | null;
+      try {
+        entity = await store.resolve(integration, 'hubspot', w.objectId);
+      } catch {
+        continue; // the store's trouble shows (and is retried) on the ordinary path
+      }
+      const echo = isEchoFromEvents({
+        entity,
+        events: w.events,
+        appId: spec.hubspot.appId,
+        now: clock.now(),
+        windowMs: echoWindowMs,
+      });
+      if (!echo) continue; // hydrated and checked as always (the idempotency span restarts there)
+      echoed.add(w);
+      const rep = report(w, 'echo-dropped', { kongoId: entity?.kongoId ?? '', reason: 'field-hash+source' });
+      trace?.mark('transform', { startedAt: checkedAt, durationMs: 0 }, 'skipped', 'echo-from-event');
+      trace?.endIdempotency('ok', idempotencyNote(rep));
+      outcome.records.push(rep);
+      conclude(trace, rep);
+    }
     const endHydrate = startSpan(clock);
-    const hydrated = await hydrate(work, {
+    const hydrated = await hydrate(echoed.size === 0 ? work : work.filter((w) => !echoed.has(w)), {
       hubspot: deps.hubspot,
       destination: deps.destination,
       hubspotProperties,
@@ -670,6 +721,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       conclude(traces.get(w), rep);
     };
     for (const w of work) {
+      if (echoed.has(w)) continue;
       const trace = traces.get(w);
       try {
         if (w.action !== 'upsert' && w.action !== 'restore') {
