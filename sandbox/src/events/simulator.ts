@@ -21,6 +21,7 @@ import {
   listen,
   newEventId,
   parseJson,
+  parseUpdatedAtBody,
   RequestCounters,
   Router,
   readBody,
@@ -396,18 +397,8 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
       sendJson(res, 201, seed(store, await readJson(req), publish));
     })
     .on('POST', '/_admin/updated-at', async ({ req, res }) => {
-      const body = await readJson(req);
-      if (!isObject(body) || typeof body.updatedAt !== 'string' || Number.isNaN(Date.parse(body.updatedAt))) {
-        throw new SimHttpError(
-          422,
-          'VALIDATION_FAILED',
-          'Expected { "updatedAt": ISO date-time, "ids"?: string[] }.',
-        );
-      }
-      const ids = Array.isArray(body.ids)
-        ? body.ids.filter((id): id is string => typeof id === 'string')
-        : undefined;
-      sendJson(res, 200, { updated: store.setUpdatedAt(Date.parse(body.updatedAt), ids) });
+      const { at, ids } = parseUpdatedAtBody(await readJson(req));
+      sendJson(res, 200, { updated: store.setUpdatedAt(at, ids) });
     })
     .on('GET', '/_admin/limits', ({ res }) => sendJson(res, 200, limiter.limits))
     .on('PUT', '/_admin/limits', async ({ req, res }) => {

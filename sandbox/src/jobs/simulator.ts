@@ -18,6 +18,7 @@ import {
   listen,
   newEventId,
   parseJson,
+  parseUpdatedAtBody,
   RequestCounters,
   Router,
   readBody,
@@ -408,18 +409,8 @@ export async function startJobsSimulator(options: JobsSimulatorOptions = {}): Pr
       sendJson(res, 201, seedJobs(store, await readJson(req), publish));
     })
     .on('POST', '/_admin/updated-at', async ({ req, res }) => {
-      const body = await readJson(req);
-      if (!isObject(body) || typeof body.updatedAt !== 'string' || Number.isNaN(Date.parse(body.updatedAt))) {
-        throw new SimHttpError(
-          422,
-          'VALIDATION_FAILED',
-          'Expected { "updatedAt": ISO date-time, "ids"?: string[] }.',
-        );
-      }
-      const ids = Array.isArray(body.ids)
-        ? body.ids.filter((x): x is string => typeof x === 'string')
-        : undefined;
-      sendJson(res, 200, { updated: store.setUpdatedAt(Date.parse(body.updatedAt), ids) });
+      const { at, ids } = parseUpdatedAtBody(await readJson(req));
+      sendJson(res, 200, { updated: store.setUpdatedAt(at, ids) });
     })
     .on('GET', '/_admin/limits', ({ res }) => sendJson(res, 200, limiter.limits))
     .on('PUT', '/_admin/limits', async ({ req, res }) => {

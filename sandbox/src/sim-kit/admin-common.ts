@@ -52,6 +52,24 @@ export class SubscriptionRegistry {
   }
 }
 
+/**
+ * Body of `POST /_admin/updated-at` on the destination simulators: `{ updatedAt: ISO, ids?: [] }`
+ * (tests put thousands of records on one timestamp with it). 422 names the expected shape.
+ */
+export function parseUpdatedAtBody(body: unknown): { at: number; ids: string[] | undefined } {
+  if (!isObject(body) || typeof body.updatedAt !== 'string' || Number.isNaN(Date.parse(body.updatedAt))) {
+    throw new SimHttpError(
+      422,
+      'VALIDATION_FAILED',
+      'Expected { "updatedAt": ISO date-time, "ids"?: string[] }.',
+    );
+  }
+  const ids = Array.isArray(body.ids)
+    ? body.ids.filter((id): id is string => typeof id === 'string')
+    : undefined;
+  return { at: Date.parse(body.updatedAt), ids };
+}
+
 export interface CommonAdminParts {
   faults: FaultInjector;
   counters: RequestCounters;

@@ -3,6 +3,7 @@
 export {
   addCommonAdminRoutes,
   type CommonAdminParts,
+  parseUpdatedAtBody,
   routeAdmin,
   SubscriptionRegistry,
 } from './admin-common.ts';
