@@ -1,4 +1,4 @@
-/** `kongo sim hubspot|events|jobs --port P`: runs one simulator in the foreground until Ctrl-C. */
+/** `kongo sim hubspot|events|jobs|zoom|servicem8|… --port P`: runs one simulator in the foreground until Ctrl-C. */
 import { type Command, InvalidArgumentError } from 'commander';
 
 interface RunningSimulator {
@@ -21,6 +21,16 @@ export const SIMULATORS: Readonly<Record<string, SimulatorEntry>> = {
     start: 'startEventsSimulator',
   },
   jobs: { title: 'Job system simulator', module: '@kongo/sandbox/jobs', start: 'startJobsSimulator' },
+  zoom: {
+    title: 'Zoom simulator (meeting registrants)',
+    module: '@kongo/sandbox/zoom',
+    start: 'startZoomSimulator',
+  },
+  servicem8: {
+    title: 'ServiceM8 simulator (jobs)',
+    module: '@kongo/sandbox/servicem8',
+    start: 'startServiceM8Simulator',
+  },
 };
 
 export function parsePort(value: string): number {
@@ -57,7 +67,7 @@ export async function startSimulator(name: string, options: { port?: number }): 
 export function register(program: Command): void {
   program
     .command('sim')
-    .description('run a simulator (hubspot, events or jobs) until Ctrl-C')
+    .description(`run a simulator (${Object.keys(SIMULATORS).join(', ')}) until Ctrl-C`)
     .argument('<name>', `simulator: ${Object.keys(SIMULATORS).join(' | ')}`)
     .option('-p, --port <port>', 'port to listen on (default: the simulator’s own)', parsePort)
     .action(async (name: string, options: { port?: number }) => {

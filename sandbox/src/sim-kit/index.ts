@@ -21,7 +21,7 @@ export {
 export { beforeRequest, type FaultGate, failAnswer } from './request-faults.ts';
 export { type RouteContext, type RouteHandler, Router } from './router.ts';
 export { type ListenOptions, listen, type RequestHandler, type RunningServer, sleep } from './server.ts';
-export { hmacSha256Hex, signStandardWebhook } from './signing.ts';
+export { hmacSha256Base64, hmacSha256Hex, signStandardWebhook } from './signing.ts';
 export {
   DEFAULT_DISPATCHER_OPTIONS,
   type DeliveryAttempt,
@@ -32,3 +32,4 @@ export {
   type WebhookSubscription,
 } from './webhook-dispatcher.ts';
 export { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
+export { WindowLimiter, type WindowRule, type WindowVerdict } from './window-limiter.ts';

@@ -25,3 +25,8 @@ export function signStandardWebhook(
 export function hmacSha256Hex(secret: string, body: string): string {
   return createHmac('sha256', secret).update(body).digest('hex');
 }
+
+/** Base64 HMAC-SHA256 of the raw body with a UTF-8 secret (Jobber's `X-Jobber-Hmac-SHA256` style). */
+export function hmacSha256Base64(secret: string, body: string): string {
+  return createHmac('sha256', secret).update(body).digest('base64');
+}
