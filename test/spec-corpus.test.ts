@@ -71,7 +71,7 @@ const EXPECTED: Record<string, string[]> = {
     'enummap-number-target.json:107:17 /flows/0/mappings/2/value/enumMap/map/closedwon enumMap targets are strings (or null to clear); found the number 2 — write "2"',
   ],
   'field-name-with-space.json': [
-    'field-name-with-space.json:96:13 /flows/0/mappings/1/value/field "first name" is not valid: a field name of letters, digits and underscores, not starting with a digit',
+    'field-name-with-space.json:96:13 /flows/0/mappings/1/value/field "first name" is not valid: a field name, or a path into nested fields and custom-field arrays such as \"profile.first_name\" or \"custom_fields[name=Region].value\"',
   ],
   'field-ownership-unmapped.json': [
     'field-ownership-unmapped.json:60:7 /policies/fieldOwnership/lifecyclestage "lifecyclestage" is not written by the destination-to-hubspot flow, so there is nothing to own; remove it or map it',
@@ -155,7 +155,7 @@ const EXPECTED: Record<string, string[]> = {
     'unknown-formula.json:81:13 /flows/0/mappings/0/value/lowercse unknown formula "lowercse"; a value is { "field": … }, { "literal": … } or one formula: null, enumMap, stripSpaces, lowercase, concat (did you mean "lowercase"?)',
   ],
   'unknown-top-level-key.json': [
-    'unknown-top-level-key.json:234:3 /handlers unknown property "handlers"; allowed here: $schema, specVersion, client, integration, environment, publicBaseUrl, hubspot, destination, policies, monitoring, flows, studio',
+    'unknown-top-level-key.json:234:3 /handlers unknown property "handlers"; allowed here: $schema, specVersion, client, integration, environment, publicBaseUrl, environments, hubspot, destination, policies, monitoring, flows, studio',
   ],
   'url-with-query.json': [
     'url-with-query.json:29:5 /destination/baseUrl "https://api.jobs.example.com?token=abc" is not valid: an http(s) URL without spaces, query or fragment, e.g. "https://api.example.com"',

@@ -7,14 +7,19 @@ import { describe, expect, it } from 'vitest';
 import { DERIVED_DEFAULTS } from './defaults.ts';
 import { integrationSpecSchema } from './schema.ts';
 import type {
+  AlarmTargets,
+  ConflictPolicy,
+  ConflictWinner,
   DeletePolicy,
   DestinationApi,
   DestinationAuth,
+  DestinationCopyPolicy,
   DestinationPolling,
   DestinationSide,
   Direction,
   EmptyValuePolicy,
   Environment,
+  EnvironmentOverlay,
   FieldOwner,
   Flow,
   GraphQLOptions,
@@ -28,6 +33,7 @@ import type {
   Monitoring,
   NaturalKey,
   Policies,
+  PrivacyPolicy,
   RestOptions,
 } from './types.ts';
 import { FORMULA_NAMES } from './types.ts';
@@ -86,6 +92,7 @@ const spec: Presence<IntegrationSpec> = {
   integration: 'required',
   environment: 'required',
   publicBaseUrl: 'required',
+  environments: 'optional',
   hubspot: 'required',
   destination: 'required',
   policies: 'required',
@@ -116,6 +123,11 @@ const destination: Presence<DestinationSide> = {
   auth: 'required',
   objectType: 'required',
   idField: 'required',
+  updatedAtField: 'required',
+  actorField: 'optional',
+  connector: 'optional',
+  connection: 'optional',
+  credentials: 'optional',
   naturalKey: 'required',
   idempotency: 'required',
   webhooks: 'optional',
@@ -139,8 +151,24 @@ const policies: Presence<Policies> = {
   deletes: 'required',
   emptyValues: 'required',
   fieldOwnership: 'optional',
+  conflicts: 'required',
+  echoWindowSeconds: 'required',
+  privacy: 'required',
 };
-const monitoring: Presence<Monitoring> = { heartbeatSeconds: 'required', notificationCentre: 'required' };
+const conflicts: Presence<ConflictPolicy> = { windowSeconds: 'required', winner: 'required' };
+const privacy: Presence<PrivacyPolicy> = { destinationCopy: 'required' };
+const alarms: Presence<AlarmTargets> = { email: 'optional', slackWebhookParameter: 'optional' };
+const overlay: Presence<EnvironmentOverlay> = {
+  publicBaseUrl: 'optional',
+  hubspot: 'optional',
+  destination: 'optional',
+  schedules: 'optional',
+};
+const monitoring: Presence<Monitoring> = {
+  heartbeatSeconds: 'required',
+  notificationCentre: 'required',
+  alarms: 'optional',
+};
 const notificationCentre: Presence<Monitoring['notificationCentre']> = {
   urlParameter: 'required',
   keyParameter: 'required',
@@ -162,6 +190,11 @@ describe('types.ts and the schema', () => {
     expectInStep('/destination/rest', at('/destination/rest'), rest);
     expectInStep('/destination/graphql', at('/destination/graphql'), graphql);
     expectInStep('/policies', at('/policies'), policies);
+    expectInStep('/policies/conflicts', at('/policies/conflicts'), conflicts);
+    expectInStep('/policies/privacy', at('/policies/privacy'), privacy);
+    expectInStep('/monitoring/alarms', at('/monitoring/alarms'), alarms);
+    expectInStep('/environments/sandbox', at('/environments/sandbox'), overlay);
+    expectInStep('/environments/production', at('/environments/production'), overlay);
     expectInStep('/monitoring', at('/monitoring'), monitoring);
     expectInStep('/monitoring/notificationCentre', at('/monitoring/notificationCentre'), notificationCentre);
     expectInStep('/flows/items', root.$defs.flow as SchemaNode, flow);
@@ -210,6 +243,15 @@ describe('types.ts and the schema', () => {
         .additionalProperties as SchemaNode,
       { hubspot: true, destination: true, latest: true } satisfies Every<FieldOwner>,
     );
+    expectEnum(at('/policies/conflicts/winner'), {
+      hubspot: true,
+      destination: true,
+    } satisfies Every<ConflictWinner>);
+    expectEnum(at('/policies/privacy/destinationCopy'), {
+      delete: true,
+      anonymise: true,
+      keep: true,
+    } satisfies Every<DestinationCopyPolicy>);
     expectEnum(root.$defs.flow?.properties?.direction as SchemaNode, {
       'hubspot-to-destination': true,
       'destination-to-hubspot': true,

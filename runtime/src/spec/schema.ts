@@ -51,6 +51,20 @@ export const PATTERNS = {
     pattern: '^/[A-Za-z0-9_.~/-]*$',
     explain: 'a path starting with "/" (e.g. "/jobs")',
   },
+  fieldPath: {
+    pattern:
+      '^[A-Za-z_][A-Za-z0-9_]*(\\[[A-Za-z_][A-Za-z0-9_]*=[^\\[\\]]+\\])?(\\.[A-Za-z_][A-Za-z0-9_]*(\\[[A-Za-z_][A-Za-z0-9_]*=[^\\[\\]]+\\])?)*$',
+    explain:
+      'a field name, or a path into nested fields and custom-field arrays such as "profile.first_name" or "custom_fields[name=Region].value"',
+  },
+  connectorId: {
+    pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',
+    explain: 'a catalog connector id such as "zoom-meeting-registrants" (`npx kongo connectors` lists them)',
+  },
+  email: {
+    pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$',
+    explain: 'an e-mail address such as "oncall@example.com"',
+  },
 } as const;
 
 const slug = { type: 'string', pattern: PATTERNS.slug.pattern, minLength: 2, maxLength: 32 } as const;
@@ -61,13 +75,76 @@ const httpUrl = {
   pattern: PATTERNS.httpUrl.pattern,
   maxLength: 2048,
 } as const;
-const fieldName = { type: 'string', pattern: PATTERNS.fieldName.pattern, maxLength: 100 } as const;
 const hubspotProperty = {
   type: 'string',
   pattern: PATTERNS.hubspotProperty.pattern,
   maxLength: 100,
 } as const;
 const graphqlName = { type: 'string', pattern: PATTERNS.fieldName.pattern, maxLength: 100 } as const;
+/** A field name or a path into nested fields and custom-field arrays (destination records). */
+const fieldPath = { type: 'string', pattern: PATTERNS.fieldPath.pattern, maxLength: 200 } as const;
+const connectionValue = { type: ['string', 'number', 'boolean'] } as const;
+
+/** Per-environment values that must differ between the sandbox and production stacks. */
+const environmentOverlay = {
+  type: 'object',
+  additionalProperties: false,
+  description:
+    'What this environment uses instead of the top-level values: its own URL, HubSpot app, secrets, destination and schedules.',
+  properties: {
+    publicBaseUrl: { ...httpUrl, description: "This environment's webhook base URL." },
+    hubspot: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        appId: { type: 'integer', minimum: 1, description: "This environment's HubSpot app id." },
+        secretParameter: { ...ssmParameter, description: "SSM parameter of this environment's app secret." },
+        accessTokenParameter: {
+          ...ssmParameter,
+          description: "SSM parameter of this environment's HubSpot access token.",
+        },
+      },
+    },
+    destination: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        baseUrl: { ...httpUrl, description: "This environment's destination API base URL." },
+        auth: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { tokenParameter: { ...ssmParameter } },
+        },
+        credentials: {
+          type: 'object',
+          propertyNames: { pattern: PATTERNS.fieldName.pattern },
+          additionalProperties: ssmParameter,
+        },
+        connection: {
+          type: 'object',
+          propertyNames: { pattern: PATTERNS.fieldName.pattern },
+          additionalProperties: connectionValue,
+        },
+        webhooks: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { secretParameter: { ...ssmParameter } },
+        },
+      },
+    },
+    schedules: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        polling: { type: 'boolean', description: 'Whether the pollers run in this environment.' },
+        reconcile: {
+          type: 'boolean',
+          description: 'Whether the daily reconciliation runs in this environment.',
+        },
+      },
+    },
+  },
+} as const;
 
 export const integrationSpecSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -121,6 +198,13 @@ export const integrationSpecSchema = {
     publicBaseUrl: {
       ...httpUrl,
       description: "Base URL the webhooks are called on. HubSpot's v3 signature covers the full URL.",
+    },
+    environments: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        'Per-environment overlays: each stack (sandbox, production) reads only its own URL, app, secrets and destination.',
+      properties: { sandbox: environmentOverlay, production: environmentOverlay },
     },
     hubspot: {
       type: 'object',
@@ -213,7 +297,37 @@ export const integrationSpecSchema = {
           maxLength: 64,
           description: 'The record type, e.g. "Attendee" or "Job".',
         },
-        idField: { ...fieldName, default: 'id', description: "The destination's own id field." },
+        idField: { ...fieldPath, default: 'id', description: "The destination's own id field." },
+        updatedAtField: {
+          ...fieldPath,
+          default: 'updatedAt',
+          description:
+            "The record's own modification time: the source time of a destination change (never a delivery header).",
+        },
+        actorField: {
+          ...fieldPath,
+          description:
+            'Optional field naming who made the last change, so our own writes are known by provenance.',
+        },
+        connector: {
+          type: 'string',
+          pattern: PATTERNS.connectorId.pattern,
+          maxLength: 64,
+          description:
+            'A catalog connector id; the connector document describes the API (docs/CONNECTORS.md).',
+        },
+        connection: {
+          type: 'object',
+          propertyNames: { pattern: PATTERNS.fieldName.pattern },
+          additionalProperties: connectionValue,
+          description: "Connection settings the connector's templates use, e.g. an event id or a company id.",
+        },
+        credentials: {
+          type: 'object',
+          propertyNames: { pattern: PATTERNS.fieldName.pattern },
+          additionalProperties: ssmParameter,
+          description: "Named SSM parameters of the secrets the connector's auth needs (never the secrets).",
+        },
         naturalKey: {
           type: 'object',
           additionalProperties: false,
@@ -222,7 +336,7 @@ export const integrationSpecSchema = {
           properties: {
             hubspotProperty: { ...hubspotProperty, description: 'The HubSpot property, e.g. "email".' },
             destinationField: {
-              ...fieldName,
+              ...fieldPath,
               description: 'The destination field, e.g. "email" or "reference".',
             },
           },
@@ -260,7 +374,7 @@ export const integrationSpecSchema = {
           description: 'Poll for changes (when there are no webhooks, or as a safety net).',
           properties: {
             intervalSeconds: { type: 'integer', minimum: 1, maximum: 86400, default: 300 },
-            cursorField: { ...fieldName, default: 'updatedAt' },
+            cursorField: { ...fieldPath, default: 'updatedAt' },
           },
         },
         rest: {
@@ -312,6 +426,47 @@ export const integrationSpecSchema = {
           additionalProperties: { enum: ['hubspot', 'destination', 'latest'] },
           description: 'Who wins for a HubSpot property both directions map.',
         },
+        conflicts: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description:
+            'Edits of one field on both sides closer together than the window go to the declared winner and are counted as conflicts.',
+          properties: {
+            windowSeconds: {
+              type: 'integer',
+              minimum: 0,
+              maximum: 3600,
+              default: 5,
+              description:
+                'Seconds within which edits on both sides count as a conflict (clocks may differ by seconds).',
+            },
+            winner: {
+              enum: ['hubspot', 'destination'],
+              default: 'hubspot',
+              description: 'The side whose edit wins a conflict.',
+            },
+          },
+        },
+        echoWindowSeconds: {
+          type: 'integer',
+          minimum: 60,
+          maximum: 1209600,
+          default: 86400,
+          description: 'How long values Kongo wrote are remembered to recognise their echoes.',
+        },
+        privacy: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            destinationCopy: {
+              enum: ['delete', 'anonymise', 'keep'],
+              default: 'delete',
+              description: "What a HubSpot privacy deletion does to the destination's copy of the person.",
+            },
+          },
+        },
       },
     },
     monitoring: {
@@ -333,6 +488,23 @@ export const integrationSpecSchema = {
           properties: {
             urlParameter: { ...ssmParameter, default: '/kongo/nc-url' },
             keyParameter: { ...ssmParameter, description: 'Default /{client.slug}/nc-key.' },
+          },
+        },
+        alarms: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'Where CloudWatch alarms notify besides the Notification Centre.',
+          properties: {
+            email: {
+              type: 'string',
+              pattern: PATTERNS.email.pattern,
+              maxLength: 254,
+              description: 'An e-mail address subscribed to the alarm topic.',
+            },
+            slackWebhookParameter: {
+              ...ssmParameter,
+              description: 'SSM parameter of a Slack incoming-webhook URL for alarms.',
+            },
           },
         },
       },
@@ -380,7 +552,7 @@ export const integrationSpecSchema = {
       additionalProperties: false,
       required: ['target', 'value'],
       properties: {
-        target: { ...fieldName, description: 'The field written on the receiving side.' },
+        target: { ...fieldPath, description: 'The field written on the receiving side.' },
         value: { $ref: '#/$defs/value', description: 'A field, a literal or a formula (docs/FORMULAS.md).' },
         note: { type: 'string', maxLength: 2000, description: 'Free text for the reviewer; never code.' },
       },
@@ -402,7 +574,7 @@ export const integrationSpecSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['field'],
-      properties: { field: fieldName },
+      properties: { field: fieldPath },
     },
     literal: {
       type: 'object',

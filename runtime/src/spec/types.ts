@@ -145,13 +145,28 @@ export interface NaturalKey {
   destinationField: string;
 }
 
+/** Connection settings a connector's templates read, e.g. `{ "eventId": 4711 }`. */
+export type ConnectionSettings = Record<string, string | number | boolean>;
+
+/** Named SSM parameters of a connector's secrets, e.g. `{ "clientSecret": "/acme/zoom-client-secret" }`. */
+export type CredentialParameters = Record<string, string>;
+
 export interface DestinationSide {
   name: string;
   api: DestinationApi;
   baseUrl: string;
   auth: DestinationAuth;
   objectType: string;
+  /** The destination's own id field (a field path, see docs/SPEC.md). */
   idField: string;
+  /** The record's own modification time: the source time of a destination change. */
+  updatedAtField: string;
+  /** Optional field naming who made the last change (provenance for echo detection). */
+  actorField?: string;
+  /** A catalog connector id (docs/CONNECTORS.md); the connector describes the API. */
+  connector?: string;
+  connection?: ConnectionSettings;
+  credentials?: CredentialParameters;
   naturalKey: NaturalKey;
   idempotency: IdempotencyMode;
   /** Present when the destination signs webhooks. */
@@ -165,6 +180,20 @@ export interface DestinationSide {
 export type DeletePolicy = 'ignore' | 'propagate' | 'flag';
 export type EmptyValuePolicy = 'skip' | 'clear';
 export type FieldOwner = 'hubspot' | 'destination' | 'latest';
+export type ConflictWinner = 'hubspot' | 'destination';
+export type DestinationCopyPolicy = 'delete' | 'anonymise' | 'keep';
+
+export interface ConflictPolicy {
+  /** Seconds within which edits of one field on both sides count as a conflict. */
+  windowSeconds: number;
+  /** The side whose edit wins a conflict. */
+  winner: ConflictWinner;
+}
+
+export interface PrivacyPolicy {
+  /** What a HubSpot privacy deletion does to the destination's copy of the person. */
+  destinationCopy: DestinationCopyPolicy;
+}
 
 export interface Policies {
   deletes: DeletePolicy;
@@ -174,6 +203,10 @@ export interface Policies {
    * name; 'latest' means the most recent change (by occurredAt) wins.
    */
   fieldOwnership?: Record<string, FieldOwner>;
+  conflicts: ConflictPolicy;
+  /** How long values Kongo wrote are remembered to recognise their echoes. */
+  echoWindowSeconds: number;
+  privacy: PrivacyPolicy;
 }
 
 export interface Monitoring {
@@ -183,6 +216,27 @@ export interface Monitoring {
     urlParameter: string;
     keyParameter: string;
   };
+  alarms?: AlarmTargets;
+}
+
+/** Where CloudWatch alarms notify besides the Notification Centre. */
+export interface AlarmTargets {
+  email?: string;
+  slackWebhookParameter?: string;
+}
+
+/** Per-environment values; each stack reads only its own (docs/SPEC.md, "Environments"). */
+export interface EnvironmentOverlay {
+  publicBaseUrl?: string;
+  hubspot?: { appId?: number; secretParameter?: string; accessTokenParameter?: string };
+  destination?: {
+    baseUrl?: string;
+    auth?: { tokenParameter?: string };
+    credentials?: CredentialParameters;
+    connection?: ConnectionSettings;
+    webhooks?: { secretParameter?: string };
+  };
+  schedules?: { polling?: boolean; reconcile?: boolean };
 }
 
 export interface Flow {
@@ -200,6 +254,7 @@ export interface IntegrationSpec {
   environment: Environment;
   /** Base URL the webhooks are called on (HubSpot's v3 signature covers the full URL). */
   publicBaseUrl: string;
+  environments?: Partial<Record<Environment, EnvironmentOverlay>>;
   hubspot: HubSpotSide;
   destination: DestinationSide;
   policies: Policies;

@@ -75,12 +75,19 @@ describe('validateSpec', () => {
         auth: { type: 'bearer', tokenParameter: '/acme/destination-api-token' },
         objectType: 'Job',
         idField: 'id',
+        updatedAtField: 'updatedAt',
         naturalKey: { hubspotProperty: 'job_reference', destinationField: 'reference' },
         idempotency: 'none',
         polling: { intervalSeconds: 300, cursorField: 'updatedAt' },
         rest: { collectionPath: '/jobs' },
       },
-      policies: { deletes: 'flag', emptyValues: 'skip' },
+      policies: {
+        deletes: 'flag',
+        emptyValues: 'skip',
+        conflicts: { windowSeconds: 5, winner: 'hubspot' },
+        echoWindowSeconds: 86400,
+        privacy: { destinationCopy: 'delete' },
+      },
       monitoring: {
         heartbeatSeconds: 300,
         notificationCentre: { urlParameter: '/kongo/nc-url', keyParameter: '/acme/nc-key' },
@@ -160,6 +167,40 @@ describe('validateSpec', () => {
         hint: 'did you mean "objectType"?',
       },
     ]);
+  });
+
+  it('accepts destination field paths into nested fields and custom-field arrays', () => {
+    const result = validateSpec(
+      edit((s) => {
+        s.destination.naturalKey.destinationField = 'custom_fields[name=Job Ref].value';
+        s.flows[0].mappings = [
+          { target: 'job_reference', value: { field: 'custom_fields[name=Job Ref].value' } },
+          { target: 'dealname', value: { field: 'profile.first_name' } },
+        ];
+      }),
+    );
+    expect(result.ok).toBe(true);
+    expect(problemsOf(edit((s) => (s.flows[0].mappings[0].value = { field: 'profile..name' })))).toEqual([
+      [
+        '/flows/0/mappings/0/value/field',
+        expect.stringContaining('a path into nested fields and custom-field arrays'),
+      ],
+    ]);
+  });
+
+  it('accepts per-environment overlays and refuses unknown keys in them', () => {
+    const overlay = {
+      publicBaseUrl: 'https://hooks.prod.acme.example.com',
+      hubspot: { appId: 43, secretParameter: '/acme/prod/hubspot-client-secret' },
+      destination: { baseUrl: 'https://api.jobs.example.com/prod', connection: { companyId: 7 } },
+      schedules: { polling: true, reconcile: false },
+    };
+    expect(validateSpec(edit((s) => (s.environments = { production: overlay }))).ok).toBe(true);
+    expect(
+      problemsOf(
+        edit((s) => (s.environments = { production: { ...overlay, baseUrl: 'https://x.example' } })),
+      ),
+    ).toEqual([['/environments/production/baseUrl', expect.stringContaining('unknown property "baseUrl"')]]);
   });
 
   it('lists every problem, not just the first', () => {

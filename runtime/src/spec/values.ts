@@ -13,7 +13,7 @@ import { FORMULA_NAMES } from './types.ts';
 export const MAX_VALUE_DEPTH = 16;
 
 const VALUE_KEYS: readonly string[] = ['field', 'literal', ...FORMULA_NAMES];
-const FIELD_NAME = new RegExp(PATTERNS.fieldName.pattern);
+const FIELD_PATH = new RegExp(PATTERNS.fieldPath.pattern);
 const WHAT_A_VALUE_IS =
   'a value is { "field": … }, { "literal": … } or one formula: null, enumMap, stripSpaces, lowercase, concat';
 
@@ -101,10 +101,10 @@ function walk(value: unknown, pointer: string, depth: number, problems: SpecProb
     case 'field':
       if (typeof arg !== 'string') {
         problems.push({ pointer: at, message: `"field" takes a field name string; found ${describe(arg)}` });
-      } else if (!FIELD_NAME.test(arg) || arg.length > 100) {
+      } else if (!FIELD_PATH.test(arg) || arg.length > 200) {
         problems.push({
           pointer: at,
-          message: `"${arg}" is not valid: ${PATTERNS.fieldName.explain}`,
+          message: `"${arg}" is not valid: ${PATTERNS.fieldPath.explain}`,
         });
       }
       return;

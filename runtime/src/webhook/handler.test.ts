@@ -45,6 +45,7 @@ const spec = {
     auth: { type: 'bearer', tokenParameter: '/acme/events-token' },
     objectType: 'Attendee',
     idField: 'id',
+    updatedAtField: 'updatedAt',
     naturalKey: { hubspotProperty: 'email', destinationField: 'email' },
     idempotency: 'idempotency-key-header',
     webhooks: { scheme: 'standard-webhooks', secretParameter: '/acme/events-webhook-secret' },

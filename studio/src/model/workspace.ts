@@ -34,6 +34,7 @@ export function starterSpec(): StudioSpec {
       auth: { type: 'bearer', tokenParameter: '/velflex/destination-token' },
       objectType: 'Attendee',
       idField: 'id',
+      updatedAtField: 'updatedAt',
       naturalKey: { hubspotProperty: 'email', destinationField: 'email' },
       idempotency: 'idempotency-key-header',
       webhooks: { scheme: 'standard-webhooks', secretParameter: '/velflex/destination-client-secret' },
@@ -46,7 +47,13 @@ export function starterSpec(): StudioSpec {
         inputType: 'AttendeeInput',
       },
     },
-    policies: { deletes: 'flag', emptyValues: 'skip' },
+    policies: {
+      deletes: 'flag',
+      emptyValues: 'skip',
+      conflicts: { windowSeconds: 5, winner: 'hubspot' },
+      echoWindowSeconds: 86400,
+      privacy: { destinationCopy: 'delete' },
+    },
     monitoring: {
       heartbeatSeconds: 60,
       notificationCentre: { urlParameter: '/kongo/nc-url', keyParameter: '/velflex/nc-key' },

@@ -26,6 +26,7 @@ export const spec: IntegrationSpec = {
     auth: { type: 'bearer', tokenParameter: '/template/destination-api-token' },
     objectType: 'Job',
     idField: 'id',
+    updatedAtField: 'updatedAt',
     naturalKey: { hubspotProperty: 'email', destinationField: 'customerEmail' },
     idempotency: 'idempotency-key-header',
     webhooks: {
@@ -35,7 +36,13 @@ export const spec: IntegrationSpec = {
     },
     rest: { collectionPath: '/jobs' },
   },
-  policies: { deletes: 'flag', emptyValues: 'skip' },
+  policies: {
+    deletes: 'flag',
+    emptyValues: 'skip',
+    conflicts: { windowSeconds: 5, winner: 'hubspot' },
+    echoWindowSeconds: 86400,
+    privacy: { destinationCopy: 'delete' },
+  },
   monitoring: {
     heartbeatSeconds: 60,
     notificationCentre: { urlParameter: '/kongo/nc-url', keyParameter: '/template/nc-key' },
