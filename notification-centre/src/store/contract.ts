@@ -124,5 +124,16 @@ export function runNcStoreContract(name: string, makeStore: () => Promise<NcStor
       await store.putTraces('d', [trace('same', T0), trace('next', T0 + 1)], T0 + 5);
       expect((await store.listTraces('d', 10, T0 + 5)).map((t) => t.traceId)).toEqual(['next', 'same']);
     });
+
+    it('files a batch that carries one trace twice without failing, across write batches too', async () => {
+      // A redelivered multi-event webhook yields two traces with one key in one heartbeat.
+      const twice = [trace('dup', T0), trace('dup', T0)];
+      const many = Array.from({ length: 26 }, (_, i) => trace(`m${String(i).padStart(2, '0')}`, T0 + 10 + i));
+      const store = await makeStore();
+      await store.putTraces('r', [...twice, ...many, ...twice, ...many.slice(20)], T0);
+      const listed = await store.listTraces('r', 100, T0);
+      expect(listed).toHaveLength(27);
+      expect(listed.filter((t) => t.traceId === 'dup')).toHaveLength(1);
+    });
   });
 }

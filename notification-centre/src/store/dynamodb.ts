@@ -50,6 +50,7 @@ const REGISTRY = 'REGISTRY';
 const pad = (n: number): string => String(Math.max(0, Math.floor(n))).padStart(13, '0');
 const intPk = (id: string): string => `INT#${id}`;
 const KIND_PREFIX = 'kind:';
+const traceSortKey = (trace: TraceSummary): string => `TRACE#${pad(trace.startedAt)}#${trace.traceId}`;
 type Item = Record<string, unknown>;
 
 export class DynamoNcStore implements NcStore {
@@ -176,12 +177,15 @@ export class DynamoNcStore implements NcStore {
 
   async putTraces(id: string, traces: TraceSummary[], now: number): Promise<void> {
     const expiresAt = Math.ceil((now + TRACES_KEPT_MS) / 1000);
-    for (let i = 0; i < traces.length; i += 25) {
-      let requests: Array<{ PutRequest: { Item: Item } }> = traces.slice(i, i + 25).map((trace) => ({
+    // One item per key, the last copy winning: a redelivered batch can carry the same trace twice, and
+    // BatchWriteItem refuses a request whose keys repeat ("Provided list of item keys contains duplicates").
+    const unique = [...new Map(traces.map((t) => [traceSortKey(t), t])).values()];
+    for (let i = 0; i < unique.length; i += 25) {
+      let requests: Array<{ PutRequest: { Item: Item } }> = unique.slice(i, i + 25).map((trace) => ({
         PutRequest: {
           Item: {
             pk: intPk(id),
-            sk: `TRACE#${pad(trace.startedAt)}#${trace.traceId}`,
+            sk: traceSortKey(trace),
             json: JSON.stringify(trace),
             expiresAt,
           },

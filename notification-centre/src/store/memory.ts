@@ -76,7 +76,8 @@ export class MemoryNcStore implements NcStore {
     const key = (t: TraceSummary): string => `${t.startedAt}#${t.traceId}`;
     const incoming = new Set(traces.map(key));
     const list = (this.traces.get(id) ?? []).filter((t) => t.expiresAt > now && !incoming.has(key(t.trace)));
-    for (const trace of traces) list.push({ trace: copy(trace), expiresAt: now + TRACES_KEPT_MS });
+    const unique = new Map(traces.map((t) => [key(t), t]));
+    for (const trace of unique.values()) list.push({ trace: copy(trace), expiresAt: now + TRACES_KEPT_MS });
     list.sort((a, b) => a.trace.startedAt - b.trace.startedAt);
     this.traces.set(id, list.slice(-1000));
   }
