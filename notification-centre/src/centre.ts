@@ -41,6 +41,8 @@ const HOUR = 60 * MINUTE;
 const MAX_ALERTS = 30;
 const MAX_FAILURES = 30;
 const MAX_COMMANDS = 20;
+/** Beat ids remembered per integration: far more than a runtime re-sends (it holds one failed beat). */
+const MAX_BEATS = 50;
 
 export interface NotificationCentreOptions {
   store: NcStore;
@@ -128,6 +130,20 @@ export function minuteDeltaOf(payload: Pick<HeartbeatPayload, 'counters' | 'erro
   return delta;
 }
 
+/** The buckets as they will be once `delta` is added to `minute`. */
+function withDelta(buckets: MinuteBucket[], minute: number, delta: MinuteDelta): MinuteBucket[] {
+  const current = buckets.find((b) => b.minute === minute);
+  const merged: MinuteBucket = {
+    minute,
+    events: (current?.events ?? 0) + delta.events,
+    errors: (current?.errors ?? 0) + delta.errors,
+    unauthorised: (current?.unauthorised ?? 0) + delta.unauthorised,
+    byKind: { ...current?.byKind },
+  };
+  bumpAll(merged.byKind, delta.byKind);
+  return [...buckets.filter((b) => b.minute !== minute), merged].sort((a, b) => a.minute - b.minute);
+}
+
 export class NotificationCentre {
   readonly store: NcStore;
   readonly rules: AlertRules;
@@ -213,22 +229,30 @@ export class NotificationCentre {
 
   // ---- ingestion ---------------------------------------------------------------------------------------
 
-  /** Files a validated heartbeat; the answer carries the commands still waiting for this integration. */
+  /**
+   * Files a validated heartbeat; the answer carries the commands still waiting for this integration. A beat
+   * whose id was filed before (its answer was lost and the runtime sent it again) still counts as a sign of
+   * life, but its counters, failures and minute counts are not added a second time.
+   */
   async ingestHeartbeat(
     integration: IntegrationRecord,
     payload: HeartbeatPayload,
   ): Promise<{ status: IntegrationStatus; commands: Array<Omit<Command, 'status' | 'offeredAt'>> }> {
     const now = this.now();
+    const minute = minuteOf(now);
     const delta = minuteDeltaOf(payload);
-    if (delta.events + delta.errors + delta.unauthorised + Object.keys(delta.byKind).length > 0) {
-      await this.store.addToMinute(integration.id, minuteOf(now), delta);
-    }
+    const hasCounts = delta.events + delta.errors + delta.unauthorised + Object.keys(delta.byKind).length > 0;
     if (payload.traces.length > 0) await this.store.putTraces(integration.id, payload.traces, now);
-    const buckets = await this.store.listMinutes(integration.id, minuteOf(now) - HOUR);
+    const buckets = await this.store.listMinutes(integration.id, minute - HOUR);
 
     let offered: Command[] = [];
+    // The minute this beat's counts belong in: now, or where the first copy of a re-sent beat was filed.
+    let countedIn = minute;
     const state = await this.update(integration, (s) => {
       const alerts: AlertFacts[] = [];
+      const seen =
+        payload.beatId === undefined ? undefined : (s.beats ?? []).find((b) => b.id === payload.beatId);
+      countedIn = seen?.minute ?? minute;
       if (s.status === 'down') {
         alerts.push({ kind: 'recovered', downForMs: now - (s.episodes.down ?? s.statusSince) });
         delete s.episodes.down;
@@ -239,10 +263,14 @@ export class NotificationCentre {
       const lastTrace = Math.max(0, ...payload.traces.map((t) => t.startedAt));
       const lastEvent = Math.max(s.lastEventAt ?? 0, payload.lastEventAt ?? 0, lastTrace);
       s.lastEventAt = lastEvent > 0 ? lastEvent : null;
-      bumpAll(s.totals, payload.counters);
-      bumpAll(s.errorsByKind, payload.errorsByKind);
+      if (!seen) {
+        bumpAll(s.totals, payload.counters);
+        bumpAll(s.errorsByKind, payload.errorsByKind);
+        s.failures = [...s.failures, ...payload.failures].slice(-MAX_FAILURES);
+        if (payload.beatId !== undefined)
+          s.beats = [...(s.beats ?? []), { id: payload.beatId, minute }].slice(-MAX_BEATS);
+      }
       s.checks = payload.checks;
-      s.failures = [...s.failures, ...payload.failures].slice(-MAX_FAILURES);
       if (payload.deadLetters) {
         s.deadLetters = payload.deadLetters;
         s.deadLettersReportedAt = now;
@@ -256,11 +284,17 @@ export class NotificationCentre {
         if (result.reason !== undefined) command.reason = result.reason;
       }
       this.setStatus(s, payload.checks.some((c) => !c.ok) ? 'degraded' : 'up', now);
-      alerts.push(...this.evaluateConditions(s, buckets, now));
+      // The minute buckets get this beat's counts after the state write; the conditions see them already.
+      alerts.push(
+        ...this.evaluateConditions(s, seen || !hasCounts ? buckets : withDelta(buckets, minute, delta), now),
+      );
       offered = s.commands.filter((c) => c.status === 'pending');
       for (const command of offered) command.offeredAt = now;
       return { changed: true, alerts };
     });
+    // After the state names the beat, so a crash in between is repaired by the re-sent beat (same minute,
+    // and the bucket adds a beat id once).
+    if (hasCounts) await this.store.addToMinute(integration.id, countedIn, delta, payload.beatId);
     return {
       status: state.status,
       commands: offered.map(({ status: _s, offeredAt: _o, ...command }) => command),

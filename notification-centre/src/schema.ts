@@ -12,13 +12,17 @@ import type {
   DeadLetterSummary,
   EventsPayload,
   FailureSummary,
-  HeartbeatPayload,
+  HeartbeatPayload as SentHeartbeat,
   TraceStage,
   TraceSummary,
 } from '@kongo/runtime/monitor';
 import { COUNTER_STAGES, OUTCOMES, STAGES } from '@kongo/runtime/monitor';
 
-export type { EventsPayload, HeartbeatPayload };
+/** A heartbeat as received: runtimes vendored before beat ids existed send none (and are counted as before). */
+export type HeartbeatPayload = Omit<SentHeartbeat, 'beatId'> & { beatId?: string };
+export type { EventsPayload };
+
+const BEAT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
@@ -336,16 +340,28 @@ export function parseHeartbeat(body: unknown): Validated<HeartbeatPayload> {
     body,
     '',
     ['v', 'integrationId', 'clientSlug', 'sentAt', 'intervalSeconds', 'counters'],
-    ['errorsByKind', 'lastEventAt', 'checks', 'deadLetters', 'failures', 'traces', 'commandResults'],
+    [
+      'beatId',
+      'errorsByKind',
+      'lastEventAt',
+      'checks',
+      'deadLetters',
+      'failures',
+      'traces',
+      'commandResults',
+    ],
   );
   if (!o) return { ok: false, problems: c.problems };
   if (o.v !== 1) c.fail('/v', 'must be 1');
+  if (o.beatId !== undefined && (typeof o.beatId !== 'string' || !BEAT_ID.test(o.beatId)))
+    c.fail('/beatId', 'must be 8-64 letters, digits, _ or -');
   const integrationId = c.id(o.integrationId, '/integrationId');
   const clientSlug = c.id(o.clientSlug, '/clientSlug');
   const sentAt = c.time(o.sentAt, '/sentAt');
   const intervalSeconds = c.number(o.intervalSeconds, '/intervalSeconds', 1, 86_400);
-  const payload = {
+  const payload: HeartbeatPayload = {
     v: 1 as const,
+    ...(typeof o.beatId === 'string' ? { beatId: o.beatId } : {}),
     integrationId: integrationId ?? '',
     clientSlug: clientSlug ?? '',
     sentAt: sentAt ?? 0,

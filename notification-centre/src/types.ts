@@ -86,6 +86,11 @@ export interface IntegrationState {
   commands: Command[];
   rejectedPayloads: number;
   lastRejection: { at: number; problems: string[] } | null;
+  /**
+   * The latest beat ids filed and the minute their counts went into (absent in state written before beat
+   * ids): a beat re-sent after a lost answer is recognised here and not counted again.
+   */
+  beats?: Array<{ id: string; minute: number }>;
 }
 
 /** Counts landing in one minute (epoch ms of the minute's start). */

@@ -138,7 +138,54 @@ describe('runtime heartbeat → Notification Centre', () => {
       sink: httpHeartbeatSink({ url: nc.url, key: 'wrong-key-wrong-key' }),
     });
     expect(run.error).toMatchObject({ name: 'HeartbeatDeliveryError', status: 401 });
-    expect(log.drain().counters).toEqual({ 'deliver.delivered': 3 });
+    expect(log.peekUnsent()).toMatchObject({
+      beatId: run.payload.beatId,
+      delta: { counters: { 'deliver.delivered': 3 } },
+    });
+  });
+
+  it('counts a beat once when the centre filed it but its answer was lost', async () => {
+    const centre = await startNotificationCentre({
+      detectEverySeconds: 0,
+      logSink: () => {},
+      config: {
+        clients: [{ slug: 'velflex', name: 'Velflex' }],
+        integrations: [{ id: 'lost-answer', clientSlug: 'velflex', key: KEY }],
+      },
+    });
+    try {
+      const log = new IntegrationLogger({ integrationId: 'lost-answer', sink: () => {} });
+      const http = httpHeartbeatSink({ url: centre.url, key: KEY });
+      let loseNext = true;
+      // Files the beat over HTTP, then loses the answer (a timeout after the centre committed).
+      const sink = {
+        send: async (payload: Parameters<typeof http.send>[0]) => {
+          const answer = await http.send(payload);
+          if (!loseNext) return answer;
+          loseNext = false;
+          throw new Error('socket hang up');
+        },
+      };
+      const options = {
+        integrationId: 'lost-answer',
+        clientSlug: 'velflex',
+        intervalSeconds: 60,
+        checks: {},
+      };
+      log.count('deliver', 'delivered', 4);
+      log.failure({ stage: 'deliver', kind: 'http-500', reason: 'server error', recordId: '7' });
+      expect((await runHeartbeat({ ...options, counters: log, sink })).ok).toBe(false);
+      log.count('deliver', 'delivered', 1);
+      expect((await runHeartbeat({ ...options, counters: log, sink })).ok).toBe(true);
+      const detail = await centre.centre.detail('lost-answer');
+      expect(detail.totals).toEqual({ 'deliver.delivered': 5 });
+      expect(detail.errorsByKind).toEqual({ 'http-500': 1 });
+      expect(detail.failures).toHaveLength(1);
+      expect(detail.minutes.reduce((n, m) => n + m.events, 0)).toBe(5);
+      expect(detail.lastHeartbeatAt).not.toBeNull();
+    } finally {
+      await centre.close();
+    }
   });
 
   it('posts finished record changes at once, and files them once when the heartbeat repeats them', async () => {

@@ -106,6 +106,20 @@ export function runNcStoreContract(name: string, makeStore: () => Promise<NcStor
       expect(await store.listMinutes('other', m0)).toEqual([]);
     });
 
+    it('adds a beat to a minute once however often it is repeated', async () => {
+      const store = await makeStore();
+      const delta = { events: 2, errors: 1, unauthorised: 0, byKind: { 'http-500': 1 } };
+      await store.addToMinute('once', T0, delta, 'beat-0001');
+      await Promise.all([
+        store.addToMinute('once', T0, delta, 'beat-0001'),
+        store.addToMinute('once', T0, delta, 'beat-0002'),
+      ]);
+      await store.addToMinute('once', T0, delta);
+      expect(await store.listMinutes('once', T0)).toEqual([
+        { minute: T0, events: 6, errors: 3, unauthorised: 0, byKind: { 'http-500': 3 } },
+      ]);
+    });
+
     it('keeps traces newest first and forgets them after a day', async () => {
       const store = await makeStore();
       const many = Array.from({ length: 30 }, (_, i) =>

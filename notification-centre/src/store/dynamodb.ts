@@ -125,9 +125,9 @@ export class DynamoNcStore implements NcStore {
     }
   }
 
-  async addToMinute(id: string, minute: number, delta: MinuteDelta): Promise<void> {
+  async addToMinute(id: string, minute: number, delta: MinuteDelta, beatId?: string): Promise<void> {
     const names: Record<string, string> = { '#exp': 'expiresAt' };
-    const values: Record<string, number> = {
+    const values: Record<string, unknown> = {
       ':events': delta.events,
       ':errors': delta.errors,
       ':unauth': delta.unauthorised,
@@ -139,15 +139,29 @@ export class DynamoNcStore implements NcStore {
       values[`:k${i}`] = n;
       adds.push(`#k${i} :k${i}`);
     });
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: intPk(id), sk: `MIN#${pad(minute)}` },
-        UpdateExpression: `ADD ${adds.join(', ')} SET #exp = :exp`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    let condition: string | undefined;
+    if (beatId !== undefined) {
+      // The bucket remembers which beats it holds, so a re-sent beat (its answer was lost) adds nothing.
+      names['#beats'] = 'beats';
+      values[':beat'] = new Set([beatId]);
+      values[':beatId'] = beatId;
+      adds.push('#beats :beat');
+      condition = 'NOT contains(#beats, :beatId)';
+    }
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: intPk(id), sk: `MIN#${pad(minute)}` },
+          UpdateExpression: `ADD ${adds.join(', ')} SET #exp = :exp`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ...(condition ? { ConditionExpression: condition } : {}),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async listMinutes(id: string, fromMinute: number): Promise<MinuteBucket[]> {

@@ -17,6 +17,7 @@ export class MemoryNcStore implements NcStore {
   private readonly integrations = new Map<string, IntegrationRecord>();
   private readonly states = new Map<string, IntegrationState>();
   private readonly minutes = new Map<string, Map<number, MinuteBucket>>();
+  private readonly beatsFiled = new Set<string>();
   private readonly traces = new Map<string, Array<{ trace: TraceSummary; expiresAt: number }>>();
 
   async putClient(client: ClientRecord): Promise<void> {
@@ -52,7 +53,12 @@ export class MemoryNcStore implements NcStore {
     this.states.set(state.id, { ...copy(state), version: (expectedVersion ?? 0) + 1 });
   }
 
-  async addToMinute(id: string, minute: number, delta: MinuteDelta): Promise<void> {
+  async addToMinute(id: string, minute: number, delta: MinuteDelta, beatId?: string): Promise<void> {
+    if (beatId !== undefined) {
+      const key = `${id}#${minute}#${beatId}`;
+      if (this.beatsFiled.has(key)) return;
+      this.beatsFiled.add(key);
+    }
     const buckets = this.minutes.get(id) ?? new Map<number, MinuteBucket>();
     this.minutes.set(id, buckets);
     const bucket = buckets.get(minute) ?? { minute, events: 0, errors: 0, unauthorised: 0, byKind: {} };

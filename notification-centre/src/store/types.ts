@@ -24,8 +24,11 @@ export interface NcStore {
    */
   putState(state: IntegrationState, expectedVersion: number | null): Promise<void>;
 
-  /** Adds counts to one minute's bucket (atomic increments: concurrent heartbeats don't lose counts). */
-  addToMinute(id: string, minute: number, delta: MinuteDelta): Promise<void>;
+  /**
+   * Adds counts to one minute's bucket (atomic increments: concurrent heartbeats don't lose counts). With a
+   * `beatId` the add happens once per id and bucket, however often it is repeated.
+   */
+  addToMinute(id: string, minute: number, delta: MinuteDelta, beatId?: string): Promise<void>;
   /** Buckets with `minute >= fromMinute`, oldest first. */
   listMinutes(id: string, fromMinute: number): Promise<MinuteBucket[]>;
 

@@ -81,8 +81,16 @@ describe('DynamoCounterStore (dynalite)', () => {
       counters: shared,
       sink,
     };
-    expect((await runHeartbeat(options)).ok).toBe(false);
+    const failed = await runHeartbeat(options);
+    expect(failed.ok).toBe(false);
+    log.count('deliver', 'delivered', 2);
+    await shared.flush(log);
     await runHeartbeat(options);
-    expect(sink.sent.map((p) => p.counters)).toEqual([{ 'deliver.delivered': 5 }]);
+    // The failed beat goes out again under its id (the centre files an id once), then the new counts.
+    expect(sink.sent.map((p) => [p.beatId === failed.payload.beatId, p.counters])).toEqual([
+      [true, { 'deliver.delivered': 5 }],
+      [false, { 'deliver.delivered': 2 }],
+    ]);
+    expect(await shared.peekUnsent()).toBeNull();
   });
 });

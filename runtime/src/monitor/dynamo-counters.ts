@@ -8,12 +8,15 @@
  *   with `ADD` (a drain reads the totals, then ADDs their negatives, so counts added meanwhile survive);
  *   `lastEventAt` raised with a conditional SET;
  * - `MON#{integration}` / `BATCH#{ms, 13 digits}#{uuid}` — one flush's failures and traces as JSON, deleted
- *   by the drain that reads them.
+ *   by the drain that reads them;
+ * - `MON#{integration}` / `UNSENT` — a drained beat whose send failed (its id and counts as JSON), re-sent
+ *   under the same id by the next heartbeat and deleted once the centre confirms it.
  * No transactions (dynalite has none); a crash between read and subtract re-sends those counts once.
  */
 import { randomUUID } from 'node:crypto';
 import {
   BatchWriteCommand,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -22,7 +25,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CounterSource } from './heartbeat.ts';
 import type { IntegrationLogger } from './logger.ts';
-import type { CounterDelta, FailureSummary, TraceSummary } from './types.ts';
+import type { CounterDelta, FailureSummary, TraceSummary, UnsentBeat } from './types.ts';
 
 export interface DynamoCounterStoreOptions {
   client: DynamoDBDocumentClient;
@@ -104,6 +107,46 @@ export class DynamoCounterStore implements CounterSource {
 
   async restore(delta: CounterDelta): Promise<void> {
     await this.write(delta);
+  }
+
+  async holdUnsent(beat: UnsentBeat): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: this.pk, sk: 'UNSENT', json: JSON.stringify(beat) },
+          // One held beat at a time: a second one is restored into the counters instead.
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async peekUnsent(): Promise<UnsentBeat | null> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: this.pk, sk: 'UNSENT' }, ConsistentRead: true }),
+    );
+    return typeof out.Item?.json === 'string' ? (JSON.parse(out.Item.json) as UnsentBeat) : null;
+  }
+
+  async clearUnsent(beatId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: this.pk, sk: 'UNSENT' },
+          ConditionExpression: 'contains(#json, :id)',
+          ExpressionAttributeNames: { '#json': 'json' },
+          ExpressionAttributeValues: { ':id': beatId },
+        }),
+      );
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    }
   }
 
   private async write(delta: CounterDelta): Promise<void> {

@@ -131,7 +131,7 @@ describe('runHeartbeat', () => {
     ]);
   });
 
-  it('puts the counts back when the send fails so the next beat carries them', async () => {
+  it('re-sends a failed beat under its own id before a new one, so a lost answer is not counted twice', async () => {
     const { log, memory } = logger();
     const sink = memoryHeartbeatSink();
     sink.failNext = 1;
@@ -149,8 +149,17 @@ describe('runHeartbeat', () => {
     expect(failed.ok).toBe(false);
     expect(failed.error?.name).toBe('HeartbeatDeliveryError');
     log.count('deliver', 'delivered');
+    sink.failNext = 1;
+    // The held beat fails again: nothing new is drained meanwhile.
+    expect((await runHeartbeat(options)).payload.beatId).toBe(failed.payload.beatId);
     await runHeartbeat(options);
-    expect(sink.sent.map((p) => p.counters)).toEqual([{ 'deliver.delivered': 3 }]);
+    expect(sink.sent.map((p) => [p.beatId === failed.payload.beatId, p.counters])).toEqual([
+      [true, { 'deliver.delivered': 2 }],
+      [false, { 'deliver.delivered': 1 }],
+    ]);
+    await runHeartbeat(options);
+    expect(sink.sent).toHaveLength(3);
+    expect(new Set(sink.sent.map((p) => p.beatId)).size).toBe(3);
     expect(memory.entries().some((e) => e.msg === 'heartbeat not delivered')).toBe(true);
   });
 

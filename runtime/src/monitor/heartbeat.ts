@@ -3,6 +3,7 @@
  * dependencies, takes the counters since the last beat and POSTs ids, counts and reasons to the
  * Notification Centre through a `HeartbeatSink`. Replay commands ride back on the answer.
  */
+import { randomUUID } from 'node:crypto';
 import type { Clock, IntegrationLogger } from './logger.ts';
 import { systemClock } from './logger.ts';
 import { safeId, scrub } from './redact.ts';
@@ -15,6 +16,7 @@ import type {
   HeartbeatPayload,
   HeartbeatResponse,
   PendingCommand,
+  UnsentBeat,
 } from './types.ts';
 
 /** Where heartbeats go. The HTTP adapter posts to the Notification Centre; tests use an in-memory one. */
@@ -38,6 +40,15 @@ export type DependencyChecks = Record<string, () => Promise<CheckOutcome>>;
 export interface CounterSource {
   drain(): CounterDelta | Promise<CounterDelta>;
   restore(delta: CounterDelta): void | Promise<void>;
+  /**
+   * Keeps a beat whose send failed, id and counts together. A failed send may still have been filed (the
+   * answer was lost), so its counts must go out again under the same id, never merged into a new beat.
+   * Returns false when a beat is already held (the caller then restores the counts instead).
+   */
+  holdUnsent?(beat: UnsentBeat): boolean | Promise<boolean>;
+  /** The held beat, if any (left in place until `clearUnsent`). */
+  peekUnsent?(): UnsentBeat | null | Promise<UnsentBeat | null>;
+  clearUnsent?(beatId: string): void | Promise<void>;
 }
 
 export interface RunHeartbeatOptions {
@@ -112,9 +123,11 @@ function buildPayload(
   checks: CheckResult[],
   deadLetters: DeadLetterReport | null,
   commandResults: CommandResult[],
+  beatId: string = randomUUID(),
 ): HeartbeatPayload {
   return {
     v: 1,
+    beatId,
     integrationId: options.integrationId,
     clientSlug: options.clientSlug,
     sentAt: clock.now(),
@@ -131,8 +144,8 @@ function buildPayload(
 }
 
 /**
- * One heartbeat: run the checks, drain the counters, send. A failed send puts the counts back (they go out
- * with the next beat) and is reported in the result rather than thrown, so a scheduler never retries a beat.
+ * One heartbeat: run the checks, drain the counters, send. A failed send keeps the beat (id and counts) to be
+ * re-sent first by the next run, so a beat filed whose answer was lost is not counted twice; it is reported in the result rather than thrown, so a scheduler never retries a beat.
  * @example
  * await runHeartbeat({ integrationId: 'velflex-attendees', clientSlug: 'velflex', intervalSeconds: 60,
  *   checks: { table: tableCheck(() => store.ping()) }, counters: logger, sink: httpHeartbeatSink({ url, key }) });
@@ -160,13 +173,28 @@ export async function runHeartbeat(options: RunHeartbeatOptions): Promise<Heartb
     if (!check.ok) options.log?.warn('dependency check failed', { check: check.name, reason: check.reason });
   }
 
+  // A beat that failed earlier goes first, under its own id: if the centre did file it (only its answer was
+  // lost), the centre recognises the id and does not count it again. Until it is confirmed, new counts wait.
+  const held = (await options.counters.peekUnsent?.()) ?? null;
+  if (held) {
+    const resend = buildPayload(options, clock, held.delta, checks, deadLetters, [], held.beatId);
+    try {
+      await options.sink.send(resend);
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      options.log?.warn('heartbeat not delivered', { reason: err.message, errorName: err.name });
+      return { ok: false, payload: resend, response: null, commandResults: [], error: err };
+    }
+    await options.counters.clearUnsent?.(held.beatId);
+  }
+
   const delta = await options.counters.drain();
   const payload = buildPayload(options, clock, delta, checks, deadLetters, []);
   let response: HeartbeatResponse;
   try {
     response = await options.sink.send(payload);
   } catch (error) {
-    await options.counters.restore(delta);
+    await keepUnsent(options.counters, payload.beatId, delta);
     const err = error instanceof Error ? error : new Error(String(error));
     options.log?.warn('heartbeat not delivered', { reason: err.message, errorName: err.name });
     return { ok: false, payload, response: null, commandResults: [], error: err };
@@ -194,12 +222,18 @@ export async function runHeartbeat(options: RunHeartbeatOptions): Promise<Heartb
   try {
     await options.sink.send(followPayload);
   } catch (error) {
-    await options.counters.restore(follow);
+    await keepUnsent(options.counters, followPayload.beatId, follow);
     options.log?.warn('command results not delivered; the command will be offered again', {
       reason: error instanceof Error ? error.message : 'send failed',
     });
   }
   return { ok: true, payload, response, commandResults };
+}
+
+/** Holds a failed beat for a re-send under its id; a source that can't hold one takes the counts back. */
+async function keepUnsent(counters: CounterSource, beatId: string, delta: CounterDelta): Promise<void> {
+  if (counters.holdUnsent && (await counters.holdUnsent({ beatId, delta }))) return;
+  await counters.restore(delta);
 }
 
 export interface HeartbeatLoop {

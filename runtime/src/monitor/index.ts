@@ -61,5 +61,6 @@ export type {
   TraceOutcome,
   TraceStage,
   TraceSummary,
+  UnsentBeat,
 } from './types.ts';
 export { COUNTER_STAGES, ERROR_OUTCOMES, OUTCOMES, STAGES, TERMINAL_OUTCOMES } from './types.ts';

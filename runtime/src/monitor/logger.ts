@@ -16,6 +16,7 @@ import {
   type TraceOutcome,
   type TraceStage,
   type TraceSummary,
+  type UnsentBeat,
 } from './types.ts';
 
 /** Milliseconds since the epoch; injected so tests (and fake timers) decide what time it is. */
@@ -88,6 +89,7 @@ class MonitorState {
   readonly recentTraces: TraceSummary[] = [];
   lastEventAt: number | null = null;
   pending: CounterDelta = emptyDelta();
+  unsent: UnsentBeat | null = null;
   readonly traceListeners = new Set<(trace: TraceSummary) => void>();
 
   constructor(
@@ -273,6 +275,19 @@ export class IntegrationLogger {
     for (const [key, n] of Object.entries(delta.errorsByKind)) bump(pending.errorsByKind, key, n);
     pending.failures = [...delta.failures, ...pending.failures].slice(-this.state.maxFailures);
     pending.traces = [...delta.traces, ...pending.traces].slice(-this.state.maxTraces);
+  }
+
+  /** Keeps a beat whose send failed, to be re-sent under the same id (one at a time). */
+  holdUnsent(beat: UnsentBeat): boolean {
+    if (this.state.unsent) return false;
+    this.state.unsent = beat;
+    return true;
+  }
+  peekUnsent(): UnsentBeat | null {
+    return this.state.unsent;
+  }
+  clearUnsent(beatId: string): void {
+    if (this.state.unsent?.beatId === beatId) this.state.unsent = null;
   }
 
   private fileTrace(summary: TraceSummary): void {

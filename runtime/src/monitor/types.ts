@@ -153,6 +153,11 @@ export interface CommandResult {
 /** The JSON body of `POST {notificationCentre}/api/heartbeats`. */
 export interface HeartbeatPayload {
   v: 1;
+  /**
+   * Names this beat's counts. A beat whose answer was lost is re-sent with the same id, and the centre files
+   * an id once, so its counts are never added twice.
+   */
+  beatId: string;
   integrationId: string;
   clientSlug: string;
   sentAt: number;
@@ -165,6 +170,12 @@ export interface HeartbeatPayload {
   failures: FailureSummary[];
   traces: TraceSummary[];
   commandResults: CommandResult[];
+}
+
+/** A beat that was drained but not confirmed, kept to be re-sent with its own id (see `CounterSource`). */
+export interface UnsentBeat {
+  beatId: string;
+  delta: CounterDelta;
 }
 
 /** The JSON body of `POST {notificationCentre}/api/events`: finished record changes, sent as they finish. */

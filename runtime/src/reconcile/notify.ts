@@ -23,6 +23,8 @@ export function reconcileHeartbeat(
   });
   return {
     v: 1,
+    // One run, one id: a summary sent again is filed once.
+    beatId: `reconcile-${Math.floor(report.at)}`,
     integrationId: spec.integration.name,
     clientSlug: spec.client.slug,
     sentAt: now,
