@@ -7,6 +7,7 @@
  */
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -17,7 +18,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { TTL_ATTRIBUTE, WEBHOOK_THROTTLE } from './integration-stack.ts';
 import { type BundlingRoots, KongoFunction } from './kongo-function.ts';
-import { acknowledgeNotificationCentreFindings } from './nag.ts';
+import { acknowledgeIngestionRoute, acknowledgeNotificationCentreFindings } from './nag.ts';
 
 /** The variables notification-centre/src/lambda.ts reads (LAMBDA_ENV there). */
 export const NC_ENV = {
@@ -41,7 +42,20 @@ export interface NotificationCentreStackProps extends StackProps, BundlingRoots 
   parameterPrefix?: string;
   /** The dashboard URL Slack alerts link to (e.g. a custom domain). */
   publicUrl?: string;
+  /**
+   * Guards everything but ingestion: the dashboard, the read API, replay and the admin API. Default IAM
+   * (callers sign with SigV4 and need `execute-api:Invoke` on the API); pass an `HttpJwtAuthorizer` for a
+   * browser sign-in through the team's identity provider (Cognito, Okta, Entra ID…).
+   */
+  dashboardAuthorizer?: apigw.IHttpRouteAuthorizer;
 }
+
+/** The routes integrations call: each request is authenticated in the handler by that integration's key. */
+export const NC_INGESTION_ROUTES = [
+  ['POST', '/api/heartbeats'],
+  ['POST', '/api/events'],
+  ['GET', '/healthz'],
+] as const;
 
 export class NotificationCentreStack extends Stack {
   readonly api: apigw.HttpApi;
@@ -114,11 +128,24 @@ export class NotificationCentreStack extends Stack {
       retention: logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const integration = new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function);
+    // The $default route (dashboard, read API, replay, admin) sits behind the authorizer; only ingestion,
+    // which integrations authenticate with their own keys, is open at the gateway.
     this.api = new apigw.HttpApi(this, 'HttpApi', {
       apiName: 'kongo-notification-centre',
       createDefaultStage: false,
-      defaultIntegration: new HttpLambdaIntegration('ApiIntegration', this.apiFunction.function),
+      defaultIntegration: integration,
+      defaultAuthorizer: props.dashboardAuthorizer ?? new HttpIamAuthorizer(),
     });
+    for (const [method, path] of NC_INGESTION_ROUTES) {
+      const [route] = this.api.addRoutes({
+        path,
+        methods: [method === 'POST' ? apigw.HttpMethod.POST : apigw.HttpMethod.GET],
+        integration,
+        authorizer: new apigw.HttpNoneAuthorizer(),
+      });
+      if (route) acknowledgeIngestionRoute(route);
+    }
     this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,

@@ -1,4 +1,5 @@
 /** The Notification Centre as a local node:http server on 127.0.0.1, with its own down-detection timer. */
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,7 +29,10 @@ export interface StartNotificationCentreOptions {
   configFile?: string;
   /** Seconds between down checks; 0 turns the timer off (tests call `detectDown()` themselves). Default 5. */
   detectEverySeconds?: number;
+  /** A bearer token that also opens the admin and replay API (scripts); the session always does. */
   adminToken?: string;
+  /** The per-launch session token (tests); default a fresh random one per start. */
+  sessionToken?: string;
   /** Linked from Slack messages; defaults to this server's URL. */
   publicUrl?: string;
   logSink?: (line: string) => void;
@@ -36,6 +40,10 @@ export interface StartNotificationCentreOptions {
 
 export interface RunningNotificationCentre {
   url: string;
+  /** Opens the dashboard with this launch's session (it sets the cookie replay and admin requests need). */
+  launchUrl: string;
+  /** This launch's session: send it as `x-kongo-session` with an `Origin` of `url` to call the admin API. */
+  sessionToken: string;
   port: number;
   centre: NotificationCentre;
   handler: FetchHandler;
@@ -106,7 +114,10 @@ export async function startNotificationCentre(
     throw error;
   }
 
-  const handlerOptions: Parameters<typeof createRequestHandler>[1] = {};
+  const sessionToken = options.sessionToken ?? randomBytes(24).toString('base64url');
+  const handlerOptions: Parameters<typeof createRequestHandler>[1] = {
+    session: { token: sessionToken, origins: [url, `http://localhost:${port}`] },
+  };
   if (options.adminToken !== undefined) handlerOptions.adminToken = options.adminToken;
   const handler = createRequestHandler(centre, handlerOptions);
   server.on('request', (req, res) => {
@@ -137,6 +148,8 @@ export async function startNotificationCentre(
 
   return {
     url,
+    launchUrl: `${url}/?session=${encodeURIComponent(sessionToken)}`,
+    sessionToken,
     port,
     centre,
     handler,

@@ -1,4 +1,5 @@
 // The Notification Centre end to end over HTTP, with Slack played by the local incoming-webhook receiver.
+import { request } from 'node:http';
 import { type SlackReceiver, startSlackReceiver } from '@kongo/sandbox/slack-receiver';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningNotificationCentre, startNotificationCentre } from '../src/server.ts';
@@ -30,9 +31,11 @@ function heartbeat(extra: Record<string, unknown> = {}) {
   };
 }
 
+/** Posts with an integration key, or (key null) as the centre's own page: its Origin and this launch's session. */
 async function post(path: string, body: unknown, key: string | null = KEY) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (key !== null) headers.authorization = `Bearer ${key}`;
+  else Object.assign(headers, { origin: nc.url, 'x-kongo-session': nc.sessionToken });
   const res = await fetch(`${nc.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
@@ -376,7 +379,7 @@ describe('dashboard and views', () => {
       expect(
         (await fetch(`${guarded.url}/api/admin/clients`, { method: 'POST', body: JSON.stringify(body) }))
           .status,
-      ).toBe(401);
+      ).toBe(403);
       const auth = { authorization: 'Bearer admin-secret-token' };
       expect(
         (
@@ -398,10 +401,49 @@ describe('dashboard and views', () => {
       expect((await guarded.centre.authenticate('alloys-jobs', issued.key))?.id).toBe('alloys-jobs');
       expect(
         (await fetch(`${guarded.url}/api/integrations/alloys-jobs/replay`, { method: 'POST' })).status,
-      ).toBe(401);
+      ).toBe(403);
     } finally {
       await guarded.close();
     }
+  });
+
+  it('opens the admin and replay API only to this launch session from its own origin', async () => {
+    const body = JSON.stringify({ id: 'evil', clientSlug: 'velflex', key: 'k'.repeat(20) });
+    const call = (path: string, headers: Record<string, string>) =>
+      fetch(`${nc.url}${path}`, { method: 'POST', headers, body, redirect: 'manual' });
+    const session = { 'x-kongo-session': nc.sessionToken };
+    // The curl of the review: another site's Origin.
+    expect(
+      (await call('/api/admin/integrations', { ...session, origin: 'http://evil.example' })).status,
+    ).toBe(403);
+    expect((await call('/api/admin/integrations', session)).status).toBe(403);
+    expect((await call('/api/admin/integrations', { origin: nc.url })).status).toBe(401);
+    expect(
+      (await call('/api/admin/integrations', { origin: nc.url, 'x-kongo-session': 'a-guess' })).status,
+    ).toBe(401);
+    expect(
+      (await call(`/api/integrations/${integrationId}/replay`, { origin: 'null', ...session })).status,
+    ).toBe(403);
+    // DNS rebinding: a foreign name resolving to 127.0.0.1 is not this centre.
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = request(`${nc.url}/api/integrations`, { headers: { host: 'evil.example' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(rebound).toBe(403);
+    expect(await nc.centre.store.getIntegration('evil')).toBeNull();
+
+    // The launch link sets the cookie the dashboard's own requests carry.
+    expect((await fetch(`${nc.url}/?session=wrong`, { redirect: 'manual' })).status).toBe(401);
+    const launch = await fetch(nc.launchUrl, { redirect: 'manual' });
+    expect(launch.status).toBe(303);
+    const cookie = (launch.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect(launch.headers.get('set-cookie')).toContain('HttpOnly; SameSite=Strict');
+    const replay = await call(`/api/integrations/${integrationId}/replay`, { cookie, origin: nc.url });
+    expect(replay.status).toBe(202);
   });
 
   it('refuses oversized bodies with 413', async () => {

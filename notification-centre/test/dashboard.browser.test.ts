@@ -93,6 +93,8 @@ describe('dashboard', () => {
       if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    // The launch link sets this launch's session cookie; replay needs it.
+    await page.goto(nc.launchUrl);
     await page.goto(`${nc.url}/#/i/velflex-attendees`);
 
     const velflex = page.locator('a.row[data-id="velflex-attendees"]');

@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     });
     const lines: Record<string, string> = {
       Studio: studio.url,
-      'Notification Centre': `${running.urls.notificationCentre}/`,
+      'Notification Centre': running.notificationCentre.launchUrl,
     };
     for (const loaded of running.integrations.values()) {
       const label = loaded.spec.destination.api === 'graphql' ? '' : ` (${loaded.name})`;

@@ -67,13 +67,13 @@ beforeAll(async () => {
   const clientSlug = h.spec.client.slug;
   const client = await fetch(`${nc.url}/api/admin/clients`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: nc.url, 'x-kongo-session': nc.sessionToken },
     body: JSON.stringify({ slug: clientSlug, name: h.spec.client.name }),
   });
   expect(client.status).toBe(201);
   const integration = await fetch(`${nc.url}/api/admin/integrations`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: nc.url, 'x-kongo-session': nc.sessionToken },
     body: JSON.stringify({ id: h.spec.integration.name, clientSlug, key: NC_KEY, intervalSeconds: 60 }),
   });
   expect(integration.status).toBe(201);
@@ -162,7 +162,8 @@ describe('replay from the Notification Centre', () => {
       `${nc.url}/api/integrations/${encodeURIComponent(h.spec.integration.name)}/replay`,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        // As the dashboard's own page does it: same origin, this launch's session.
+        headers: { 'content-type': 'application/json', origin: nc.url, 'x-kongo-session': nc.sessionToken },
         body: JSON.stringify({ deadLetterIds: [letter.id] }),
       },
     );

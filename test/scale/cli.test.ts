@@ -40,12 +40,12 @@ beforeAll(async () => {
   h = await startHarness({ dynamo });
   await fetch(`${nc.url}/api/admin/clients`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: nc.url, 'x-kongo-session': nc.sessionToken },
     body: JSON.stringify({ slug: h.spec.client.slug, name: h.spec.client.name }),
   });
   await fetch(`${nc.url}/api/admin/integrations`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin: nc.url, 'x-kongo-session': nc.sessionToken },
     body: JSON.stringify({
       id: h.spec.integration.name,
       clientSlug: h.spec.client.slug,

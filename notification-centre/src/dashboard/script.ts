@@ -125,7 +125,9 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     fetch('api/integrations/' + encodeURIComponent(ui.selected) + '/replay', {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ids ? { deadLetterIds: ids } : {})
     }).then(function (r) {
-      ui.flash = r.ok ? 'Replay requested — the integration picks it up with its next heartbeat.' : 'Replay request failed (' + r.status + ').';
+      ui.flash = r.ok ? 'Replay requested — the integration picks it up with its next heartbeat.'
+        : r.status === 401 ? 'Replay needs a session: open the Notification Centre link printed when it started (or sign in).'
+        : 'Replay request failed (' + r.status + ').';
     }).catch(function () { ui.flash = 'Replay request failed.'; }).then(function () { ui.busy = false; refresh(); });
   }
 

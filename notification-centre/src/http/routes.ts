@@ -11,13 +11,31 @@ import { bearerToken } from '../keys.ts';
 import { claimedIntegrationId, parseEvents, parseHeartbeat } from '../schema.ts';
 
 export interface RequestHandlerOptions {
-  /** Guards `/api/admin/*` and replay requests. Undefined: open (local use on 127.0.0.1 only). */
+  /** A bearer token that opens `/api/admin/*` and replay requests (the deployed centre's SSM admin token). */
   adminToken?: string;
+  /**
+   * The local centre's per-launch session: admin and replay requests must carry it (the cookie the launch
+   * URL sets, or the `x-kongo-session` header) and come from one of `origins` (same-origin; a browser tab on
+   * another site can't forge the Origin header), and every request must name one of the centre's own hosts
+   * (DNS rebinding). Without a session and without an admin token, admin and replay are closed.
+   */
+  session?: { token: string; origins: string[] };
   /** Largest accepted body; a heartbeat is a few KB. Default 256 KiB. */
   maxBodyBytes?: number;
 }
 
 export type FetchHandler = (request: Request) => Promise<Response>;
+
+export const NC_SESSION_COOKIE = 'kongo_nc_session';
+export const NC_SESSION_HEADER = 'x-kongo-session';
+
+function cookieValue(header: string | null, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return null;
+}
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
   new Response(JSON.stringify(body), {
@@ -97,9 +115,35 @@ export function createRequestHandler(
   options: RequestHandlerOptions = {},
 ): FetchHandler {
   const maxBody = options.maxBodyBytes ?? 256 * 1024;
-  const isAdmin = (request: Request): boolean =>
-    options.adminToken === undefined ||
-    sameToken(bearerToken(request.headers.get('authorization')), options.adminToken);
+  const session = options.session;
+  /** Why an admin or replay request is refused, or null when it may go ahead. */
+  const adminRefusal = (request: Request): Response | null => {
+    if (
+      options.adminToken !== undefined &&
+      sameToken(bearerToken(request.headers.get('authorization')), options.adminToken)
+    )
+      return null;
+    if (!session) return problem(401, 'unauthorised', 'Needs the admin token (Authorization: Bearer …)');
+    const origin = request.headers.get('origin');
+    if (origin === null || !session.origins.includes(origin)) {
+      return problem(
+        403,
+        'forbidden',
+        `Admin and replay requests must come from the Notification Centre's own page (Origin ${origin ?? 'missing'})`,
+      );
+    }
+    const presented =
+      request.headers.get(NC_SESSION_HEADER) ?? cookieValue(request.headers.get('cookie'), NC_SESSION_COOKIE);
+    if (!sameToken(presented, session.token)) {
+      return problem(
+        401,
+        'unauthorised',
+        'No Notification Centre session: open the link printed when it started',
+      );
+    }
+    return null;
+  };
+  const ownHosts = session ? new Set(session.origins.map((o) => new URL(o).host)) : null;
 
   const ingest = async (request: Request, kind: 'heartbeat' | 'events'): Promise<Response> => {
     const read = await readJson(request, maxBody);
@@ -150,7 +194,23 @@ export function createRequestHandler(
     const url = new URL(request.url);
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = request.method.toUpperCase();
+    if (ownHosts && !ownHosts.has(request.headers.get('host') ?? url.host)) {
+      return problem(403, 'forbidden', `Host ${request.headers.get('host') ?? url.host} is not this centre`);
+    }
 
+    if (method === 'GET' && path === '/' && session && url.searchParams.has('session')) {
+      // The launch link: trade the token in the URL for a cookie the page's own requests carry.
+      if (!sameToken(url.searchParams.get('session'), session.token))
+        return problem(401, 'unauthorised', 'That session link is from another launch');
+      return new Response(null, {
+        status: 303,
+        headers: {
+          location: '/',
+          'cache-control': 'no-store',
+          'set-cookie': `${NC_SESSION_COOKIE}=${encodeURIComponent(session.token)}; HttpOnly; SameSite=Strict; Path=/`,
+        },
+      });
+    }
     if (method === 'GET' && path === '/') {
       return new Response(renderDashboard(await centre.overview()), {
         headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
@@ -171,7 +231,8 @@ export function createRequestHandler(
       const id = decodeURIComponent(one[1] ?? '');
       if (!one[2] && method === 'GET') return json(200, await centre.detail(id));
       if (one[2] && method === 'POST') {
-        if (!isAdmin(request)) return problem(401, 'unauthorised', 'Replay needs the admin token');
+        const refused = adminRefusal(request);
+        if (refused) return refused;
         const read = await readJson(request, maxBody);
         const body = read.ok && isRecord(read.body) ? read.body : {};
         const ids = Array.isArray(body.deadLetterIds)
@@ -183,7 +244,8 @@ export function createRequestHandler(
     }
 
     if (path.startsWith('/api/admin/')) {
-      if (!isAdmin(request)) return problem(401, 'unauthorised', 'Admin endpoints need the admin token');
+      const refused = adminRefusal(request);
+      if (refused) return refused;
       if (method === 'POST' && path === '/api/admin/detect-down') return json(200, await centre.detectDown());
       const read = await readJson(request, maxBody);
       if (!read.ok) return read.response;
