@@ -24,9 +24,10 @@ describe('NotificationCentreStack', () => {
   });
 
   it('puts the dashboard, read, replay and admin API behind IAM; only ingestion is open at the gateway', () => {
-    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources).map(
-      (r) => [r.Properties.RouteKey, r.Properties.AuthorizationType],
-    );
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route') as Resources).map((r) => [
+      r.Properties.RouteKey,
+      r.Properties.AuthorizationType,
+    ]);
     expect(routes.sort()).toEqual(
       [
         ['$default', 'AWS_IAM'],
