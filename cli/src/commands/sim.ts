@@ -31,6 +31,16 @@ export const SIMULATORS: Readonly<Record<string, SimulatorEntry>> = {
     module: '@kongo/sandbox/servicem8',
     start: 'startServiceM8Simulator',
   },
+  jobber: {
+    title: 'Jobber simulator (clients)',
+    module: '@kongo/sandbox/jobber',
+    start: 'startJobberSimulator',
+  },
+  'webex-events': {
+    title: 'Webex Events simulator (attendees)',
+    module: '@kongo/sandbox/webex-events',
+    start: 'startWebexEventsSimulator',
+  },
 };
 
 export function parsePort(value: string): number {
