@@ -4,6 +4,15 @@
  * same change always has the same effect and undo/redo is a stack of states.
  */
 import { syncSnapshots } from './drift.ts';
+import {
+  type FormulaPreset,
+  type PairDirection,
+  type PairRef,
+  removePair,
+  setFieldOwner,
+  setPair,
+  setPairFormula,
+} from './pairs.ts';
 import type {
   Direction,
   Draft,
@@ -50,7 +59,12 @@ export type MappingChange =
   | { type: 'reject-suggestion'; direction: Direction; source: string; target: string }
   | { type: 'set-natural-key'; hubspotProperty?: string; destinationField?: string }
   | { type: 'set-note'; direction: Direction; target: string; note: string }
-  | { type: 'accept-drift'; side: SchemaSide };
+  | { type: 'accept-drift'; side: SchemaSide }
+  | { type: 'set-pair'; hubspot: string; destination: string; direction: PairDirection; replace?: PairRef }
+  | { type: 'remove-pair'; pair: PairRef }
+  | { type: 'set-pair-formula'; pair: PairRef; direction: Direction; preset: FormulaPreset }
+  | { type: 'set-field-owner'; hubspot: string; owner: 'hubspot' | 'destination' | 'latest' | null }
+  | { type: 'accept-pairs'; pairs: { hubspot: string; destination: string; direction: PairDirection }[] };
 
 /** Changes that only move the consultant's focus; undo skips them. */
 export function isNavigation(change: MappingChange): boolean {
@@ -174,6 +188,30 @@ function applyRaw(state: WorkspaceState, change: MappingChange): WorkspaceState 
           return change.note ? { ...rest, note: change.note } : rest;
         }),
       );
+    case 'set-pair':
+      return setPair(state, change.hubspot, change.destination, change.direction, change.replace);
+    case 'remove-pair':
+      return removePair(state, change.pair);
+    case 'set-pair-formula':
+      return setPairFormula(state, change.pair, change.direction, change.preset);
+    case 'set-field-owner':
+      return setFieldOwner(state, change.hubspot, change.owner);
+    case 'accept-pairs': {
+      let next = state;
+      for (const pair of change.pairs) {
+        next = setPair(next, pair.hubspot, pair.destination, pair.direction);
+        // An option list on both sides needs translating: start enumMaps the consultant fills in.
+        const from = fieldIndex(next.hubspot).get(pair.hubspot);
+        const to = fieldIndex(next.destination).get(pair.destination);
+        if (from?.type === 'enum' && to?.type === 'enum')
+          for (const direction of ['hubspot-to-destination', 'destination-to-hubspot'] as const) {
+            if (direction === 'hubspot-to-destination' && pair.direction === 'to-hubspot') continue;
+            if (direction === 'destination-to-hubspot' && pair.direction === 'to-destination') continue;
+            next = setPairFormula(next, pair, direction, 'enumMap');
+          }
+      }
+      return next;
+    }
     case 'accept-drift': {
       const studio = { ...(state.spec.studio ?? {}) };
       const schemas = { ...((studio.schemas as Record<string, unknown> | undefined) ?? {}) };

@@ -12,6 +12,22 @@ export {
 export { type DriftItem, detectDrift, referencedFields, snapshotsOf, syncSnapshots } from './drift.ts';
 export { applyToHistory, canRedo, canUndo, createHistory, type History, redo, undo } from './history.ts';
 export {
+  directionRefusal,
+  type FieldPair,
+  FORMULA_PRESETS,
+  type FormulaPreset,
+  findPair,
+  inverseValue,
+  PAIR_ARROWS,
+  type PairDirection,
+  type PairRef,
+  PRESET_LABELS,
+  pairsOf,
+  presetOf,
+  presetValue,
+  primaryField,
+} from './pairs.ts';
+export {
   type EnumSuggestion,
   normalizeName,
   type Suggestion,
