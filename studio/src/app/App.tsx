@@ -4,6 +4,7 @@ import { MappingCanvas } from '../canvas/MappingCanvas.tsx';
 import {
   DIRECTIONS,
   type Direction,
+  likelyPairs,
   mappingsOf,
   type NodeLocation,
   type Problem,
@@ -18,12 +19,15 @@ import { PreviewPanel } from '../panels/PreviewPanel.tsx';
 import { ProblemsPanel } from '../panels/ProblemsPanel.tsx';
 import { SuggestionsPanel } from '../panels/SuggestionsPanel.tsx';
 import { download, parseSpecFile, specText } from '../spec/spec-file.ts';
+import { PairTable } from '../table/PairTable.tsx';
 import { ConnectDialog } from './ConnectDialog.tsx';
 import { type ServerStatus, serverApi } from './server-api.ts';
+import { useSamples } from './use-samples.ts';
 import { useWorkspace } from './use-workspace.ts';
 
 const SpecEditor = lazy(() => import('../spec/SpecEditor.tsx'));
 
+type View = 'canvas' | 'table';
 type Tab = 'problems' | 'suggestions' | 'enum' | 'preview' | 'spec' | 'code';
 const DIRECTION_LABEL: Record<Direction, string> = {
   'hubspot-to-destination': 'HubSpot → Destination',
@@ -51,6 +55,7 @@ export function App() {
   const workspace = useWorkspace();
   const { state, dispatch } = workspace;
   const [tab, setTab] = useState<Tab>('problems');
+  const [view, setView] = useState<View>('canvas');
   const [connect, setConnect] = useState<SchemaSide | null>(null);
   const [status, setStatus] = useState<ServerStatus | null>(null);
   const [statusError, setStatusError] = useState<string | null>(null);
@@ -83,6 +88,9 @@ export function App() {
     [hubspot, destination, spec, rejected, direction],
   );
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: state is read through exactly these parts
+  const likely = useMemo(() => likelyPairs(state), [hubspot, destination, spec, rejected]);
+
   // The enum editor follows the selected enumMap; it stays on the last one while other things are selected.
   useEffect(() => {
     if (state.selection?.kind === 'node') {
@@ -95,6 +103,7 @@ export function App() {
 
   const openEnumEditor = useCallback(
     (location: NodeLocation) => {
+      dispatch({ type: 'set-direction', direction: location.direction });
       setEnumLocation(location);
       dispatch({ type: 'select', selection: { kind: 'node', location } });
       setTab('enum');
@@ -179,6 +188,9 @@ export function App() {
       else if (e.key === '/') {
         e.preventDefault();
         document.querySelector<HTMLInputElement>('[data-testid="source-search"]')?.focus();
+      } else if (e.altKey && (e.key === 't' || e.key === 'c')) {
+        e.preventDefault();
+        setView(e.key === 't' ? 'table' : 'canvas');
       } else if (e.altKey && (e.key === '1' || e.key === '2'))
         dispatch({ type: 'set-direction', direction: DIRECTIONS[Number(e.key) - 1]! });
     };
@@ -196,6 +208,16 @@ export function App() {
     status?.destinations.find((d) => d.name === state.spec.destination.name)?.name ??
     status?.destinations[0]?.name ??
     null;
+  const samples = useSamples(state, destinationName);
+  const online = !!status?.hubspot.connected;
+  const showOnCanvas = useCallback(
+    (direction: Direction, target: string) => {
+      dispatch({ type: 'set-direction', direction });
+      dispatch({ type: 'select', selection: { kind: 'mapping', direction, target } });
+      setView('canvas');
+    },
+    [dispatch],
+  );
 
   return (
     <div className="app">
@@ -302,13 +324,57 @@ export function App() {
         </div>
       ) : null}
       <main className="workarea">
-        <MappingCanvas
-          state={state}
-          problems={problems}
-          dispatch={dispatch}
-          openEnumEditor={openEnumEditor}
-          openConnect={setConnect}
-        />
+        <section className="main-view">
+          <div className="view-switch" role="tablist" aria-label="View">
+            <button
+              type="button"
+              role="tab"
+              aria-selected={view === 'canvas'}
+              className={view === 'canvas' ? 'active' : ''}
+              data-testid="view-canvas"
+              title="Draw mappings between the field lists (Alt+C)"
+              onClick={() => setView('canvas')}
+            >
+              Canvas
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={view === 'table'}
+              className={view === 'table' ? 'active' : ''}
+              data-testid="view-table"
+              title="One row per field pair, both directions (Alt+T)"
+              onClick={() => setView('table')}
+            >
+              Field pairs{likely.length ? ` · ${likely.length} likely` : ''}
+            </button>
+          </div>
+          {view === 'canvas' ? (
+            <MappingCanvas
+              state={state}
+              problems={problems}
+              dispatch={dispatch}
+              openEnumEditor={openEnumEditor}
+              openConnect={setConnect}
+            />
+          ) : (
+            <PairTable
+              state={state}
+              dispatch={dispatch}
+              likely={likely}
+              samplesOf={samples.valuesOf}
+              samples={{
+                loaded: samples.loaded,
+                loading: samples.loading,
+                error: samples.error,
+                load: () => void samples.load(),
+                online,
+              }}
+              openEnumEditor={openEnumEditor}
+              showOnCanvas={showOnCanvas}
+            />
+          )}
+        </section>
         <aside className="sidebar">
           <div className="tabs" role="tablist">
             {(
@@ -354,13 +420,7 @@ export function App() {
                 </div>
               )
             ) : null}
-            {tab === 'preview' ? (
-              <PreviewPanel
-                state={state}
-                destinationName={destinationName}
-                online={!!status?.hubspot.connected}
-              />
-            ) : null}
+            {tab === 'preview' ? <PreviewPanel state={state} samples={samples} online={online} /> : null}
             {tab === 'spec' ? (
               <Suspense fallback={<div className="empty-state">Loading the editor…</div>}>
                 <SpecEditor

@@ -6,12 +6,14 @@
 import { syncSnapshots } from './drift.ts';
 import {
   type FormulaPreset,
+  findPair,
   type PairDirection,
   type PairRef,
   removePair,
   setFieldOwner,
   setPair,
   setPairFormula,
+  unionDirection,
 } from './pairs.ts';
 import type {
   Direction,
@@ -199,7 +201,14 @@ function applyRaw(state: WorkspaceState, change: MappingChange): WorkspaceState 
     case 'accept-pairs': {
       let next = state;
       for (const pair of change.pairs) {
-        next = setPair(next, pair.hubspot, pair.destination, pair.direction);
+        // Accepting one direction of a pair that already has the other makes it ↔, never one-way.
+        const existing = findPair(next.spec, pair.hubspot, pair.destination);
+        next = setPair(
+          next,
+          pair.hubspot,
+          pair.destination,
+          unionDirection(existing?.direction, pair.direction),
+        );
         // An option list on both sides needs translating: start enumMaps the consultant fills in.
         const from = fieldIndex(next.hubspot).get(pair.hubspot);
         const to = fieldIndex(next.destination).get(pair.destination);

@@ -29,7 +29,9 @@ export {
 } from './pairs.ts';
 export {
   type EnumSuggestion,
+  likelyPairs,
   normalizeName,
+  type PairSuggestion,
   type Suggestion,
   suggestEnumEntries,
   suggestMappings,

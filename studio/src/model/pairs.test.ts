@@ -185,3 +185,14 @@ describe('field pairs', () => {
     expect(run(s, { type: 'set-field-owner', hubspot: 'phone', owner: 'hubspot' })).toBe(s);
   });
 });
+
+describe('accepting a pair that exists one way', () => {
+  it('makes it ↔ instead of replacing its direction', () => {
+    const s = run(
+      loaded(),
+      { type: 'set-pair', hubspot: 'email', destination: 'email', direction: 'to-destination' },
+      { type: 'accept-pairs', pairs: [{ hubspot: 'email', destination: 'email', direction: 'to-hubspot' }] },
+    );
+    expect(pairsOf(s.spec)).toMatchObject([{ hubspot: 'email', destination: 'email', direction: 'both' }]);
+  });
+});

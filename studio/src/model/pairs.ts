@@ -367,3 +367,8 @@ export function setFieldOwner(
   if (!pair && owner) return state; // fieldOwnership keys must be written by both directions
   return setOwnership(state, hubspot, owner);
 }
+
+/** The direction covering both `a` and `b` (→ and ← make ↔). */
+export function unionDirection(a: PairDirection | undefined, b: PairDirection): PairDirection {
+  return !a || a === b ? b : 'both';
+}

@@ -4,6 +4,7 @@
  */
 import Fuse from 'fuse.js';
 import { rejectionKey } from './changes.ts';
+import { directionRefusal, findPair, type PairDirection, unionDirection } from './pairs.ts';
 import type { Direction, FieldDef, FieldOption, WorkspaceState } from './types.ts';
 import { sidesOf } from './types.ts';
 import { typeFit } from './validation.ts';
@@ -15,6 +16,8 @@ export interface Suggestion {
   target: string;
   /** 0 (certain) … 1 (no match), as fuse.js scores. */
   score: number;
+  /** "likely" pairs are what "Accept all likely" takes; "possible" ones are shown for a decision. */
+  confidence: 'likely' | 'possible';
   reason: string;
 }
 
@@ -134,7 +137,14 @@ export function suggestMappings(state: WorkspaceState, direction: Direction, lim
     ];
     const exactHit = same.find(ok);
     if (exactHit)
-      found = { direction, source: exactHit.name, target: field.name, score: 0, reason: 'same name' };
+      found = {
+        direction,
+        source: exactHit.name,
+        target: field.name,
+        score: 0,
+        confidence: 'likely',
+        reason: 'same name',
+      };
     else {
       const query = normalizeName(field.label || field.name);
       if (query.length < 3) continue;
@@ -147,6 +157,7 @@ export function suggestMappings(state: WorkspaceState, direction: Direction, lim
           source: hit.item.field.name,
           target: field.name,
           score: hit.score ?? 1,
+          confidence: (hit.score ?? 1) < 0.1 ? 'likely' : 'possible',
           reason: 'similar label or name',
         };
         break;
@@ -203,4 +214,45 @@ export function suggestEnumEntries(
     if (hit) out.push({ from: option.value, to: hit.item.option.value, score: hit.score ?? 1 });
   }
   return out;
+}
+
+/** A likely pair for the table, both directions merged: ↔ when each direction proposes it. */
+export interface PairSuggestion {
+  hubspot: string;
+  destination: string;
+  direction: PairDirection;
+  reason: string;
+}
+
+/** The pairs "Accept all likely" would add: likely suggestions of both directions, merged by field pair. */
+export function likelyPairs(state: WorkspaceState): PairSuggestion[] {
+  const merged = new Map<string, PairSuggestion>();
+  for (const s of suggestMappings(state, 'hubspot-to-destination'))
+    if (s.confidence === 'likely')
+      merged.set(`${s.source}|${s.target}`, {
+        hubspot: s.source,
+        destination: s.target,
+        direction: 'to-destination',
+        reason: s.reason,
+      });
+  for (const s of suggestMappings(state, 'destination-to-hubspot')) {
+    if (s.confidence !== 'likely') continue;
+    const key = `${s.target}|${s.source}`;
+    const forward = merged.get(key);
+    if (forward) forward.direction = 'both';
+    else
+      merged.set(key, {
+        hubspot: s.target,
+        destination: s.source,
+        direction: 'to-hubspot',
+        reason: s.reason,
+      });
+  }
+  // A suggestion that completes an existing pair must make a pair the model accepts (no ↔ for concat).
+  return [...merged.values()].filter((s) => {
+    const existing = findPair(state.spec, s.hubspot, s.destination);
+    if (!existing) return true;
+    const direction = unionDirection(existing.direction, s.direction);
+    return direction !== existing.direction && !directionRefusal(state, existing, direction);
+  });
 }

@@ -1,15 +1,13 @@
 /**
  * Preview: run the direction's mappings over a sample record with the runtime's own applyTransforms,
  * show each field's output or error, and diff it against the matching record on the other side.
- * Sample records stay in this component's memory: never autosaved.
+ * Sample records (and a pasted one) live in the shell's memory (useSamples): kept across tabs, never autosaved.
  */
 import { applyTransforms } from '@kongo/runtime/formulas';
 import type { Flow } from '@kongo/runtime/spec';
-import { useMemo, useState } from 'react';
-import { serverApi } from '../app/server-api.ts';
-import { fieldsRead, flowOf, sidesOf, type WorkspaceState } from '../model/index.ts';
-
-type SampleRecord = Record<string, unknown>;
+import { useMemo } from 'react';
+import type { SampleRecord, SamplesApi } from '../app/use-samples.ts';
+import { flowOf, sidesOf, type WorkspaceState } from '../model/index.ts';
 
 function show(value: unknown): string {
   if (value === undefined) return '—';
@@ -17,24 +15,13 @@ function show(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
 
-export function PreviewPanel(props: {
-  state: WorkspaceState;
-  destinationName: string | null;
-  online: boolean;
-}) {
-  const { state, destinationName, online } = props;
+export function PreviewPanel(props: { state: WorkspaceState; samples: SamplesApi; online: boolean }) {
+  const { state, online } = props;
   const direction = state.direction;
   const sides = sidesOf(direction);
   const flow = flowOf(state.spec, direction);
-  const [samples, setSamples] = useState<Record<'hubspot' | 'destination', SampleRecord[]>>({
-    hubspot: [],
-    destination: [],
-  });
-  const [picked, setPicked] = useState(0);
-  const [pasted, setPasted] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-
+  const { records: samples, pasted, setPasted, picked, setPicked, loading } = props.samples;
+  const error = props.samples.error;
   const sourceRecords = samples[sides.source];
   let record: SampleRecord | null = sourceRecords[picked] ?? null;
   let pasteError: string | null = null;
@@ -68,43 +55,12 @@ export function PreviewPanel(props: {
       )
     : undefined;
 
-  async function load() {
-    setLoading(true);
-    setError(null);
-    try {
-      const hubspotProps = [
-        ...new Set([
-          ...(flowOf(state.spec, 'hubspot-to-destination')?.mappings ?? []).flatMap((m) =>
-            fieldsRead(m.value),
-          ),
-          ...(flowOf(state.spec, 'destination-to-hubspot')?.mappings ?? []).map((m) => m.target),
-          naturalKey.hubspotProperty,
-        ]),
-      ];
-      const [hubspot, destination] = await Promise.all([
-        serverApi.hubspotSamples(state.spec.hubspot.objectType, hubspotProps, 10).then((r) => r.records),
-        destinationName
-          ? serverApi.destinationSamples(destinationName, 10).then((r) => r.records)
-          : Promise.resolve([]),
-      ]);
-      setSamples({ hubspot, destination });
-      setPicked(0);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setLoading(false);
-    }
-  }
+  const load = () => void props.samples.load();
 
   return (
     <div className="preview" data-testid="preview">
       <div className="toolbar">
-        <button
-          type="button"
-          onClick={() => void load()}
-          disabled={loading || !online}
-          data-testid="preview-load"
-        >
+        <button type="button" onClick={load} disabled={loading || !online} data-testid="preview-load">
           {loading ? 'Loading…' : 'Load sample records'}
         </button>
         {sourceRecords.length > 0 ? (
@@ -126,7 +82,7 @@ export function PreviewPanel(props: {
         <p className="muted small">Connect to HubSpot to load records, or paste one below.</p>
       ) : null}
       {error ? <p className="error-text">{error}</p> : null}
-      <details>
+      <details open={pasted.trim() !== '' || undefined}>
         <summary>Paste a record (JSON)</summary>
         <textarea
           aria-label="Paste a record"

@@ -3,6 +3,12 @@
  * JSON language with its worker. Imported only by the lazily loaded spec editor.
  */
 import { loader } from '@monaco-editor/react';
+// The JSON language's worker client (loaded lazily by the JSON mode) imports every editor
+// contribution, each registering its services (ICodeLensCache, treeViewsDndService…). Registered after
+// the first editor was created, they are unknown to Monaco's already-initialised standalone services,
+// and the *second* editor (the Spec tab reopened) throws "[createInstance] … depends on UNKNOWN
+// service ICodeLensCache". Importing it here registers them before any editor exists.
+import 'monaco-editor/internal/common/workers';
 import * as monaco from 'monaco-editor/editor/editor.api';
 import 'monaco-editor/editor/contrib/bracketMatching/browser/bracketMatching';
 import 'monaco-editor/editor/contrib/clipboard/browser/clipboard';
