@@ -59,7 +59,7 @@ describe('kongo validate (child process)', () => {
       `${file}:1:1 missing required property "destination" — the other system: API kind, base URL, object type, natural key, webhooks or polling.`,
       `${file}:1:1 missing required property "flows" — one flow per direction, each with its triggers and mappings.`,
       `${file}:3:15 /client/slug "Velflex" is not valid: lowercase letters, digits and single hyphens, starting with a letter (e.g. "velflex")`,
-      `${file}:4:3 /integraton unknown property "integraton"; allowed here: $schema, specVersion, client, integration, environment, publicBaseUrl, hubspot, destination, policies, monitoring, flows, studio (did you mean "integration"?)`,
+      `${file}:4:3 /integraton unknown property "integraton"; allowed here: $schema, specVersion, client, integration, environment, publicBaseUrl, environments, hubspot, destination, policies, monitoring, flows, studio (did you mean "integration"?)`,
       '',
     ]);
     expect(result.stderr).toBe(`${file}: 6 problems\n`);
