@@ -41,6 +41,21 @@ const count = async (direction: string) =>
   Number(await page.locator(`[data-testid="direction-${direction}"] .count`).textContent());
 
 describe('the field-pair table', () => {
+  it('shows confidence honestly: a label-only match is "possible", with its reason', async () => {
+    await page.click('[data-testid="tab-suggestions"]');
+    const membership = page.locator('[data-testid="suggestion-list"] li', {
+      hasText: 'hs_content_membership_status',
+    });
+    // HubSpot labels hs_content_membership_status just "Status": a label-only match, never "same name".
+    await expect.poll(() => membership.count()).toBe(1);
+    expect(await membership.getAttribute('data-confidence')).toBe('possible');
+    expect(await membership.textContent()).toMatch(/names something narrower/);
+    expect(await membership.textContent()).not.toMatch(/same name|100%/);
+    const likely = page.locator('[data-testid="suggestion-list"] li[data-confidence="likely"]');
+    expect(await likely.count()).toBeGreaterThanOrEqual(6);
+    for (const item of await likely.all()) expect(await item.textContent()).not.toContain('hs_');
+  });
+
   it('makes a ↔ pair with type-to-search pickers that show sample values, writing both flows', async () => {
     onTestFailed(async () => {
       await page.screenshot({ path: 'test-results/pairs-e2e-failure.png' });

@@ -30,11 +30,13 @@ export {
 export {
   type EnumSuggestion,
   likelyPairs,
+  meaningKey,
   normalizeName,
   type PairSuggestion,
   type Suggestion,
   suggestEnumEntries,
   suggestMappings,
+  whyNoEnumSuggestions,
 } from './suggestions.ts';
 export type * from './types.ts';
 export { DIRECTIONS, sidesOf } from './types.ts';

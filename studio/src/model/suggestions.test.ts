@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { applyMappingChange } from './changes.ts';
 import { eventsSchema, hubspotSchema } from './fixtures/schemas.ts';
-import { normalizeName, suggestEnumEntries, suggestMappings } from './suggestions.ts';
+import {
+  likelyPairs,
+  meaningKey,
+  normalizeName,
+  suggestEnumEntries,
+  suggestMappings,
+  whyNoEnumSuggestions,
+} from './suggestions.ts';
 import type { WorkspaceState } from './types.ts';
 import { createWorkspace } from './workspace.ts';
 
@@ -95,5 +102,82 @@ describe('exact matches', () => {
       },
     });
     expect(suggestMappings(s, H2D).map((x) => x.source)).toEqual(['status']);
+  });
+});
+
+describe('honest confidence', () => {
+  function withHubSpot(fields: { name: string; label: string; type?: 'string' | 'enum' }[]): WorkspaceState {
+    let s = createWorkspace();
+    s = applyMappingChange(s, {
+      type: 'load-schema',
+      schema: {
+        side: 'hubspot',
+        source: 't',
+        fields: fields.map((f) => ({ name: f.name, label: f.label, type: f.type ?? 'string', group: 'g' })),
+      },
+    });
+    return applyMappingChange(s, { type: 'load-schema', schema: eventsSchema() });
+  }
+
+  it('shows a label-only match whose name is narrower as possible, with the reason, never "same name"', () => {
+    const s = withHubSpot([{ name: 'hs_content_membership_status', label: 'Status', type: 'enum' }]);
+    const status = suggestMappings(s, H2D).find((x) => x.target === 'status');
+    expect(status).toMatchObject({ source: 'hs_content_membership_status', confidence: 'possible' });
+    expect(status?.reason).toMatch(/names something narrower/);
+    expect(status?.reason).not.toMatch(/same name|100%/);
+  });
+
+  it('calls a spelling-only resemblance possible', () => {
+    const s = withHubSpot([{ name: 'createdate', label: 'Create Date' }]);
+    for (const x of suggestMappings(s, D2H)) expect(x.confidence).toBe('possible');
+  });
+
+  it('folds synonyms, path prefixes and the object noun into one meaning', () => {
+    expect(meaningKey('profile.firstName')).toBe(meaningKey('First Name'));
+    expect(meaningKey('org')).toBe(meaningKey('Company Name'));
+    expect(meaningKey('no_of_employees')).toBe(meaningKey('Number of Employees'));
+    expect(meaningKey('Deal Stage', ['deal'])).toBe(meaningKey('status'));
+    expect(meaningKey('job_description', ['job'])).toBe(meaningKey('Deal Description', ['deal']));
+  });
+
+  it('merges likely pairs of both directions into ↔ for "accept all likely"', () => {
+    const pairs = likelyPairs(loaded());
+    expect(pairs).toContainEqual(
+      expect.objectContaining({ hubspot: 'email', destination: 'email', direction: 'both' }),
+    );
+    expect(pairs.some((p) => p.hubspot === 'hs_object_id')).toBe(false);
+  });
+});
+
+describe('enum suggestions that say why there are none', () => {
+  const lead = {
+    name: 'hs_lead_status',
+    label: 'Lead Status',
+    type: 'enum' as const,
+    group: 'g',
+    options: ['NEW', 'OPEN', 'IN_PROGRESS', 'BAD_TIMING'].map((v) => ({ value: v, label: v })),
+  };
+  const status = eventsSchema().fields.find((f) => f.name === 'status')!;
+
+  it('names both option lists when nothing resembles', () => {
+    const entries = suggestEnumEntries(lead.options, status.options!, {});
+    const why = whyNoEnumSuggestions(lead, status, {}, entries.length === 0 ? 0 : entries.length);
+    if (entries.length === 0)
+      expect(why).toMatch(/none of Lead Status’s 4 unmapped options \(NEW, OPEN, IN_PROGRESS…\)/);
+    else expect(why).toBeNull();
+  });
+
+  it('says when the input has no options or every option is mapped', () => {
+    const plain = { name: 'email', label: 'Email', type: 'string' as const, group: 'g' };
+    expect(whyNoEnumSuggestions(plain, status, {}, 0)).toMatch(/has no option list/);
+    expect(
+      whyNoEnumSuggestions(
+        lead,
+        status,
+        { NEW: 'REGISTERED', OPEN: null, IN_PROGRESS: null, BAD_TIMING: null },
+        0,
+      ),
+    ).toMatch(/every option already has an entry/);
+    expect(whyNoEnumSuggestions(lead, status, {}, 2)).toBeNull();
   });
 });

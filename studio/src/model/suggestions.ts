@@ -105,18 +105,203 @@ function shortlist(index: SourceIndex, query: string, counts: Uint16Array): Cand
 }
 
 /**
- * Best source field for each unmapped, writable target of a direction. A source is proposed at
- * most once (to its best target); rejected pairs and type-incompatible pairs are skipped.
+ * Words that mean the same in field names, folded to one (documented in docs/STUDIO.md, "Suggestions").
+ * Generic CRM vocabulary, not tuned per schema.
+ */
+const SYNONYMS: Record<string, string> = {
+  org: 'company',
+  organization: 'company',
+  organisation: 'company',
+  business: 'company',
+  cell: 'mobile',
+  cellphone: 'mobile',
+  telephone: 'phone',
+  tel: 'phone',
+  postcode: 'zip',
+  postal: 'zip',
+  zipcode: 'zip',
+  no: 'number',
+  num: 'number',
+  nbr: 'number',
+  prefix: 'salutation',
+  surname: 'last',
+  given: 'first',
+  mail: 'email',
+  value: 'amount',
+  title: 'name',
+  notes: 'description',
+  note: 'description',
+  status: 'stage',
+  region: 'state',
+  province: 'state',
+  url: 'website',
+};
+/** Words that carry no meaning in a field name. */
+const STOP = new Set(['of', 'the', 'a', 'an', 'hs', 'code', 'number', 'name', 'address', 'at', 'on']);
+/** Kept even though they are in STOP when they are the whole name ("name", "address", "number"). */
+
+function words(text: string): string[] {
+  const last = text.split('.').pop() ?? text; // profile.firstName → firstName
+  return last
+    .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+/**
+ * The meaning of a name or label as a canonical key: words, synonyms folded, the object's own noun
+ * ("Deal Stage" on deals → "stage", job_description on jobs → "description") and filler words dropped.
+ */
+export function meaningKey(text: string, objectNouns: readonly string[] = []): string {
+  const raw = words(text).filter((w) => !objectNouns.includes(w));
+  const canonical = raw.map((w) => SYNONYMS[w] ?? w);
+  const meaningful = canonical.filter((w) => !STOP.has(w));
+  // "Company Name" → company; "Street Address" → street; a lone "name" or "address" stays.
+  return (meaningful.length > 0 ? meaningful : canonical).join(' ');
+}
+
+/** The same key without spaces: HubSpot's compound names (dealname, jobtitle, numemployees) compare to it. */
+function compact(text: string): string {
+  return text.replace(/ /g, '');
+}
+
+function nounsOf(objectType: string | undefined): string[] {
+  if (!objectType) return [];
+  const lower = objectType.toLowerCase();
+  const singular = lower.endsWith('ies') ? `${lower.slice(0, -3)}y` : lower.replace(/s$/, '');
+  return [lower, singular];
+}
+
+interface Meaning {
+  field: FieldDef;
+  name: string;
+  label: string;
+  /** Compact forms of name and label, including the raw compound name (dealname → "dealname"). */
+  compactName: string;
+  compactLabel: string;
+  rawCompact: string;
+  /** Computed once: the forms a match can go through (names, labels), and the name forms alone. */
+  keys: Set<string>;
+  names: Set<string>;
+}
+
+function meaningOf(field: FieldDef, nouns: readonly string[]): Meaning {
+  const name = meaningKey(field.name, nouns);
+  const label = meaningKey(field.label || field.name, nouns);
+  let rawCompact = normalizeName(field.name.split('.').pop() ?? field.name).replace(/^hs/, '');
+  for (const noun of nouns)
+    if (rawCompact.startsWith(noun) && rawCompact.length > noun.length)
+      rawCompact = rawCompact.slice(noun.length);
+  const compactName = compact(name);
+  const compactLabel = compact(label);
+  return {
+    field,
+    name,
+    label,
+    compactName,
+    compactLabel,
+    rawCompact,
+    keys: new Set([compactName, compactLabel, rawCompact].filter((k) => k.length >= 2)),
+    names: new Set([compactName, rawCompact]),
+  };
+}
+
+/**
+ * How a source and a target mean the same: a reason and a score (0 best), or null.
+ * Likely only when the names agree, or the labels agree and neither name says more than its label
+ * (HubSpot's hs_content_membership_status is labelled just "Status": a label-only match with a
+ * narrower name is shown as possible, not likely).
+ */
+function agreement(
+  source: Meaning,
+  target: Meaning,
+): { score: number; confidence: 'likely' | 'possible'; reason: string } | null {
+  const keys = (m: Meaning) =>
+    new Set([m.compactName, m.compactLabel, m.rawCompact].filter((k) => k.length >= 2));
+  const sourceKeys = keys(source);
+  const targetKeys = keys(target);
+  const names = (m: Meaning) => new Set([m.compactName, m.rawCompact]);
+  const nameMatch = [...names(source)].some((k) => names(target).has(k));
+  if (nameMatch) {
+    const exact = normalizeName(source.field.name) === normalizeName(target.field.name);
+    return {
+      score: exact ? 0 : 0.05,
+      confidence: 'likely',
+      reason: exact ? 'same name' : 'same meaning by name',
+    };
+  }
+  const shared = [...source.keys].find((k) => target.keys.has(k));
+  if (!shared) return null;
+  // Matched through a label: likely only when each side's name says nothing more than the match.
+  const saysMore = (m: Meaning) =>
+    !names(m).has(shared) && !m.rawCompact.endsWith(shared) && !shared.endsWith(m.rawCompact);
+  if (saysMore(source) || saysMore(target)) {
+    const narrower = saysMore(source) ? source.field : target.field;
+    return {
+      score: 0.3,
+      confidence: 'possible',
+      reason: `label “${narrower.label}” matches, but ${narrower.name} names something narrower`,
+    };
+  }
+  return {
+    score: 0.1,
+    confidence: 'likely',
+    reason: `label “${source.field.label}” means ${target.field.name}`,
+  };
+}
+
+interface MeaningIndex {
+  meanings: Meaning[];
+  byKey: Map<string, Meaning[]>;
+}
+const meaningCache = new WeakMap<FieldDef[], Map<string, MeaningIndex>>();
+
+function meaningIndex(fields: FieldDef[], nouns: readonly string[]): MeaningIndex {
+  let perNouns = meaningCache.get(fields);
+  if (!perNouns) {
+    perNouns = new Map();
+    meaningCache.set(fields, perNouns);
+  }
+  const cacheKey = nouns.join(',');
+  let index = perNouns.get(cacheKey);
+  if (!index) {
+    const meanings = fields.map((f) => meaningOf(f, nouns));
+    const byKey = new Map<string, Meaning[]>();
+    for (const m of meanings)
+      for (const k of m.keys) {
+        const list = byKey.get(k);
+        if (list) list.push(m);
+        else byKey.set(k, [m]);
+      }
+    index = { meanings, byKey };
+    perNouns.set(cacheKey, index);
+  }
+  return index;
+}
+
+/**
+ * The best source field for each unmapped, writable target of a direction, with an honest
+ * confidence: "likely" when names (or labels, with nothing narrower in the name) mean the same after
+ * folding synonyms and the object's own noun; "possible" for a label-only or spelling-only
+ * resemblance. A source is proposed at most once (to its best target); rejected and
+ * type-incompatible pairs are skipped.
  */
 export function suggestMappings(state: WorkspaceState, direction: Direction, limit = 50): Suggestion[] {
   const { source, target } = sidesOf(direction);
   const sourceSchema = schemaOf(state, source);
   const targetSchema = schemaOf(state, target);
   if (!sourceSchema || !targetSchema) return [];
+  const hubspotNouns = nounsOf(state.spec.hubspot?.objectType);
+  const destinationNouns = nounsOf(state.spec.destination?.objectType);
+  const sourceNouns = source === 'hubspot' ? hubspotNouns : destinationNouns;
+  const targetNouns = target === 'hubspot' ? hubspotNouns : destinationNouns;
   const mappings = mappingsOf(state.spec, direction);
   const mappedTargets = new Set(mappings.map((m) => m.target));
   const usedSources = new Set(mappings.flatMap((m) => ('field' in m.value ? [m.value.field] : [])));
   const rejected = new Set(state.rejected);
+  const sources = meaningIndex(sourceSchema.fields, sourceNouns);
   const index = indexFor(sourceSchema.fields);
   const counts = new Uint16Array(index.candidates.length);
 
@@ -127,40 +312,34 @@ export function suggestMappings(state: WorkspaceState, direction: Direction, lim
       !usedSources.has(candidate.name) &&
       !rejected.has(rejectionKey(direction, candidate.name, field.name)) &&
       typeFit(candidate.type, field.type) !== 'no';
+    const meaning = meaningOf(field, targetNouns);
     let found: Suggestion | undefined;
-    const same = [
-      // Same name first, then same label, then one's name equal to the other's label.
-      ...(index.byName.get(normalizeName(field.name)) ?? []),
-      ...(index.byLabel.get(normalizeName(field.label)) ?? []),
-      ...(index.byLabel.get(normalizeName(field.name)) ?? []),
-      ...(index.byName.get(normalizeName(field.label)) ?? []),
-    ];
-    const exactHit = same.find(ok);
-    if (exactHit)
-      found = {
-        direction,
-        source: exactHit.name,
-        target: field.name,
-        score: 0,
-        confidence: 'likely',
-        reason: 'same name',
-      };
-    else {
+    const candidates = new Set<Meaning>();
+    for (const k of meaning.keys) for (const m of sources.byKey.get(k) ?? []) candidates.add(m);
+    for (const candidate of candidates) {
+      if (!ok(candidate.field)) continue;
+      const agreed = agreement(candidate, meaning);
+      if (!agreed) continue;
+      if (!found || agreed.score < found.score)
+        found = { direction, source: candidate.field.name, target: field.name, ...agreed };
+    }
+    if (!found) {
+      // Spelling alone: shown as possible, never likely.
       const query = normalizeName(field.label || field.name);
-      if (query.length < 3) continue;
-      const few = shortlist(index, query, counts);
-      if (few.length === 0) continue;
-      for (const hit of new Fuse(few, FUSE_OPTIONS).search(query, { limit: 5 })) {
-        if (!ok(hit.item.field)) continue;
-        found = {
-          direction,
-          source: hit.item.field.name,
-          target: field.name,
-          score: hit.score ?? 1,
-          confidence: (hit.score ?? 1) < 0.1 ? 'likely' : 'possible',
-          reason: 'similar label or name',
-        };
-        break;
+      if (query.length >= 3) {
+        const few = shortlist(index, query, counts);
+        for (const hit of few.length ? new Fuse(few, FUSE_OPTIONS).search(query, { limit: 5 }) : []) {
+          if (!ok(hit.item.field)) continue;
+          found = {
+            direction,
+            source: hit.item.field.name,
+            target: field.name,
+            score: 0.5 + (hit.score ?? 0.5) / 2,
+            confidence: 'possible',
+            reason: 'similar spelling only',
+          };
+          break;
+        }
       }
     }
     if (!found) continue;
@@ -255,4 +434,31 @@ export function likelyPairs(state: WorkspaceState): PairSuggestion[] {
     const direction = unionDirection(existing.direction, s.direction);
     return direction !== existing.direction && !directionRefusal(state, existing, direction);
   });
+}
+
+/**
+ * Why the enumMap editor has no suggestion to offer, in words, or null when it has some (or needs
+ * none). Shown in place of silence: "0 suggestions" alone reads like a bug.
+ */
+export function whyNoEnumSuggestions(
+  input: FieldDef | undefined,
+  target: FieldDef | undefined,
+  existing: Readonly<Record<string, string | null>>,
+  suggestions: number,
+): string | null {
+  if (suggestions > 0) return null;
+  if (!input) return 'No suggestions: nothing is wired into the enumMap’s input yet.';
+  if (!input.options?.length)
+    return `No suggestions: ${input.label} (${input.name}) has no option list to translate — it is a ${input.type} field.`;
+  if (!target) return 'No suggestions: the enumMap does not write a known field yet.';
+  if (!target.options?.length)
+    return `No suggestions: ${target.label} (${target.name}) has no option list, so there is nothing to match against; type each value by hand.`;
+  const open = input.options.filter((o) => !(o.value in existing));
+  if (open.length === 0) return 'No suggestions needed: every option already has an entry.';
+  const few = (options: readonly FieldOption[]) =>
+    `${options
+      .slice(0, 3)
+      .map((o) => o.label)
+      .join(', ')}${options.length > 3 ? '…' : ''}`;
+  return `No suggestions: none of ${input.label}’s ${open.length} unmapped options (${few(open)}) resembles an option of ${target.label} (${few(target.options)}) by label or value — they may describe different things. Pick each one, or set “otherwise”.`;
 }

@@ -14,6 +14,7 @@ import {
   sidesOf,
   suggestEnumEntries,
   type WorkspaceState,
+  whyNoEnumSuggestions,
 } from '../model/index.ts';
 
 const UNSET = '__unset__';
@@ -84,6 +85,14 @@ export function EnumMapEditor(props: {
           </button>
         ) : null}
       </p>
+      {(() => {
+        const why = whyNoEnumSuggestions(inputField, targetField, enumMap.map, suggestions.length);
+        return why && inputField ? (
+          <p className="muted small" data-testid="enum-no-suggestions">
+            {why}
+          </p>
+        ) : null;
+      })()}
       {!inputField ? (
         <p className="muted small">Connect an option field to the enumMap's input to list its options.</p>
       ) : null}
