@@ -218,12 +218,8 @@ function agreement(
   source: Meaning,
   target: Meaning,
 ): { score: number; confidence: 'likely' | 'possible'; reason: string } | null {
-  const keys = (m: Meaning) =>
-    new Set([m.compactName, m.compactLabel, m.rawCompact].filter((k) => k.length >= 2));
-  const sourceKeys = keys(source);
-  const targetKeys = keys(target);
-  const names = (m: Meaning) => new Set([m.compactName, m.rawCompact]);
-  const nameMatch = [...names(source)].some((k) => names(target).has(k));
+  let nameMatch = false;
+  for (const k of source.names) if (target.names.has(k)) nameMatch = true;
   if (nameMatch) {
     const exact = normalizeName(source.field.name) === normalizeName(target.field.name);
     return {
@@ -236,7 +232,7 @@ function agreement(
   if (!shared) return null;
   // Matched through a label: likely only when each side's name says nothing more than the match.
   const saysMore = (m: Meaning) =>
-    !names(m).has(shared) && !m.rawCompact.endsWith(shared) && !shared.endsWith(m.rawCompact);
+    !m.names.has(shared) && !m.rawCompact.endsWith(shared) && !shared.endsWith(m.rawCompact);
   if (saysMore(source) || saysMore(target)) {
     const narrower = saysMore(source) ? source.field : target.field;
     return {
