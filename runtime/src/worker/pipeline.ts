@@ -44,11 +44,23 @@ interface PendingWrite {
   delivery?: Span & { note: string };
 }
 
+/**
+ * A record that failed, and the anatomy stage it failed at: a HubSpot read while hydrating is the
+ * transform stage's; a call to either API (a lookup by natural key included) is delivery's — the
+ * consultant fixes it where the API is configured, not in the identity logic; a store error while
+ * claiming identity is idempotency's; a failed commit after the write is observe's.
+ */
+interface FailedRecord {
+  work: RecordWork;
+  error: unknown;
+  stage: 'transform' | 'idempotency' | 'deliver' | 'observe';
+}
+
 /** One message between the phases. */
 interface MessageState {
   message: ReceivedMessage;
   pending: PendingWrite[];
-  failed: Array<{ work: RecordWork; error: unknown }>;
+  failed: FailedRecord[];
   retryable: RecordWork[];
   traces: Map<RecordWork, RecordTrace>;
 }
@@ -714,7 +726,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     crash('after-hydrate');
 
     const retryable: RecordWork[] = [];
-    const failed: Array<{ work: RecordWork; error: unknown }> = [];
+    const failed: FailedRecord[] = [];
     const pending: PendingWrite[] = [];
     const done = (w: RecordWork, rep: RecordReport): void => {
       outcome.records.push(rep);
@@ -742,7 +754,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         }
         if (!h.ok) {
           trace?.mark('transform', hydration, 'failed', h.reason === 'failed' ? 'hydrate-failed' : 'gone');
-          if (h.reason === 'failed') failed.push({ work: w, error: h.error });
+          if (h.reason === 'failed') failed.push({ work: w, error: h.error, stage: 'transform' });
           else done(w, report(w, 'gone'));
           continue;
         }
@@ -765,7 +777,8 @@ export function createWorker(deps: WorkerDeps): Worker {
           done(w, prepared);
         }
       } catch (error) {
-        failed.push({ work: w, error });
+        if (error instanceof DeliveryError) trace?.failedCall(failureCode(error));
+        failed.push({ work: w, error, stage: error instanceof DeliveryError ? 'deliver' : 'idempotency' });
       }
     }
 
@@ -788,7 +801,11 @@ export function createWorker(deps: WorkerDeps): Worker {
         p.trace.mark('deliver', p.delivery, ok ? 'ok' : 'failed', p.delivery.note);
       }
       if (!result || 'error' in result) {
-        failed.push({ work: p.work, error: result?.error ?? new Error('no outbound result') });
+        failed.push({
+          work: p.work,
+          error: result?.error ?? new Error('no outbound result'),
+          stage: 'deliver',
+        });
         continue;
       }
       const endObserve = startSpan(clock);
@@ -817,7 +834,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         });
         p.trace.finish('landed', endObserve());
       } catch (error) {
-        failed.push({ work: p.work, error });
+        failed.push({ work: p.work, error, stage: 'observe' });
       }
     }
     crash('after-commit');
@@ -829,8 +846,16 @@ export function createWorker(deps: WorkerDeps): Worker {
     // landed are skipped next time as unchanged); after that, each failed record is dead-lettered.
     const transient = failed.filter((f) => !(f.error instanceof DeliveryError) || f.error.retryable);
     if ((transient.length > 0 || retryable.length > 0) && message.receiveCount < maxReceives) {
-      for (const f of failed)
+      for (const f of failed) {
         logger.record('deliver', 'retried', { traceId: f.work.latest.traceId, reason: describe(f.error) });
+        logger.failure({
+          stage: f.stage,
+          kind: failureKind(f.error),
+          reason: `${describe(f.error)}; retrying (attempt ${message.receiveCount} of ${maxReceives})`,
+          recordId: f.work.objectId,
+          traceId: f.work.latest.traceId,
+        });
+      }
       outcome.records.push(...[...failed.map((f) => f.work), ...retryable].map((w) => report(w, 'retry')));
       const endRetry = startSpan(clock);
       await deps.queue.retryLater(message, retryDelayMs * 2 ** (message.receiveCount - 1));
@@ -843,9 +868,22 @@ export function createWorker(deps: WorkerDeps): Worker {
     }
     for (const f of [
       ...failed,
-      ...retryable.map((w) => ({ work: w, error: new Error('entity kept changing') })),
+      ...retryable.map(
+        (w): FailedRecord => ({
+          work: w,
+          error: new Error('entity kept changing'),
+          stage: 'idempotency',
+        }),
+      ),
     ]) {
       const reason = describe(f.error);
+      logger.failure({
+        stage: f.stage,
+        kind: failureKind(f.error),
+        reason: `${reason}; dead-lettered after ${message.receiveCount} attempt${message.receiveCount === 1 ? '' : 's'}`,
+        recordId: f.work.objectId,
+        traceId: f.work.latest.traceId,
+      });
       const endLetter = startSpan(clock);
       if (!dryRun) {
         await deps.deadLetters.put({
@@ -947,6 +985,18 @@ function failureCode(error: unknown): string {
     return `${error.side}-http-${error.status}${error.code ? `-${error.code}` : ''}`;
   }
   return error instanceof Error ? error.name : 'error';
+}
+
+/**
+ * The failure's code as a monitor kind: lower case, `[a-z0-9._-]`, at most 64 characters — what the
+ * Notification Centre accepts (`destination-http-400-invalid_token`).
+ */
+function failureKind(error: unknown): string {
+  const kind = failureCode(error)
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]/g, '-')
+    .replace(/^[^a-z0-9]+/, '');
+  return (kind || 'error').slice(0, 64);
 }
 
 /** Why the record-level idempotency checks stopped a record: the note on its idempotency stage. */

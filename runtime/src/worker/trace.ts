@@ -217,6 +217,17 @@ export class RecordTrace {
   }
 
   /**
+   * A call to an API failed before the write (a lookup by natural key): the identity checks did
+   * their part; the failure is delivery's, where the API and its credentials are configured.
+   */
+  failedCall(note: string): void {
+    if (this.done) return;
+    const at = { startedAt: this.clock.now(), durationMs: 0 };
+    if (this.idempotency) this.endIdempotency('ok', 'lookup-sent');
+    if (!this.marked.has('deliver')) this.mark('deliver', at, 'failed', note);
+  }
+
+  /**
    * Closes the trace: `observe` is the commit and counting just done (`observed`, or measured here), stages
    * an early, clean outcome never needed read as skipped; after a failure they read as not reached.
    */
