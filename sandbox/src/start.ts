@@ -10,6 +10,7 @@ import { webhookPath } from '@kongo/runtime/spec';
 import { acquireLock } from './start/lock.ts';
 import { readPorts } from './start/ports.ts';
 import { type Sandbox, startSandbox } from './start/sandbox.ts';
+import { studioOptionsFor } from './start/studio-wiring.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const stateDir = join(repoRoot, '.kongo');
@@ -96,27 +97,13 @@ async function main(): Promise<void> {
     const running = sandbox;
     studio = await startStudio({
       port: ports.studio,
-      hubspotBaseUrl: process.env.KONGO_HUBSPOT_TOKEN
-        ? (process.env.KONGO_HUBSPOT_BASE_URL ?? 'https://api.hubapi.com')
-        : running.urls.hubspot,
-      destinations: [
-        {
-          name: 'events-platform',
-          api: 'graphql',
-          url: running.urls.events,
-          token: running.events.token,
-          objectType: 'Attendee',
-        },
-        {
-          name: 'job-system',
-          api: 'rest',
-          url: running.urls.jobs,
-          token: running.jobs.token,
-          objectType: 'jobs',
-        },
-      ],
+      ...studioOptionsFor(
+        running,
+        process.env.KONGO_HUBSPOT_TOKEN
+          ? (process.env.KONGO_HUBSPOT_BASE_URL ?? 'https://api.hubapi.com')
+          : running.urls.hubspot,
+      ),
       mode: 'dist',
-      runLocally: (specText) => running.runLocally(specText),
     });
     const lines: Record<string, string> = {
       Studio: studio.url,

@@ -13,6 +13,19 @@ export interface DestinationEndpoint {
   objectType: string;
   /** GraphQL: the Relay connection query field listing records (default: objectType, lowercased, plural). */
   listField?: string;
+  /**
+   * How a new integration's spec names this destination: the spec's `destination` block with
+   * `{slug}` where the client's slug goes in parameter names, and the destination's webhook triggers.
+   * The studio's "New integration" offers only destinations that have one.
+   */
+  template?: DestinationTemplate;
+}
+
+export interface DestinationTemplate {
+  destination: Record<string, unknown>;
+  triggers: string[];
+  /** The HubSpot object the template's natural key property belongs to. */
+  hubspotObject?: string;
 }
 
 interface IntrospectionField {
@@ -40,6 +53,20 @@ async function scalarFieldsOf(endpoint: DestinationEndpoint): Promise<string[]> 
 
 /** What the job system documents about its records (sample values cannot tell enums or server fields). */
 export const JOB_FIELDS = {
+  /** Every field of a job as the API documents it, so a fresh system with no jobs still has a schema. */
+  documented: {
+    id: 'string',
+    reference: 'string',
+    title: 'string',
+    customerEmail: 'string',
+    status: 'enum',
+    value: 'number',
+    siteAddress: 'string',
+    scheduledDate: 'date',
+    notes: 'string',
+    createdAt: 'datetime',
+    updatedAt: 'datetime',
+  },
   enums: { status: ['QUOTED', 'SCHEDULED', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED'] },
   readOnly: ['id', 'createdAt', 'updatedAt'],
   required: ['reference', 'title'],

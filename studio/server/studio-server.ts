@@ -9,6 +9,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DestinationEndpoint, destinationSamples, destinationSchema } from './destinations.ts';
 import { HubSpotAccess, StudioHttpError } from './hubspot.ts';
+import { type LocalRuns, RunLocallyRefusal } from './local-runs.ts';
 import { checkHostAndOrigin, checkSession, newSessionToken, sessionCookie } from './security.ts';
 
 export interface StudioOptions {
@@ -27,17 +28,15 @@ export interface StudioOptions {
   /** Loads the generator; default `import('@kongo/generator')`. Tests inject their own. */
   loadGenerator?: () => Promise<GeneratorModule | null>;
   /**
-   * "Run locally": generate the spec and (re)load it into the local gateway without a restart.
-   * Only `npm start` provides it (the sandbox owns the gateway); absent, the button is hidden.
+   * "Run locally" and "Open running": the local sandbox's integrations (preflight, load, list, traces).
+   * Only `npm start` provides it (the sandbox owns the gateway); absent, those actions are hidden.
    */
-  runLocally?: (specText: string) => Promise<RunLocallyResult>;
-}
-
-/** What the sandbox answers after (re)loading an integration. */
-export interface RunLocallyResult {
-  integration: string;
-  generation: number;
-  webhooks: Record<string, string>;
+  local?: LocalRuns;
+  /**
+   * A HubSpot token the server connects with at start, so the consultant pastes nothing: under
+   * `npm start` the sandbox's own token for the HubSpot simulator (or the real portal's, when given).
+   */
+  hubspotToken?: string;
 }
 
 /** The part of @kongo/generator the studio uses: spec text in, generated files out. */
@@ -130,6 +129,25 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioSe
   };
   let vite: ViteDev | null = null;
 
+  const requireLocal = (): LocalRuns => {
+    if (!options.local)
+      throw new StudioHttpError(
+        501,
+        'Run locally needs the local sandbox: start the studio with `npm start`',
+      );
+    return options.local;
+  };
+  if (options.hubspotToken) {
+    // Connected from the start: the token stays in this process, the browser never sees it.
+    await hubspot
+      .connect(options.hubspotToken, 'contacts')
+      .catch((error: unknown) =>
+        console.error(
+          `studio: could not connect to HubSpot at ${hubspot.baseUrl}: ${(error as Error).message}`,
+        ),
+      );
+  }
+
   const destination = (name: string): DestinationEndpoint => {
     const found = destinations.find((d) => d.name === name);
     if (!found) throw new StudioHttpError(404, `No destination named ${name}`);
@@ -152,9 +170,10 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioSe
           api: d.api,
           url: d.url,
           objectType: d.objectType,
+          ...(d.template ? { template: d.template } : {}),
         })),
         generator: generator !== null,
-        runLocally: options.runLocally !== undefined,
+        runLocally: options.local !== undefined,
       });
     }
     if (route === 'POST /api/hubspot/connect') {
@@ -214,19 +233,35 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioSe
       }
     }
     if (route === 'POST /api/run-locally') {
-      if (!options.runLocally)
-        throw new StudioHttpError(
-          501,
-          'Run locally needs the local sandbox: start the studio with `npm start`',
-        );
-      const body = (await readJsonBody(req)) as { spec?: unknown };
+      const body = (await readJsonBody(req)) as { spec?: unknown; replace?: unknown };
+      const local = requireLocal();
       try {
-        return send(res, 200, await options.runLocally(`${JSON.stringify(body.spec, null, 2)}\n`));
+        return send(
+          res,
+          200,
+          await local.run(`${JSON.stringify(body.spec, null, 2)}\n`, { replace: body.replace === true }),
+        );
       } catch (error) {
+        if (error instanceof RunLocallyRefusal)
+          return send(res, error.reason === 'exists' ? 409 : 422, {
+            error: { message: error.message, reason: error.reason, checks: error.checks },
+          });
         throw new StudioHttpError(422, `Could not run the spec locally: ${(error as Error).message}`, {
           cause: error,
         });
       }
+    }
+    if (route === 'GET /api/local/integrations')
+      return send(res, 200, { integrations: requireLocal().list() });
+    const localMatch = /^GET \/api\/local\/integrations\/([\w.-]+)\/(spec|activity)$/.exec(route);
+    if (localMatch) {
+      const local = requireLocal();
+      const name = localMatch[1]!;
+      const text = local.specText(name);
+      if (text === undefined) throw new StudioHttpError(404, `No integration named ${name} runs locally`);
+      if (localMatch[2] === 'spec') return send(res, 200, { spec: JSON.parse(text) as unknown });
+      const since = Number(url.searchParams.get('since') ?? 0) || 0;
+      return send(res, 200, local.activity(name, since));
     }
     throw new StudioHttpError(404, `No API route ${route}`);
   }

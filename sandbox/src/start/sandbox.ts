@@ -25,6 +25,7 @@ import {
 } from '@kongo/runtime';
 import { sourceFields } from '@kongo/runtime/formulas';
 import { type IntegrationSpec, validateSpec, webhookPath } from '@kongo/runtime/spec';
+import { type LocalRuns, type PreflightCheck, type RunLocallyAnswer, RunLocallyRefusal } from '@kongo/studio';
 import { type EventsSimulator, startEventsSimulator } from '../events/index.ts';
 import { type Gateway, type GatewayRoute, startGateway } from '../gateway/index.ts';
 import { type HubSpotSimulator, startHubSpotSimulator } from '../hubspot/index.ts';
@@ -33,6 +34,13 @@ import { type SlackReceiver, startSlackReceiver } from '../slack-receiver/index.
 import { startDynaliteProcess } from './dynalite-child.ts';
 import { ensureLocalSecrets, type SecretRequest, setLocalSecret } from './local-secrets.ts';
 import { DEFAULT_PORTS, type SandboxPorts } from './ports.ts';
+import {
+  checkDestination,
+  checkHubSpot,
+  checkOwnApp,
+  type PreflightContext,
+  secretChecks,
+} from './preflight.ts';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 export const STARTER_SPECS = [
@@ -42,6 +50,13 @@ export const STARTER_SPECS = [
 
 /** The HubSpot developer API key the simulator accepts for webhook settings (local only). */
 const DEVELOPER_API_KEY = 'dev-hapikey';
+
+/**
+ * The studio's own private app in the HubSpot simulator: its token (kept in the secrets file) lets
+ * the studio server read properties and sample records with nothing pasted. It has no webhooks.
+ */
+const STUDIO_APP_ID = 1;
+export const STUDIO_TOKEN_PARAMETER = '/kongo/studio-hubspot-access-token';
 
 export interface SandboxOptions {
   /** Folder for persisted state (dynalite data, secrets, generated code). Default <repo>/.kongo */
@@ -92,6 +107,10 @@ export interface LoadedIntegration {
   generation: number;
   hubspotWebhookUrl: string;
   destinationWebhookUrl: string;
+  /** The spec text as given (before the local overrides of publicBaseUrl and heartbeat). */
+  specText: string;
+  /** ms since epoch. */
+  loadedAt: number;
 }
 
 export interface Sandbox {
@@ -114,10 +133,16 @@ export interface Sandbox {
   integrations: Map<string, LoadedIntegration>;
   /** Generate a spec and (re)load it into the gateway without a restart. */
   load(specText: string, specFileName: string): Promise<LoadedIntegration>;
-  /** The studio's "Run locally": load, and answer what the consultant needs to see. */
-  runLocally(
-    specText: string,
-  ): Promise<{ integration: string; generation: number; webhooks: Record<string, string> }>;
+  /**
+   * The studio's "Run locally": preflight (secrets, own HubSpot app, both APIs answer with the
+   * spec's credentials), load, then check the webhook subscriptions. Throws `RunLocallyRefusal`
+   * with the failed checks, or when the name runs already and `replace` is not set.
+   */
+  runLocally(specText: string, options?: { replace?: boolean }): Promise<RunLocallyAnswer>;
+  /** What the studio lists, opens and traces (npm start hands it to the studio server). */
+  localRuns: LocalRuns;
+  /** The token of the studio's own app in the HubSpot simulator (undefined with a real portal). */
+  studioHubSpotToken: string | undefined;
   /** Stop an integration's handlers (worker, heartbeat, poller): the Notification Centre sees it go down. */
   stopIntegration(name: string): void;
   startIntegration(name: string): void;
@@ -240,10 +265,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const secretsFile = join(stateDir, 'secrets.json');
   const specFiles = options.specs ?? STARTER_SPECS;
   const starters = specFiles.map((file) => ({ file, ...readSpec(file) }));
-  const secrets = ensureLocalSecrets(
-    secretsFile,
-    starters.flatMap((s) => secretsFor(s.spec)),
-  );
+  const secrets = ensureLocalSecrets(secretsFile, [
+    ...starters.flatMap((s) => secretsFor(s.spec)),
+    { name: STUDIO_TOKEN_PARAMETER, kind: 'token' },
+  ]);
   const secret = (name: string): string => {
     const value = secrets[name];
     if (!value) throw new Error(`secret ${name} missing from ${secretsFile}`);
@@ -301,11 +326,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       indexingLagMs: options.indexingLagMs ?? 2000,
       ...(options.inMemory ? {} : { stateFile: join(stateDir, 'hubspot.json') }),
       developerApiKey: DEVELOPER_API_KEY,
-      apps: starters.map((s) => ({
-        appId: s.spec.hubspot.appId,
-        clientSecret: secret(s.spec.hubspot.secretParameter),
-        accessToken: secret(s.spec.hubspot.accessTokenParameter),
-      })),
+      apps: [
+        ...starters.map((s) => ({
+          appId: s.spec.hubspot.appId,
+          clientSecret: secret(s.spec.hubspot.secretParameter),
+          accessToken: secret(s.spec.hubspot.accessTokenParameter),
+        })),
+        {
+          appId: STUDIO_APP_ID,
+          clientSecret: 'studio-has-no-webhooks',
+          accessToken: secret(STUDIO_TOKEN_PARAMETER),
+        },
+      ],
     });
     closers.push(() => hubspot.close());
 
@@ -399,6 +431,74 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       loaded.running = true;
     };
 
+    /** The local destination simulator serving a spec's API (GraphQL → events, REST → jobs). */
+    const simulatorFor = (spec: IntegrationSpec) =>
+      spec.destination.api === 'graphql'
+        ? {
+            name: 'events-platform',
+            url: events.url,
+            token: events.token,
+            subscriptions: events.subscriptions,
+          }
+        : spec.destination.api === 'rest'
+          ? { name: 'job-system', url: jobs.url, token: jobs.token, subscriptions: jobs.subscriptions }
+          : undefined;
+
+    /**
+     * Every secret the spec names, in the secrets file: missing ones are created — the destination
+     * token as the local simulator's own token (a made-up one would be refused with INVALID_TOKEN),
+     * the rest with fresh random values. Existing values are never changed. Answers what it created.
+     */
+    const ensureSpecSecrets = (spec: IntegrationSpec): Map<string, string> => {
+      const created = new Map<string, string>();
+      const before = ensureLocalSecrets(secretsFile, []);
+      const tokenParameter = spec.destination.auth.tokenParameter;
+      const simulator = simulatorFor(spec);
+      if (!before[tokenParameter] && simulator) {
+        setLocalSecret(secretsFile, tokenParameter, simulator.token);
+        created.set(tokenParameter, `the ${simulator.name} simulator's token`);
+      }
+      const wanted = secretsFor(spec);
+      const after = ensureLocalSecrets(secretsFile, wanted);
+      for (const { name, kind } of wanted)
+        if (!before[name] && !created.has(name)) created.set(name, `a new random ${kind}`);
+      if (realHubSpot && after[spec.hubspot.accessTokenParameter] !== realHubSpot.accessToken) {
+        // The portal is the client's: its private-app token is the one given to npm start.
+        setLocalSecret(secretsFile, spec.hubspot.accessTokenParameter, realHubSpot.accessToken);
+        after[spec.hubspot.accessTokenParameter] = realHubSpot.accessToken;
+      }
+      Object.assign(secrets, after);
+      return created;
+    };
+
+    /** The destination simulator sends this integration's changes to its webhook URL, signed with its secret. */
+    const subscribeDestination = (spec: IntegrationSpec): void => {
+      const hooks = spec.destination.webhooks;
+      const simulator = simulatorFor(spec);
+      if (!hooks || !simulator) return;
+      const url = gateway.url + webhookPath(spec, 'destination');
+      const secretValue = secret(hooks.secretParameter);
+      for (const existing of simulator.subscriptions.list())
+        if (existing.url === url && existing.secret !== secretValue)
+          simulator.subscriptions.remove(existing.id);
+      if (!simulator.subscriptions.list().some((sub) => sub.url === url))
+        simulator.subscriptions.add({ url, secret: secretValue });
+    };
+
+    /** Remove an app's webhook target and subscriptions in the simulator (through HubSpot's webhooks API). */
+    const forgetHubSpotApp = async (appId: number): Promise<void> => {
+      const base = `${hubspot.url}/webhooks/v3/${appId}`;
+      const key = `hapikey=${DEVELOPER_API_KEY}`;
+      const listed = await fetch(`${base}/subscriptions?${key}`);
+      if (listed.ok) {
+        const { results } = (await listed.json()) as { results: Array<{ id: number }> };
+        for (const sub of results)
+          await fetch(`${base}/subscriptions/${sub.id}?${key}`, { method: 'DELETE' });
+      }
+      await fetch(`${base}/settings?${key}`, { method: 'DELETE' });
+      log(`removed HubSpot app ${appId}'s webhook target and subscriptions (replaced)`);
+    };
+
     const load = async (specText: string, specFileName: string): Promise<LoadedIntegration> => {
       const project = generate({ specText, specFileName });
       const name = project.integration.spec.integration.name;
@@ -427,8 +527,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       };
       const destinationBaseUrl = spec.destination.api === 'graphql' ? events.url : jobs.url;
       const hubspotBaseUrl = realHubSpot ? (realHubSpot.baseUrl ?? 'https://api.hubapi.com') : hubspot.url;
-      const secretsForSpec = ensureLocalSecrets(secretsFile, secretsFor(spec));
-      Object.assign(secrets, secretsForSpec);
+      ensureSpecSecrets(spec);
       // A spec loaded from the studio may name a new client or integration: the centre must know its key.
       await notificationCentre.centre.registerClient({
         slug: spec.client.slug,
@@ -484,7 +583,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         stopTimers(name);
         await timers.get(name)?.worker;
         await previous.runtime.close();
+        // The replaced spec's own HubSpot app must stop calling this integration's URL, or every
+        // HubSpot change would arrive twice (once per app).
+        if (!realHubSpot && previous.spec.hubspot.appId !== spec.hubspot.appId)
+          await forgetHubSpotApp(previous.spec.hubspot.appId);
       }
+      subscribeDestination(spec);
       const loaded: LoadedIntegration = {
         name,
         spec,
@@ -493,6 +597,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         generation,
         hubspotWebhookUrl: gateway.url + webhookPath(spec, 'hubspot'),
         destinationWebhookUrl: gateway.url + webhookPath(spec, 'destination'),
+        specText,
+        loadedAt: Date.now(),
       };
       integrations.set(name, loaded);
       gateway.setRoutes(name, routesFor(loaded));
@@ -508,6 +614,205 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await Promise.all([...timers.values()].map((t) => t.worker));
       for (const loaded of integrations.values()) await loaded.runtime.close();
     });
+
+    const refuse = (message: string, checks: PreflightCheck[]): never => {
+      throw new RunLocallyRefusal('refused', message, checks);
+    };
+
+    const runLocally = async (
+      specText: string,
+      options: { replace?: boolean } = {},
+    ): Promise<RunLocallyAnswer> => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(specText);
+      } catch (error) {
+        return refuse('The spec is not JSON', [
+          { id: 'spec', title: 'the spec validates', ok: false, detail: (error as Error).message },
+        ]);
+      }
+      const validated = validateSpec(parsed);
+      if (!validated.ok) {
+        const problems = validated.problems.slice(0, 5).map((p) => `${p.pointer || '/'}: ${p.message}`);
+        return refuse(`The spec does not validate (${validated.problems.length} problems)`, [
+          {
+            id: 'spec',
+            title: 'the spec validates',
+            ok: false,
+            detail: problems.join('; '),
+            fix: 'Fix the problems listed in the Problems tab, then Run locally again.',
+          },
+        ]);
+      }
+      const spec = validated.spec;
+      const name = spec.integration.name;
+      const previous = integrations.get(name);
+      if (previous && options.replace !== true)
+        throw new RunLocallyRefusal(
+          'exists',
+          `${name} already runs locally (generation ${previous.generation}, ${Object.values(
+            Object.fromEntries(previous.spec.flows.map((f) => [f.direction, f.mappings.length])),
+          ).reduce((a, b) => a + b, 0)} mappings). Replace it with this spec?`,
+        );
+
+      const checks: PreflightCheck[] = [
+        { id: 'spec', title: 'the spec validates', ok: true, detail: `${name} for ${spec.client.name}` },
+      ];
+      const created = ensureSpecSecrets(spec);
+      checks.push(
+        ...secretChecks(
+          secretsFor(spec).map((r) => r.name),
+          created,
+          secretsFile,
+        ),
+      );
+      const otherApps = new Map<number, string>();
+      for (const other of integrations.values())
+        if (other.name !== name) otherApps.set(other.spec.hubspot.appId, other.name);
+      const simulator = simulatorFor(spec);
+      const context: PreflightContext = {
+        secretsFile,
+        secrets,
+        hubspotUrl: realHubSpot ? (realHubSpot.baseUrl ?? 'https://api.hubapi.com') : hubspot.url,
+        destination: simulator && { name: simulator.name, url: simulator.url, token: simulator.token },
+        otherApps,
+        realHubSpot: realHubSpot !== undefined,
+      };
+      checks.push(checkOwnApp(spec, context));
+      if (!realHubSpot)
+        // The simulator stands for the client's developer account: the spec's app exists there with its secrets.
+        hubspot.registerApp({
+          appId: spec.hubspot.appId,
+          clientSecret: secret(spec.hubspot.secretParameter),
+          accessToken: secret(spec.hubspot.accessTokenParameter),
+        });
+      checks.push(await checkHubSpot(spec, context), await checkDestination(spec, context));
+      const failed = checks.filter((c) => !c.ok);
+      if (failed.length > 0) refuse(`Not loaded: ${failed.map((c) => c.title).join('; ')}`, checks);
+
+      let loaded: LoadedIntegration;
+      try {
+        loaded = await load(specText, 'integration-spec.json');
+      } catch (error) {
+        return refuse(`Not loaded: ${(error as Error).message}`, [
+          ...checks,
+          {
+            id: 'load',
+            title: 'generate and load',
+            ok: false,
+            detail: (error as Error).message,
+            fix: 'Check the spec in the Code tab (Generate code shows what the generator refuses).',
+          },
+        ]);
+      }
+      checks.push(...(await subscriptionChecks(loaded)));
+      const broken = checks.filter((c) => !c.ok);
+      if (broken.length > 0) {
+        sandbox.stopIntegration(name);
+        refuse(`Stopped ${name}: ${broken.map((c) => c.title).join('; ')}`, checks);
+      }
+      return {
+        integration: loaded.name,
+        generation: loaded.generation,
+        webhooks: { HubSpot: loaded.hubspotWebhookUrl, Destination: loaded.destinationWebhookUrl },
+        checks,
+        replaced: previous !== undefined,
+        loadedAt: loaded.loadedAt,
+      };
+    };
+
+    /** Right after loading: both sides will call this integration, and only its own HubSpot app does. */
+    const subscriptionChecks = async (loaded: LoadedIntegration): Promise<PreflightCheck[]> => {
+      const { spec } = loaded;
+      const checks: PreflightCheck[] = [];
+      if (!realHubSpot) {
+        const steps = await hubspotSetup(spec, {
+          baseUrl: hubspot.url,
+          accessToken: secret(spec.hubspot.accessTokenParameter),
+          developerApiKey: DEVELOPER_API_KEY,
+          targetUrl: loaded.hubspotWebhookUrl,
+          dryRun: true,
+        });
+        const missing = steps.filter((step) => step.status !== 'exists');
+        checks.push({
+          id: 'hubspot-subscriptions',
+          title: `HubSpot app ${spec.hubspot.appId} calls ${loaded.hubspotWebhookUrl}`,
+          ok: missing.length === 0,
+          detail:
+            missing.length === 0
+              ? `${steps.length - 2} subscriptions and the webhook target exist`
+              : `missing: ${missing.map((step) => step.what).join(', ')}`,
+          ...(missing.length === 0
+            ? {}
+            : { fix: 'Run locally again; if it persists, run npx kongo hubspot setup.' }),
+        });
+        const response = await fetch(`${hubspot.url}/_admin/subscriptions`);
+        const { results } = (await response.json()) as {
+          results: Array<{ appId: number; settings: { targetUrl?: string } | null }>;
+        };
+        const others = results.filter(
+          (app) => app.appId !== spec.hubspot.appId && app.settings?.targetUrl === loaded.hubspotWebhookUrl,
+        );
+        checks.push({
+          id: 'hubspot-single-app',
+          title: 'no other HubSpot app calls this integration',
+          ok: others.length === 0,
+          detail:
+            others.length === 0
+              ? 'each HubSpot change arrives once'
+              : `app ${others.map((o) => o.appId).join(', ')} also targets ${loaded.hubspotWebhookUrl}: every change would be processed twice`,
+          ...(others.length === 0
+            ? {}
+            : { fix: "Remove that app's webhook target in HubSpot (developer account › app › Webhooks)." }),
+        });
+      }
+      const hooks = spec.destination.webhooks;
+      const simulator = simulatorFor(spec);
+      if (hooks && simulator) {
+        const subscribed = simulator.subscriptions
+          .list()
+          .some((sub) => sub.url === loaded.destinationWebhookUrl);
+        checks.push({
+          id: 'destination-subscription',
+          title: `${simulator.name} calls ${loaded.destinationWebhookUrl}`,
+          ok: subscribed,
+          detail: subscribed ? `signed with ${hooks.secretParameter}` : 'no webhook subscription',
+          ...(subscribed ? {} : { fix: `Add a webhook subscription in ${simulator.name} for that URL.` }),
+        });
+      }
+      return checks;
+    };
+
+    const localRuns: LocalRuns = {
+      run: (specText, options) => runLocally(specText, options),
+      list: () =>
+        [...integrations.values()].map((loaded) => ({
+          name: loaded.name,
+          client: { slug: loaded.spec.client.slug, name: loaded.spec.client.name },
+          hubspotObject: loaded.spec.hubspot.objectType,
+          destination: loaded.spec.destination.name,
+          appId: loaded.spec.hubspot.appId,
+          generation: loaded.generation,
+          running: loaded.running,
+          loadedAt: loaded.loadedAt,
+          mappings: {
+            'hubspot-to-destination':
+              loaded.spec.flows.find((f) => f.direction === 'hubspot-to-destination')?.mappings.length ?? 0,
+            'destination-to-hubspot':
+              loaded.spec.flows.find((f) => f.direction === 'destination-to-hubspot')?.mappings.length ?? 0,
+          },
+        })),
+      specText: (name) => integrations.get(name)?.specText,
+      activity(name, since) {
+        const loaded = integrations.get(name);
+        if (!loaded) return { traces: [], failures: [] };
+        const snapshot = loaded.runtime.logger.snapshot();
+        return {
+          traces: snapshot.recentTraces.filter((t) => t.startedAt >= since),
+          failures: snapshot.recentFailures.filter((f) => f.at >= since),
+        };
+      },
+    };
 
     const sandbox: Sandbox = {
       urls: {
@@ -527,14 +832,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       gateway,
       integrations,
       load,
-      async runLocally(specText) {
-        const loaded = await load(specText, 'integration-spec.json');
-        return {
-          integration: loaded.name,
-          generation: loaded.generation,
-          webhooks: { HubSpot: loaded.hubspotWebhookUrl, Destination: loaded.destinationWebhookUrl },
-        };
-      },
+      runLocally,
+      localRuns,
+      studioHubSpotToken: realHubSpot ? realHubSpot.accessToken : secret(STUDIO_TOKEN_PARAMETER),
       stopIntegration(name) {
         const loaded = integrations.get(name);
         if (!loaded) throw new Error(`no integration named ${name}`);
