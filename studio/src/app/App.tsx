@@ -10,6 +10,7 @@ import {
   type Problem,
   readAt,
   type SchemaSide,
+  type StudioSpec,
   suggestMappings,
   validateWorkspace,
 } from '../model/index.ts';
@@ -17,10 +18,15 @@ import { CodePanel } from '../panels/CodePanel.tsx';
 import { EnumMapEditor } from '../panels/EnumMapEditor.tsx';
 import { PreviewPanel } from '../panels/PreviewPanel.tsx';
 import { ProblemsPanel } from '../panels/ProblemsPanel.tsx';
+import { RunPanel, useLocalRun } from '../panels/RunPanel.tsx';
 import { SuggestionsPanel } from '../panels/SuggestionsPanel.tsx';
 import { download, parseSpecFile, specText } from '../spec/spec-file.ts';
 import { PairTable } from '../table/PairTable.tsx';
 import { ConnectDialog } from './ConnectDialog.tsx';
+import './journey.css';
+import { NewIntegrationDialog } from './NewIntegrationDialog.tsx';
+import { OpenRunningDialog } from './OpenRunningDialog.tsx';
+import { readDestinationSchema, readHubSpotSchema } from './schema-loading.ts';
 import { type ServerStatus, serverApi } from './server-api.ts';
 import { useSamples } from './use-samples.ts';
 import { useWorkspace } from './use-workspace.ts';
@@ -28,7 +34,7 @@ import { useWorkspace } from './use-workspace.ts';
 const SpecEditor = lazy(() => import('../spec/SpecEditor.tsx'));
 
 type View = 'canvas' | 'table';
-type Tab = 'problems' | 'suggestions' | 'enum' | 'preview' | 'spec' | 'code';
+type Tab = 'problems' | 'suggestions' | 'enum' | 'preview' | 'spec' | 'code' | 'run';
 const DIRECTION_LABEL: Record<Direction, string> = {
   'hubspot-to-destination': 'HubSpot → Destination',
   'destination-to-hubspot': 'Destination → HubSpot',
@@ -64,6 +70,9 @@ export function App() {
   const [exportReport, setExportReport] = useState<ExportReport | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const [newDialog, setNewDialog] = useState<{ destination?: string; running: string[] } | null>(null);
+  const [openRunning, setOpenRunning] = useState(false);
+  const localRun = useLocalRun(state.spec);
 
   const refreshStatus = useCallback(() => {
     serverApi
@@ -75,6 +84,49 @@ export function App() {
       .catch((e: Error) => setStatusError(e.message));
   }, []);
   useEffect(() => refreshStatus(), [refreshStatus]);
+
+  /** A fresh workspace on `spec`, with both sides' schemas read through the server (which holds the tokens). */
+  const openSpec = useCallback(
+    async (spec: StudioSpec, how: string) => {
+      workspace.open(spec);
+      setTab('problems');
+      const failures: string[] = [];
+      const reads: Promise<void>[] = [];
+      if (status?.hubspot.connected)
+        reads.push(
+          readHubSpotSchema(spec.hubspot.objectType, status.hubspot.baseUrl)
+            .then((schema) => dispatch({ type: 'load-schema', schema }))
+            .catch((e: Error) => void failures.push(`HubSpot: ${e.message}`)),
+        );
+      if (status?.destinations.some((d) => d.name === spec.destination.name))
+        reads.push(
+          readDestinationSchema(spec.destination.name, spec)
+            .then((schema) => dispatch({ type: 'load-schema', schema }))
+            .catch((e: Error) => void failures.push(`${spec.destination.name}: ${e.message}`)),
+        );
+      await Promise.all(reads);
+      setNotice(
+        failures.length > 0
+          ? `${how} ${spec.integration.name}; could not read ${failures.join('; ')}`
+          : `${how} ${spec.integration.name}`,
+      );
+    },
+    [dispatch, status, workspace.open],
+  );
+
+  const startNew = useCallback(async (destination?: string) => {
+    const running = await serverApi
+      .runningIntegrations()
+      .then((r) => r.integrations.map((i) => i.name))
+      .catch(() => [] as string[]);
+    setConnect(null);
+    setNewDialog({ running, ...(destination ? { destination } : {}) });
+  }, []);
+
+  const runLocally = useCallback(() => {
+    setTab('run');
+    void localRun.run(false);
+  }, [localRun.run]);
 
   // Selection changes must not recompute validation or suggestions: only schemas, the spec, drafts,
   // rejections and the open direction matter.
@@ -280,6 +332,14 @@ export function App() {
           >
             ↷
           </button>
+          <button type="button" onClick={() => void startNew()} data-testid="new-integration-open">
+            New integration
+          </button>
+          {status?.runLocally ? (
+            <button type="button" onClick={() => setOpenRunning(true)} data-testid="open-running-open">
+              Open running
+            </button>
+          ) : null}
           <button type="button" onClick={() => fileInput.current?.click()} title="Open a spec (Ctrl+O)">
             Open
           </button>
@@ -291,6 +351,17 @@ export function App() {
             data-testid="open-spec"
             onChange={(e) => e.target.files?.[0] && void openFile(e.target.files[0])}
           />
+          {status?.runLocally ? (
+            <button
+              type="button"
+              onClick={runLocally}
+              disabled={localRun.state.phase === 'checking'}
+              title="Check secrets, the HubSpot app, both APIs and subscriptions, then load this spec into the local gateway"
+              data-testid="run-locally"
+            >
+              {localRun.state.phase === 'checking' ? 'Checking…' : 'Run locally'}
+            </button>
+          ) : null}
           <button
             type="button"
             className="primary"
@@ -385,6 +456,7 @@ export function App() {
                 ['preview', 'Preview'],
                 ['spec', 'Spec'],
                 ['code', 'Code'],
+                ['run', 'Run'],
               ] as [Tab, string][]
             ).map(([id, label]) => (
               <button
@@ -430,11 +502,13 @@ export function App() {
                 />
               </Suspense>
             ) : null}
-            {tab === 'code' ? (
-              <CodePanel
+            {tab === 'code' ? <CodePanel spec={state.spec} hasErrors={errors > 0} /> : null}
+            {tab === 'run' ? (
+              <RunPanel
                 spec={state.spec}
+                canRun={status?.runLocally === true}
                 hasErrors={errors > 0}
-                canRunLocally={status?.runLocally === true}
+                run={localRun}
               />
             ) : null}
           </div>
@@ -460,6 +534,29 @@ export function App() {
           dispatch={dispatch}
           onClose={() => setConnect(null)}
           onStatus={refreshStatus}
+          onNewIntegration={(destination) => void startNew(destination)}
+        />
+      ) : null}
+      {newDialog ? (
+        <NewIntegrationDialog
+          status={status}
+          running={newDialog.running}
+          {...(newDialog.destination ? { destination: newDialog.destination } : {})}
+          onClose={() => setNewDialog(null)}
+          onCreate={(spec) => {
+            setNewDialog(null);
+            void openSpec(spec, 'Created');
+          }}
+        />
+      ) : null}
+      {openRunning ? (
+        <OpenRunningDialog
+          current={state.spec.integration.name}
+          onClose={() => setOpenRunning(false)}
+          onOpen={async (name) => {
+            const { spec } = await serverApi.runningSpec(name);
+            await openSpec(parseSpecFile(JSON.stringify(spec)), 'Opened running');
+          }}
         />
       ) : null}
     </div>

@@ -10,11 +10,11 @@ import {
   importHubSpotProperties,
   importJsonSchema,
   importOpenApi,
-  importSampleRecords,
   openApiSchemaNames,
 } from '../model/importers/index.ts';
 import type { MappingChange, SchemaSide, StudioSpec } from '../model/index.ts';
 import { download } from '../spec/spec-file.ts';
+import { readDestinationSchema } from './schema-loading.ts';
 import { type ServerStatus, serverApi } from './server-api.ts';
 
 type FileKind = { kind: 'graphql' | 'openapi'; json: unknown; names: string[]; fileName: string } | null;
@@ -30,8 +30,10 @@ export function ConnectDialog(props: {
   dispatch: (change: MappingChange) => void;
   onClose: () => void;
   onStatus: () => void;
+  /** Another destination than the spec's: start a new integration for it (never re-point this spec). */
+  onNewIntegration: (destination: string) => void;
 }) {
-  const { side, spec, status, dispatch, onClose, onStatus } = props;
+  const { side, spec, status, dispatch, onClose, onStatus, onNewIntegration } = props;
   const [token, setToken] = useState('');
   const [objectType, setObjectType] = useState<string>(spec.hubspot.objectType);
   const [busy, setBusy] = useState(false);
@@ -86,22 +88,7 @@ export function ConnectDialog(props: {
 
   const readDestination = (name: string) =>
     attempt(async () => {
-      const answer = await serverApi.destinationSchema(name);
-      const schema =
-        answer.kind === 'graphql'
-          ? importGraphQLIntrospection(
-              answer.introspection,
-              answer.typeName,
-              spec.destination.graphql?.inputType,
-            )
-          : importSampleRecords(answer.samples, {
-              group: answer.group,
-              enums: answer.enums,
-              readOnly: answer.readOnly,
-              required: answer.required,
-              source: `${name} (sample records)`,
-            });
-      dispatch({ type: 'load-schema', schema: { ...schema, source: `${name} › ${schema.source}` } });
+      dispatch({ type: 'load-schema', schema: await readDestinationSchema(name, spec) });
       onClose();
     });
 
@@ -234,19 +221,33 @@ export function ConnectDialog(props: {
             <h2>Destination schema</h2>
             {status && status.destinations.length > 0 ? (
               <div className="destination-list">
-                {status.destinations.map((d) => (
-                  <button
-                    key={d.name}
-                    type="button"
-                    className="primary"
-                    disabled={busy}
-                    data-testid={`destination-${d.name}`}
-                    onClick={() => void readDestination(d.name)}
-                  >
-                    Read from {d.name} (
-                    {d.api === 'graphql' ? 'GraphQL introspection' : 'REST sample records'})
-                  </button>
-                ))}
+                {status.destinations.map((d) =>
+                  d.name === spec.destination.name ? (
+                    <button
+                      key={d.name}
+                      type="button"
+                      className="primary"
+                      disabled={busy}
+                      data-testid={`destination-${d.name}`}
+                      onClick={() => void readDestination(d.name)}
+                    >
+                      Read from {d.name} (
+                      {d.api === 'graphql' ? 'GraphQL introspection' : 'documented fields and sample records'}
+                      )
+                    </button>
+                  ) : (
+                    <button
+                      key={d.name}
+                      type="button"
+                      disabled={busy || !d.template}
+                      data-testid={`destination-new-${d.name}`}
+                      title={`This spec's destination is ${spec.destination.name}; ${d.name} needs an integration of its own`}
+                      onClick={() => onNewIntegration(d.name)}
+                    >
+                      New integration with {d.name}…
+                    </button>
+                  ),
+                )}
               </div>
             ) : (
               <p className="muted small">

@@ -1,13 +1,65 @@
 /** Calls to the studio's local server. The session travels in an HttpOnly cookie, never in JS. */
+import type { DestinationTemplate } from '../model/index.ts';
 
 export class ServerError extends Error {
   override readonly name = 'ServerError';
   constructor(
     readonly status: number,
     message: string,
+    /** Extra data the server sent with the error (Run locally: `reason`, `checks`). */
+    readonly details: { reason?: string; checks?: PreflightCheck[] } = {},
   ) {
     super(message);
   }
+}
+
+/** One Run locally check (the server's PreflightCheck). */
+export interface PreflightCheck {
+  id: string;
+  title: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+export interface RunLocallyAnswer {
+  integration: string;
+  generation: number;
+  webhooks: Record<string, string>;
+  checks: PreflightCheck[];
+  replaced: boolean;
+  loadedAt: number;
+}
+
+export interface RunningIntegration {
+  name: string;
+  client: { slug: string; name: string };
+  hubspotObject: string;
+  destination: string;
+  appId: number;
+  generation: number;
+  running: boolean;
+  loadedAt: number;
+  mappings: { 'hubspot-to-destination': number; 'destination-to-hubspot': number };
+}
+
+export interface TraceView {
+  traceId: string;
+  direction?: string;
+  objectType?: string;
+  recordId?: string;
+  startedAt: number;
+  outcome: string;
+  stages: Array<{ stage: string; startedAt: number; durationMs: number; status: string; note?: string }>;
+}
+
+export interface FailureView {
+  at: number;
+  stage: string;
+  kind: string;
+  reason: string;
+  recordId?: string;
+  traceId?: string;
 }
 
 async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -21,15 +73,27 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   } catch {
     throw new ServerError(0, 'The studio server is not reachable; is it still running?');
   }
-  const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
+  const body = (await response.json().catch(() => ({}))) as {
+    error?: { message?: string; reason?: string; checks?: PreflightCheck[] };
+  };
   if (!response.ok)
-    throw new ServerError(response.status, body.error?.message ?? `Request failed (${response.status})`);
+    throw new ServerError(response.status, body.error?.message ?? `Request failed (${response.status})`, {
+      ...(body.error?.reason ? { reason: body.error.reason } : {}),
+      ...(body.error?.checks ? { checks: body.error.checks } : {}),
+    });
   return body as T;
 }
 
 export interface ServerStatus {
   hubspot: { connected: boolean; baseUrl: string; objectType: string | null };
-  destinations: { name: string; api: 'graphql' | 'rest'; url: string; objectType: string }[];
+  destinations: {
+    name: string;
+    api: 'graphql' | 'rest';
+    url: string;
+    objectType: string;
+    /** How a new integration names this destination (absent: not offered in New integration). */
+    template?: DestinationTemplate;
+  }[];
   generator: boolean;
   /** True under `npm start`: the spec can be (re)loaded into the local gateway. */
   runLocally?: boolean;
@@ -44,6 +108,7 @@ export type DestinationSchemaAnswer =
       enums: Record<string, string[]>;
       readOnly: string[];
       required: string[];
+      documented?: Record<string, string>;
     };
 
 export const serverApi = {
@@ -67,13 +132,18 @@ export const serverApi = {
     request<{ records: Record<string, unknown>[] }>(
       `/api/destinations/${encodeURIComponent(name)}/samples?limit=${limit}`,
     ),
-  runLocally: (spec: unknown) =>
-    request<{ integration: string; generation: number; webhooks: Record<string, string> }>(
-      '/api/run-locally',
-      {
-        method: 'POST',
-        body: JSON.stringify({ spec }),
-      },
+  /** 409 (ServerError with reason 'exists') when the name runs and `replace` is false; 422 with checks when refused. */
+  runLocally: (spec: unknown, replace = false) =>
+    request<RunLocallyAnswer>('/api/run-locally', {
+      method: 'POST',
+      body: JSON.stringify({ spec, replace }),
+    }),
+  runningIntegrations: () => request<{ integrations: RunningIntegration[] }>('/api/local/integrations'),
+  runningSpec: (name: string) =>
+    request<{ spec: unknown }>(`/api/local/integrations/${encodeURIComponent(name)}/spec`),
+  activity: (name: string, since: number) =>
+    request<{ traces: TraceView[]; failures: FailureView[] }>(
+      `/api/local/integrations/${encodeURIComponent(name)}/activity?since=${since}`,
     ),
   generate: (spec: unknown) =>
     request<{ files: Record<string, string> }>('/api/generate', {

@@ -9,6 +9,7 @@ import {
   type History,
   type MappingChange,
   redo,
+  type StudioSpec,
   undo,
   type WorkspaceState,
 } from '../model/index.ts';
@@ -18,7 +19,8 @@ type Action =
   | { type: 'change'; change: MappingChange }
   | { type: 'undo' }
   | { type: 'redo' }
-  | { type: 'reset' };
+  | { type: 'reset' }
+  | { type: 'open'; spec: StudioSpec };
 
 function reducer(history: History, action: Action): History {
   switch (action.type) {
@@ -30,6 +32,8 @@ function reducer(history: History, action: Action): History {
       return redo(history);
     case 'reset':
       return createHistory(createWorkspace());
+    case 'open':
+      return createHistory(createWorkspace(action.spec));
   }
 }
 
@@ -39,6 +43,8 @@ export interface WorkspaceApi {
   undo: () => void;
   redo: () => void;
   reset: () => void;
+  /** A fresh workspace on this spec (New integration, Open running): no schemas, drafts or history. */
+  open: (spec: StudioSpec) => void;
   canUndo: boolean;
   canRedo: boolean;
 }
@@ -71,6 +77,7 @@ export function useWorkspace(): WorkspaceApi {
       undo: () => send({ type: 'undo' }),
       redo: () => send({ type: 'redo' }),
       reset: () => send({ type: 'reset' }),
+      open: (spec: StudioSpec) => send({ type: 'open', spec }),
       canUndo: canUndo(history),
       canRedo: canRedo(history),
     }),

@@ -12,6 +12,15 @@ export {
 export { type DriftItem, detectDrift, referencedFields, snapshotsOf, syncSnapshots } from './drift.ts';
 export { applyToHistory, canRedo, canUndo, createHistory, type History, redo, undo } from './history.ts';
 export {
+  type DestinationTemplate,
+  type HubSpotObject,
+  integrationNameProblem,
+  localAppId,
+  type NewIntegrationInput,
+  newIntegrationSpec,
+  slugify,
+} from './new-integration.ts';
+export {
   directionRefusal,
   type FieldPair,
   FORMULA_PRESETS,

@@ -31,7 +31,7 @@ export function starterSpec(): StudioSpec {
       name: 'events-platform',
       api: 'graphql',
       baseUrl: 'http://127.0.0.1:8082',
-      auth: { type: 'bearer', tokenParameter: '/velflex/destination-token' },
+      auth: { type: 'bearer', tokenParameter: '/velflex/destination-api-token' },
       objectType: 'Attendee',
       idField: 'id',
       updatedAtField: 'updatedAt',

@@ -6,35 +6,13 @@ import type { StudioSpec } from '../model/index.ts';
 
 type Files = Record<string, string>;
 
-export function CodePanel(props: { spec: StudioSpec; hasErrors: boolean; canRunLocally?: boolean }) {
+export function CodePanel(props: { spec: StudioSpec; hasErrors: boolean }) {
   const [current, setCurrent] = useState<Files | null>(null);
   const [previous, setPrevious] = useState<Files | null>(null);
   const [file, setFile] = useState<string | null>(null);
   const [status, setStatus] = useState<'idle' | 'running' | 'error'>('idle');
   const [message, setMessage] = useState<string | null>(null);
   const [showDiff, setShowDiff] = useState(true);
-  const [local, setLocal] = useState<{ state: 'idle' | 'running' | 'error'; text: string | null }>({
-    state: 'idle',
-    text: null,
-  });
-
-  // Generate and (re)load into the local gateway: the next change in a simulator runs this spec.
-  async function runLocally() {
-    setLocal({ state: 'running', text: null });
-    try {
-      const result = await serverApi.runLocally(props.spec);
-      const hooks = Object.entries(result.webhooks)
-        .map(([name, url]) => `${name}: ${url}`)
-        .join(' · ');
-      setLocal({
-        state: 'idle',
-        text: `Running ${result.integration} locally (generation ${result.generation}) — ${hooks}`,
-      });
-    } catch (e) {
-      setLocal({ state: 'error', text: (e as Error).message });
-    }
-  }
-
   async function run() {
     setStatus('running');
     setMessage(null);
@@ -61,16 +39,6 @@ export function CodePanel(props: { spec: StudioSpec; hasErrors: boolean; canRunL
         <button type="button" onClick={() => void run()} disabled={status === 'running'}>
           {status === 'running' ? 'Generating…' : current ? 'Generate again' : 'Generate code'}
         </button>
-        {props.canRunLocally ? (
-          <button
-            type="button"
-            onClick={() => void runLocally()}
-            disabled={local.state === 'running'}
-            title="Generate this spec and load it into the local gateway without restarting"
-          >
-            {local.state === 'running' ? 'Loading…' : 'Run locally'}
-          </button>
-        ) : null}
         {props.hasErrors ? (
           <span className="muted small">The spec has errors; generation may refuse it.</span>
         ) : null}
@@ -82,11 +50,6 @@ export function CodePanel(props: { spec: StudioSpec; hasErrors: boolean; canRunL
         ) : null}
       </div>
       {message ? <p className={status === 'error' ? 'error-text' : ''}>{message}</p> : null}
-      {local.text ? (
-        <p className={local.state === 'error' ? 'error-text' : 'small'} data-testid="run-locally-status">
-          {local.text}
-        </p>
-      ) : null}
       {!current && !message ? (
         <div className="empty-state">Run the generator to see the files it writes (read-only).</div>
       ) : null}

@@ -29,17 +29,21 @@ export function importSampleRecords(
     enums?: Record<string, string[]>;
     readOnly?: string[];
     required?: string[];
+    /** Fields (and types) the API documents: present even with no sample record, typed without guessing. */
+    documented?: Record<string, FieldType>;
   },
 ): Schema {
-  if (records.length === 0) throw new ImportError('Need at least one sample record to infer fields');
-  const names = [...new Set(records.flatMap((r) => Object.keys(r)))];
+  const documented = options.documented ?? {};
+  if (records.length === 0 && Object.keys(documented).length === 0)
+    throw new ImportError('Need at least one sample record to infer fields');
+  const names = [...new Set([...Object.keys(documented), ...records.flatMap((r) => Object.keys(r))])];
   const fields = names.map((name): FieldDef => {
     const values = records.map((r) => r[name]);
     const known = options.enums?.[name];
     const field: FieldDef = {
       name,
       label: name,
-      type: known ? 'enum' : typeOf(values),
+      type: known ? 'enum' : (documented[name] ?? typeOf(values)),
       group: options.group,
     };
     if (known) field.options = known.map((v) => ({ value: v, label: v }));
