@@ -98,7 +98,13 @@ export function newIntegrationSpec(input: NewIntegrationInput): StudioSpec {
       syncIdProperty: 'kongo_sync_id',
     },
     destination,
-    policies: { deletes: 'flag', emptyValues: 'skip' },
+    policies: {
+      deletes: 'flag',
+      emptyValues: 'skip',
+      conflicts: { windowSeconds: 5, winner: 'hubspot' },
+      echoWindowSeconds: 86400,
+      privacy: { destinationCopy: 'delete' },
+    },
     monitoring: {
       heartbeatSeconds: 60,
       notificationCentre: { urlParameter: '/kongo/nc-url', keyParameter: `/${slug}/nc-key` },
