@@ -17,8 +17,14 @@ export const STUDIO_DIR = join(ROOT, 'studio');
 export const HUBSPOT_TOKEN = 'pat-na1-studio-e2e';
 
 /** `vite build` of the studio into studio/dist (once per run). */
-export async function buildStudio(): Promise<void> {
-  await build({ configFile: join(STUDIO_DIR, 'vite.config.ts'), root: STUDIO_DIR, logLevel: 'warn' });
+export async function buildStudio(outDir?: string): Promise<void> {
+  await build({
+    configFile: join(STUDIO_DIR, 'vite.config.ts'),
+    root: STUDIO_DIR,
+    logLevel: 'warn',
+    // A test file building in parallel with another gets its own folder (never half of studio/dist).
+    ...(outDir ? { build: { outDir, emptyOutDir: true } } : {}),
+  });
 }
 
 export const CHROMIUM_FLAGS = [
