@@ -149,6 +149,7 @@ describe('generate', () => {
       (flow: { direction: string }) => flow.direction === 'destination-to-hubspot',
     );
     delete spec.destination.webhooks;
+    delete spec.environments.production.destination.webhooks;
     spec.destination.polling = { intervalSeconds: 300, cursorField: 'updatedAt' };
     const paths = generate({ specText: JSON.stringify(spec), specFileName: STARTER }).files.map(
       (f) => f.path,

@@ -5,7 +5,13 @@
  * Secrets stay in SSM Parameter Store: the stack only knows their names.
  */
 
-import type { Direction, Environment, IntegrationSpec } from '@kongo/runtime/spec';
+import {
+  type Direction,
+  type Environment,
+  environmentSchedules,
+  type IntegrationSpec,
+  resolveEnvironment,
+} from '@kongo/runtime/spec';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -57,8 +63,9 @@ export interface IntegrationEntries {
 }
 
 export interface IntegrationStackProps extends StackProps, BundlingRoots {
+  /** The spec as written; the stack reads only `environment`'s overlay of it (resolveEnvironment). */
   spec: IntegrationSpec;
-  /** Which environment this stack is; the app usually makes one stack per environment. */
+  /** Which environment this stack is; the app makes one stack per environment the spec deploys. */
   environment: Environment;
   entries: IntegrationEntries;
   /** Optional SNS topic every alarm notifies (e.g. the on-call pager). */
@@ -84,16 +91,20 @@ export class IntegrationStack extends Stack {
   readonly functions: Record<string, KongoFunction> = {};
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly #props: IntegrationStackProps;
+  /** This environment's spec: its overlay merged over the top level, nothing of another environment. */
+  readonly #spec: IntegrationSpec;
   readonly #alarmTopic: sns.ITopic | undefined;
 
   constructor(scope: Construct, id: string, props: IntegrationStackProps) {
-    const { spec } = props;
+    const spec = resolveEnvironment(props.spec, props.environment);
+    const schedules = environmentSchedules(props.spec, props.environment);
     super(scope, id, {
       ...props,
       env: { region: spec.integration.region, ...(props.env?.account ? { account: props.env.account } : {}) },
       description: `Kongo integration ${spec.integration.name} (${props.environment}), generated from its spec`,
     });
     this.#props = props;
+    this.#spec = spec;
     this.#alarmTopic = props.alarmTopicArn
       ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)
       : undefined;
@@ -189,7 +200,8 @@ export class IntegrationStack extends Stack {
       this.#grantItems(poller.role, ['dynamodb:GetItem', 'dynamodb:PutItem']);
       // A destination poll builds the destination client alone (runtime.poll): its token, no HubSpot token.
       this.#grantParameters(poller.role, [spec.destination.auth.tokenParameter]);
-      this.#schedule('PollSchedule', poller, spec.destination.polling.intervalSeconds);
+      // environments.{env}.schedules.polling: false keeps the function (for `kongo sync`) without a schedule.
+      if (schedules.polling) this.#schedule('PollSchedule', poller, spec.destination.polling.intervalSeconds);
       this.functions.poller = poller;
     }
 
@@ -255,13 +267,15 @@ export class IntegrationStack extends Stack {
       spec.monitoring.notificationCentre.urlParameter,
       spec.monitoring.notificationCentre.keyParameter,
     ]);
-    new events.Rule(this, 'ReconcileSchedule', {
-      description:
-        'Daily: reconcile both systems with the identity table and report to the Notification Centre',
-      schedule: events.Schedule.rate(RECONCILE_EVERY),
-      // A failed run is not retried: the next day's run repeats it, and repairs are idempotent.
-      targets: [new targets.LambdaFunction(reconcile.function, { retryAttempts: 0 })],
-    });
+    if (schedules.reconcile) {
+      new events.Rule(this, 'ReconcileSchedule', {
+        description:
+          'Daily: reconcile both systems with the identity table and report to the Notification Centre',
+        schedule: events.Schedule.rate(RECONCILE_EVERY),
+        // A failed run is not retried: the next day's run repeats it, and repairs are idempotent.
+        targets: [new targets.LambdaFunction(reconcile.function, { retryAttempts: 0 })],
+      });
+    }
     this.functions.reconcile = reconcile;
 
     const archiver = this.#function('DeadLetterArchiver', {
@@ -299,7 +313,7 @@ export class IntegrationStack extends Stack {
   #baseEnvironment(): Record<string, string> {
     return {
       [ENV.environment]: this.#props.environment,
-      [ENV.integration]: this.#props.spec.integration.name,
+      [ENV.integration]: this.#spec.integration.name,
       [ENV.tableName]: this.table.tableName,
       [ENV.deadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
     };
@@ -348,7 +362,7 @@ export class IntegrationStack extends Stack {
       direction === 'hubspot-to-destination' ? 'hubspotToDestinationWorker' : 'destinationToHubspotWorker';
     const worker = this.#function(`${id}Worker`, {
       entry: required(this.#props.entries[entryKey], entryKey),
-      description: `${this.#props.spec.integration.name} worker ${direction}`,
+      description: `${this.#spec.integration.name} worker ${direction}`,
       timeout: WORKER_TIMEOUT,
       memorySize: 512,
       environment: {
@@ -367,7 +381,7 @@ export class IntegrationStack extends Stack {
     );
     this.deadLetterQueue.grantSendMessages(worker.role);
     this.table.grantReadWriteData(worker.role);
-    const spec = this.#props.spec;
+    const spec = this.#spec;
     // Both API tokens, and the Notification Centre's URL and key: the worker posts its traces there.
     this.#grantParameters(worker.role, [
       spec.hubspot.accessTokenParameter,
@@ -386,7 +400,7 @@ export class IntegrationStack extends Stack {
     entry: string,
     secrets: string[],
   ): KongoFunction {
-    const spec = this.#props.spec;
+    const spec = this.#spec;
     const fn = this.#function(id, {
       entry,
       description: `${spec.integration.name} ${source} webhook: verify, enqueue, answer 200`,

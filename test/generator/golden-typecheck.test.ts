@@ -27,5 +27,5 @@ describe('golden output', () => {
     const dirs = starters().map((starter) => join(GOLDEN_DIR, starter.name));
     expect(dirs.length).toBeGreaterThanOrEqual(2);
     expect(typeCheck(dirs)).toEqual([]);
-  }, 60_000);
+  }, 240_000);
 });

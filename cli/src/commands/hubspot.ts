@@ -14,6 +14,8 @@ export interface HubSpotSetupCommandOptions {
   accessToken?: string;
   developerApiKey?: string;
   secrets?: string;
+  /** Set up this environment's app, URL and token (the spec's `environments` overlay); default the top level. */
+  environment?: string;
 }
 
 const processOutput: CommandOutput = {
@@ -48,6 +50,15 @@ export async function runHubSpotSetup(
   let spec: ReturnType<typeof loadSpec>['spec'];
   try {
     spec = loadSpec(await readFile(specFile, 'utf8'), specFile).spec;
+    if (options.environment !== undefined) {
+      const { deployedEnvironments, resolveEnvironment } = await import('@kongo/runtime/spec');
+      const environment = deployedEnvironments(spec).find((name) => name === options.environment);
+      if (!environment)
+        throw new Error(
+          `--environment ${options.environment}: the spec deploys ${deployedEnvironments(spec).join(' and ')}`,
+        );
+      spec = resolveEnvironment(spec, environment);
+    }
   } catch (error) {
     output.err(
       `kongo hubspot setup: ${error instanceof InvalidSpecError || error instanceof Error ? error.message : String(error)}\n`,
@@ -107,6 +118,10 @@ export function register(program: Command): void {
       'developer API key for webhook settings (env HUBSPOT_DEVELOPER_API_KEY)',
     )
     .option('--secrets <file>', 'local secrets file keyed by SSM parameter name', '.kongo/secrets.json')
+    .option(
+      '--environment <name>',
+      "sandbox or production: that environment's app, publicBaseUrl and token (default: the top-level values)",
+    )
     .action(async (spec: string, options: HubSpotSetupCommandOptions) => {
       process.exitCode = await runHubSpotSetup(spec, options);
     });

@@ -7,7 +7,7 @@ import type { Templates } from '../templates.ts';
 export function emitSpec(integration: NormalizedIntegration, tree: OutputTree, templates: Templates): void {
   const file = templates.copy(tree, 'src/spec.ts', 'src/spec.gen.ts');
   file
-    .getVariableDeclarationOrThrow('spec')
+    .getVariableDeclarationOrThrow('declaredSpec')
     .getInitializerOrThrow()
     .replaceWithText(print(jsonExpression(integration.codeSpec as unknown as Json)));
 }

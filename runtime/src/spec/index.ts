@@ -6,6 +6,15 @@ export {
   defaultRestOptions,
   pluralize,
 } from './defaults.ts';
+export {
+  deployedEnvironments,
+  ENVIRONMENT_NAMES,
+  type EnvironmentSchedules,
+  environmentProblems,
+  environmentSchedules,
+  resolveEnvironment,
+  specForProcess,
+} from './environments.ts';
 export { parseSpecText } from './parse.ts';
 export { type WebhookSource, webhookPath, webhookUrl } from './paths.ts';
 export { childPointer, formatProblem, pointerSegment, SpecError, type SpecProblem } from './problems.ts';
@@ -24,6 +33,7 @@ export type {
   EmptyValuePolicy,
   EnumMapFormula,
   Environment,
+  EnvironmentOverlay,
   FieldOwner,
   FieldRef,
   Flow,

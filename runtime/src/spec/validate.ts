@@ -6,6 +6,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { applyDerivedDefaults } from './defaults.ts';
+import { environmentProblems } from './environments.ts';
 import { childPointer, SpecError, type SpecProblem } from './problems.ts';
 import { integrationSpecSchema, PATTERNS } from './schema.ts';
 import { semanticProblems } from './semantic.ts';
@@ -213,7 +214,11 @@ export function validateSpec(json: unknown): ValidationResult {
   }
   const problems = dedupe([...schemaProblems, ...valueProblems(spec), ...semanticProblems(spec)]);
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, spec: applyDerivedDefaults(spec) };
+  const complete = applyDerivedDefaults(spec);
+  // On the completed spec: a parameter name left to its default is shared as much as one written twice.
+  const environments = environmentProblems(complete);
+  if (environments.length > 0) return { ok: false, problems: environments };
+  return { ok: true, spec: complete };
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
- * The CDK app: one IntegrationStack per environment (sandbox, then production), checked by
- * cdk-nag's AwsSolutions rules on every synth. Which functions exist follows the spec.
+ * The CDK app: one IntegrationStack per environment the spec deploys (sandbox, then production),
+ * each built from that environment's overlay only, checked by cdk-nag's AwsSolutions rules on every
+ * synth. Which functions exist follows the spec.
  */
 import { fileURLToPath } from 'node:url';
 import { addNagChecks, type IntegrationEntries, IntegrationStack } from '@kongo/infra';
-import type { Environment } from '@kongo/runtime/spec';
+import { deployedEnvironments, type Environment } from '@kongo/runtime/spec';
 import { App } from 'aws-cdk-lib';
-import { spec } from '../src/spec.ts';
+import { declaredSpec as spec } from '../src/spec.ts';
 
 function entry(relative: string): string {
   return fileURLToPath(new URL(relative, import.meta.url));
@@ -21,7 +22,8 @@ export const ENTRIES: IntegrationEntries = {
   reconcile: entry('../src/handlers/reconcile.ts'),
 };
 
-export const ENVIRONMENTS: readonly Environment[] = ['sandbox', 'production'];
+/** The spec's `environments` (or its one top-level `environment`), sandbox first. */
+export const ENVIRONMENTS: readonly Environment[] = deployedEnvironments(spec);
 
 /** `kongo-{integration}-{environment}`, e.g. kongo-velflex-attendees-sandbox. */
 export function stackName(environment: Environment): string {
@@ -41,13 +43,15 @@ export function buildApp(options: BuildAppOptions = {}): App {
   });
   addNagChecks(app);
   for (const environment of ENVIRONMENTS) {
+    // Each environment's own certificate for its own publicBaseUrl host (KONGO_CERTIFICATE_ARN_SANDBOX, …).
+    const certificateArn = process.env[`KONGO_CERTIFICATE_ARN_${environment.toUpperCase()}`];
     new IntegrationStack(app, stackName(environment), {
       spec,
       environment,
       entries: ENTRIES,
       stackName: stackName(environment),
       ...(process.env.KONGO_ALARM_TOPIC_ARN ? { alarmTopicArn: process.env.KONGO_ALARM_TOPIC_ARN } : {}),
-      ...(process.env.KONGO_CERTIFICATE_ARN ? { certificateArn: process.env.KONGO_CERTIFICATE_ARN } : {}),
+      ...(certificateArn ? { certificateArn } : {}),
     });
   }
   return app;

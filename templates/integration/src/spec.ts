@@ -1,10 +1,11 @@
 /**
  * The integration's spec as typed data, exactly as validated (defaults applied). The generator
- * replaces the object below with the client's spec; nothing else in this file changes.
+ * replaces the `declaredSpec` object below with the client's spec; nothing else in this file changes.
  */
-import type { IntegrationSpec } from '@kongo/runtime/spec';
+import { type IntegrationSpec, specForProcess } from '@kongo/runtime/spec';
 
-export const spec: IntegrationSpec = {
+/** The spec as written: the top-level values and every environment's overlay (the CDK app reads this). */
+export const declaredSpec: IntegrationSpec = {
   specVersion: 1,
   client: { slug: 'template', name: 'Template client' },
   integration: { name: 'template-integration', region: 'ap-southeast-2' },
@@ -66,3 +67,16 @@ export const spec: IntegrationSpec = {
     },
   ],
 };
+
+/**
+ * The spec this process runs. On AWS every function's stack sets KONGO_ENVIRONMENT, and only that
+ * environment's overlay applies: a sandbox function runs with the sandbox URL, app and parameter
+ * names (and its role may read only those parameters). Locally and in tests (no KONGO_ENVIRONMENT)
+ * it is the spec as written.
+ */
+export const spec: IntegrationSpec = specForProcess(declaredSpec, environmentVariable('KONGO_ENVIRONMENT'));
+
+/** Read through `globalThis`, so this module needs no Node.js types and loads anywhere. */
+function environmentVariable(name: string): string | undefined {
+  return (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[name];
+}
