@@ -9,17 +9,28 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createKongoTable, DEFAULT_KONGO_TABLE, type LocalDynamo, localDynamoClient } from '@kongo/runtime';
+import { closeAbandonedDynaliteIterators } from './dynalite-iterators.ts';
 
 type Dynalite = (options: Record<string, unknown>) => import('node:http').Server;
+
+/** dynalite in a child process: the in-process `LocalDynamo` shape plus the child's pid (the soak benchmark kills it). */
+export interface DynaliteProcess extends LocalDynamo {
+  pid: number;
+  /** Settles when the child has exited, with its signal or exit code. */
+  exited: Promise<NodeJS.Signals | number | null>;
+}
 
 /** Start dynalite in a child process; same shape as the in-process `startLocalDynamo`. */
 export async function startDynaliteProcess(
   options: { port?: number; path?: string; tableName?: string } = {},
-): Promise<LocalDynamo> {
+): Promise<DynaliteProcess> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(import.meta.dirname, 'dynalite-child.ts'), JSON.stringify(options)],
     { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
+  );
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code)),
   );
   const port = await new Promise<number>((resolve, reject) => {
     let text = '';
@@ -37,12 +48,13 @@ export async function startDynaliteProcess(
   await createKongoTable(client, tableName);
   return {
     endpoint,
+    pid: child.pid ?? 0,
+    exited,
     client,
     tableName,
     close: async () => {
       client.destroy();
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       await exited;
     },
@@ -52,6 +64,8 @@ export async function startDynaliteProcess(
 // Child side: run when this file is the entry point.
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const options = JSON.parse(process.argv[2] ?? '{}') as { port?: number; path?: string };
+  // Without this every full Query page leaks a LevelDB iterator (dynalite-iterators.ts).
+  if (process.env.KONGO_DYNALITE_KEEP_ITERATORS !== '1') closeAbandonedDynaliteIterators();
   const dynalite = createRequire(import.meta.url)('dynalite') as Dynalite;
   const server = dynalite({
     createTableMs: 0,

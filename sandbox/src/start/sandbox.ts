@@ -32,6 +32,7 @@ import { type HubSpotSimulator, startHubSpotSimulator } from '../hubspot/index.t
 import { type JobsSimulator, startJobsSimulator } from '../jobs/index.ts';
 import { type SlackReceiver, startSlackReceiver } from '../slack-receiver/index.ts';
 import { startDynaliteProcess } from './dynalite-child.ts';
+import { closeAbandonedDynaliteIterators } from './dynalite-iterators.ts';
 import { ensureLocalSecrets, type SecretRequest, setLocalSecret } from './local-secrets.ts';
 import { DEFAULT_PORTS, type SandboxPorts } from './ports.ts';
 import {
@@ -284,6 +285,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   try {
     const dynamoInChild = (options.dynamoProcess ?? (options.inMemory ? 'in-process' : 'child')) === 'child';
+    // In this process too, dynalite must close the iterators it abandons (dynalite-iterators.ts).
+    if (!dynamoInChild) closeAbandonedDynaliteIterators();
     const dynamo = await (dynamoInChild ? startDynaliteProcess : startLocalDynamo)({
       port: ports.dynamo,
       ...(options.inMemory ? {} : { path: join(stateDir, 'dynamo') }),
