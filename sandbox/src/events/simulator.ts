@@ -34,6 +34,7 @@ import {
   signStandardWebhook,
   WebhookDispatcher,
 } from '../sim-kit/index.ts';
+import { changedFields, offsetClock, WriteLog } from '../sim-kit/write-log.ts';
 import {
   CostLimiter,
   type CostLimits,
@@ -43,7 +44,7 @@ import {
   operationDepth,
 } from './cost.ts';
 import { createRootValue, type ResolverContext } from './resolvers.ts';
-import { type AttendeeInput, eventsSchema } from './schema.ts';
+import { type Attendee, type AttendeeInput, eventsSchema, INPUT_FIELDS } from './schema.ts';
 import { openEventsState } from './state.ts';
 import {
   type AttendeeChange,
@@ -74,6 +75,13 @@ export interface EventsSimulatorOptions {
   /** Clock in epoch ms (tests). Default `Date.now`. */
   now?: () => number;
   /**
+   * Run the platform's clock ahead (positive) or behind (negative) by this many ms: `updatedAt`, `createdAt`,
+   * webhook `timestamp`s — as a real system whose clock differs from its peers'. Default 0.
+   */
+  clockOffsetMs?: number;
+  /** Entries kept in the write log (`writes`, `GET /_admin/writes`). Default 200,000. */
+  writeLogLimit?: number;
+  /**
    * Keep attendees (with their rolled-id history), the id sequence and webhook subscriptions in this JSON file:
    * loaded at start (a corrupt or unreadable file is an error, never a silent reset), saved atomically shortly
    * after each change and on close(). Without it everything stays in memory.
@@ -94,6 +102,8 @@ export interface EventsSimulator {
   dispatcher: WebhookDispatcher;
   subscriptions: SubscriptionRegistry;
   limiter: CostLimiter;
+  /** Every applied create, update (no-op ones included) and delete, field by field, API and UI. */
+  writes: WriteLog;
   webhookMode: EventsWebhookMode;
   /** Back to the start options: no records, counters, idempotency keys, deliveries or pending retries. */
   reset(): void;
@@ -113,11 +123,31 @@ const IDEMPOTENCY_LIMIT = 10_000;
  * @example const sim = await startEventsSimulator({ webhooks: 'none' }); … await sim.close();
  */
 export async function startEventsSimulator(options: EventsSimulatorOptions = {}): Promise<EventsSimulator> {
-  const now = options.now ?? Date.now;
+  const now = offsetClock(options.now, options.clockOffsetMs);
   const tokens = new Set(options.tokens ?? ['sk_test_kongo_events']);
   const expired = new Set(options.expiredTokens ?? []);
   const firstToken = [...tokens][0] ?? '';
   const store = new AttendeeStore(now);
+  const writes = new WriteLog(options.writeLogLimit);
+  store.onWrite = ({ operation, actor, before, after }) => {
+    const record = (after ?? before) as Attendee;
+    writes.record({
+      at: operation === 'delete' ? new Date(now()).toISOString() : record.updatedAt,
+      by: actor,
+      operation,
+      recordId: record.id,
+      key: record.email,
+      changed:
+        operation === 'delete'
+          ? {}
+          : changedFields(
+              before as unknown as Record<string, unknown> | undefined,
+              after as unknown as Record<string, unknown>,
+              INPUT_FIELDS,
+            ),
+      written: operation === 'delete' ? [] : INPUT_FIELDS.filter((f) => before?.[f] !== after?.[f]),
+    });
+  };
   const faults = new FaultInjector(options.faults ?? {});
   const counters = new RequestCounters();
   const dispatcher = new WebhookDispatcher(faults, options.webhookTiming ?? {}, now);
@@ -134,6 +164,7 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
     limiter.reset();
     idempotent.clear();
     counters.reset();
+    writes.clear();
     dispatcher.cancelPending();
     dispatcher.clearLog();
     dispatcher.configure({ ...DEFAULT_DISPATCHER_OPTIONS, ...options.webhookTiming });
@@ -346,7 +377,7 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
   };
 
   const admin = new Router();
-  addCommonAdminRoutes(admin, { faults, counters, dispatcher, subscriptions });
+  addCommonAdminRoutes(admin, { faults, counters, dispatcher, subscriptions, writes });
   const uiWrite = (change: AttendeeChange): AttendeeChange => {
     void publish([change]);
     return change;
@@ -466,6 +497,7 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
     graphqlUrl: `${server.url}/graphql`,
     token: firstToken,
     store,
+    writes,
     faults,
     counters,
     dispatcher,

@@ -74,6 +74,15 @@ export class AttendeeStore {
   rolling: RollingIdConfig = { ...DEFAULT_ROLLING_IDS };
   /** Called after every change (the simulator's state file listens); unset without a state file. */
   onChange: (() => void) | undefined;
+  /** Called after every applied create, update (no-op ones included) and delete: the write log listens. */
+  onWrite:
+    | ((write: {
+        operation: 'create' | 'update' | 'delete';
+        actor: Actor;
+        before: Attendee | undefined;
+        after: Attendee | undefined;
+      }) => void)
+    | undefined;
   #now: () => number;
   #entries = new Map<string, Entry>();
   #byEmail = new Map<string, string>();
@@ -154,6 +163,7 @@ export class AttendeeStore {
     this.#byEmail.set(email, id);
     this.#index.invalidate();
     this.onChange?.();
+    this.onWrite?.({ operation: 'create', actor, before: undefined, after: attendee });
     return { type: 'attendee.created', attendee, actor, occurredAt: iso };
   }
 
@@ -204,6 +214,7 @@ export class AttendeeStore {
     }
     this.#index.invalidate();
     this.onChange?.();
+    this.onWrite?.({ operation: 'update', actor, before, after: change.attendee });
     return change;
   }
 
@@ -215,6 +226,7 @@ export class AttendeeStore {
     for (const old of entry.ids) this.#retired.delete(old);
     this.#index.invalidate();
     this.onChange?.();
+    this.onWrite?.({ operation: 'delete', actor, before: entry.attendee, after: undefined });
     return {
       type: 'attendee.deleted',
       attendee: entry.attendee,

@@ -27,6 +27,18 @@ export interface Change {
   numberOfPropertiesMoved?: number;
 }
 
+/** What `Crm.onWrite` reports: one applied write, with the record's values before it (undefined for a create). */
+export interface CrmWrite {
+  operation: 'create' | 'update' | 'delete';
+  objectType: ObjectType;
+  record: CrmRecord;
+  source: WriteSource | undefined;
+  before: Record<string, string> | undefined;
+  /** The property names the write carried (normalised). */
+  written: string[];
+  at: number;
+}
+
 export interface CrmRecord {
   id: string;
   props: Record<string, string>;
@@ -93,6 +105,8 @@ export class Crm {
   readonly properties: PropertyRegistry;
   /** Called after every change (the simulator's state file listens); unset without a state file. */
   onChange: (() => void) | undefined;
+  /** Called after every applied write, no-op updates included (the simulator's write log listens). */
+  onWrite: ((write: CrmWrite) => void) | undefined;
   /** Milliseconds before a write shows in search results (HubSpot indexes asynchronously). */
   indexingLagMs: number;
   #records = new Map<ObjectType, Map<string, CrmRecord>>();
@@ -295,6 +309,15 @@ export class Crm {
     this.#reindexUnique(type, record, {});
     this.#touchSearch(record, undefined, now);
     this.onChange?.();
+    this.onWrite?.({
+      operation: 'create',
+      objectType: type,
+      record,
+      source,
+      before: undefined,
+      written: Object.keys(values),
+      at: now,
+    });
     const objectId = Number(id);
     const changes: Change[] = [{ kind: 'creation', objectType: type, objectId, occurredAt: now }];
     for (const [name, value] of Object.entries(values)) {
@@ -328,7 +351,7 @@ export class Crm {
     type: ObjectType,
     record: CrmRecord,
     values: Record<string, string>,
-    _source: WriteSource,
+    source: WriteSource,
     now: number,
   ): WriteResult {
     this.#checkUnique(type, values, record.id);
@@ -358,6 +381,15 @@ export class Crm {
       this.#touchSearch(record, before, now);
       this.onChange?.();
     }
+    this.onWrite?.({
+      operation: 'update',
+      objectType: type,
+      record,
+      source,
+      before,
+      written: Object.keys(values),
+      at: now,
+    });
     return { record, changes };
   }
 
@@ -382,7 +414,13 @@ export class Crm {
     return { ...result, created: true };
   }
 
-  archive(type: ObjectType, idOrValue: string, now: number, idProperty?: string): WriteResult | undefined {
+  archive(
+    type: ObjectType,
+    idOrValue: string,
+    now: number,
+    idProperty?: string,
+    source?: WriteSource,
+  ): WriteResult | undefined {
     const record = this.find(type, idOrValue, idProperty);
     // HubSpot answers 204 for an id that is already gone.
     if (!record) return undefined;
@@ -390,6 +428,15 @@ export class Crm {
     record.archivedAt = now;
     record.updatedAt = now;
     this.onChange?.();
+    this.onWrite?.({
+      operation: 'delete',
+      objectType: type,
+      record,
+      source,
+      before: { ...record.props },
+      written: [],
+      at: now,
+    });
     return {
       record,
       changes: [{ kind: 'deletion', objectType: type, objectId: Number(record.id), occurredAt: now }],

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type FaultConfig, FaultInjector } from '../faults/index.ts';
+import { changedFields, offsetClock, WriteLog, type WriteLogEntry } from '../sim-kit/write-log.ts';
 import {
   batchError,
   type Change,
@@ -57,6 +58,14 @@ export interface HubSpotSimulatorOptions {
   /** Clock for rate limits, timestamps and indexing lag (tests may inject one). */
   now?: () => number;
   /**
+   * Run this portal's clock ahead (positive) or behind (negative) by this many ms: `occurredAt`,
+   * `lastmodifieddate` and every other timestamp it makes — as a real system whose clock differs from
+   * its peers'. Default 0. Webhook signature timestamps stay on the real clock (HubSpot's 5-minute check).
+   */
+  clockOffsetMs?: number;
+  /** Entries kept in the write log (`writes()`, `GET /_admin/writes`). Default 200,000. */
+  writeLogLimit?: number;
+  /**
    * Keep records (archived and merged ones too), id sequences, unique-value indexes, custom properties, apps,
    * webhook settings and subscriptions in this JSON file: loaded at start (a corrupt or unreadable file is an
    * error, never a silent reset), saved atomically shortly after each change and on close(). Without it
@@ -103,6 +112,8 @@ export interface HubSpotSimulator {
   deliveries(): DeliveryLogEntry[];
   /** Resolves when no webhook is pending, queued, in flight or waiting for a retry. */
   webhooksIdle(): Promise<void>;
+  /** Every applied write, field by field (no-op API writes included), oldest first; `sinceSeq` skips older ones. */
+  writes(sinceSeq?: number): WriteLogEntry[];
   /** Records, custom properties, counters, usage, subscriptions and the log are cleared; apps stay. */
   reset(): void;
 }
@@ -136,6 +147,7 @@ const ADMIN_ROUTES = [
   'GET|PUT /_admin/webhook-delivery            {timeScale, timeoutMs, batchWindowMs, maxAttempts, baseRetryDelayMs}',
   'GET|DELETE /_admin/counters                 requests by endpoint and status',
   'GET    /_admin/deliveries?limit=N           webhook delivery log',
+  'GET    /_admin/writes?sinceSeq=N            applied writes, field by field (before → after), API and UI',
   'POST   /_admin/reset                        clear records, custom properties, usage, subscriptions, log',
 ];
 
@@ -220,12 +232,29 @@ export function endpointKey(method: string, segments: readonly string[]): string
 export async function startHubSpotSimulator(
   options: HubSpotSimulatorOptions = {},
 ): Promise<HubSpotSimulator> {
-  const now = options.now ?? Date.now;
+  const now = offsetClock(options.now, options.clockOffsetMs);
   const portalId = options.portalId ?? 62515;
   const developerApiKey = options.developerApiKey ?? 'dev-hapikey';
   const uiUserId = options.uiUserId ?? 9_012_345;
   const registry = new PropertyRegistry();
   const crm = new Crm(registry, options.indexingLagMs ?? 2000);
+  const writeLog = new WriteLog(options.writeLogLimit);
+  crm.onWrite = (write) => {
+    const after = write.operation === 'delete' ? undefined : write.record.props;
+    const fields = write.operation === 'delete' ? Object.keys(write.before ?? {}) : write.written;
+    const appId = write.source?.changeSource === 'INTEGRATION' ? Number(write.source.sourceId) : undefined;
+    writeLog.record({
+      at: new Date(write.at).toISOString(),
+      by: appId === undefined ? 'ui' : 'api',
+      ...(appId === undefined ? {} : { appId }),
+      operation: write.operation,
+      objectType: write.objectType,
+      recordId: write.record.id,
+      ...(write.record.props.email ? { key: write.record.props.email } : {}),
+      changed: write.operation === 'delete' ? {} : changedFields(write.before, after, fields),
+      written: write.written,
+    });
+  };
   const apps = new Map<number, AppConfig>();
   const byToken = new Map<string, AppConfig>();
   let defaultLimits: LimitSettings = { ...DEFAULT_LIMITS, ...options.limits };
@@ -432,7 +461,7 @@ export async function startHubSpotSimulator(
         return { status: 200, body: reply };
       }
       if (method === 'DELETE') {
-        const result = crm.archive(type, id, at, idProperty);
+        const result = crm.archive(type, id, at, idProperty, source);
         if (result) await emit(result.changes, source, true);
         return { status: 204 };
       }
@@ -551,7 +580,7 @@ export async function startHubSpotSimulator(
       }
       case 'archive': {
         for (const i of inputs) {
-          const r = crm.archive(type, String(i.id ?? ''), at);
+          const r = crm.archive(type, String(i.id ?? ''), at, undefined, source);
           if (r) changes.push(...r.changes);
         }
         await emit(changes, source, true);
@@ -735,9 +764,10 @@ export async function startHubSpotSimulator(
       return fullRecord(type, r.record);
     },
     async archive(type: ObjectType, id: string, userId?: number): Promise<void> {
-      const r = crm.archive(type, id, now());
+      const source = uiSource(userId);
+      const r = crm.archive(type, id, now(), undefined, source);
       if (!r) throw notFound(id);
-      await emit(r.changes, uiSource(userId), false);
+      await emit(r.changes, source, false);
     },
     async restore(type: ObjectType, id: string, userId?: number): Promise<PublicObject> {
       const r = crm.restore(type, id, now());
@@ -759,6 +789,7 @@ export async function startHubSpotSimulator(
 
   function reset(): void {
     crm.reset();
+    writeLog.clear();
     registry.reset();
     limiter.reset();
     dispatcher.reset();
@@ -909,6 +940,11 @@ export async function startHubSpotSimulator(
           return { status: 200, body: dispatcher.options };
         }
         if (method === 'GET') return { status: 200, body: dispatcher.options };
+        break;
+      case 'writes':
+        if (method === 'GET') {
+          return { status: 200, body: { results: writeLog.list(Number(query.get('sinceSeq') ?? 0)) } };
+        }
         break;
       case 'counters':
         if (method === 'GET') return { status: 200, body: counters };
@@ -1140,6 +1176,7 @@ export async function startHubSpotSimulator(
     },
     deliveries: () => [...dispatcher.log],
     webhooksIdle: () => dispatcher.idle(),
+    writes: (sinceSeq) => writeLog.list(sinceSeq),
     reset,
   };
   return api;

@@ -1,4 +1,5 @@
 // The job system simulator: a REST JSON API (jobs keyed by reference) with HMAC-signed webhooks and /_admin/.
+
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type FaultConfig, FaultInjector } from '../faults/index.ts';
@@ -30,6 +31,7 @@ import {
   sendText,
   WebhookDispatcher,
 } from '../sim-kit/index.ts';
+import { offsetClock } from '../sim-kit/write-log.ts';
 import { DEFAULT_JOBS_LIMITS, formatSeconds, type JobsLimits, RequestRateLimiter } from './rate-limit.ts';
 import { openJobsState } from './state.ts';
 import {
@@ -54,6 +56,8 @@ export interface JobsSimulatorOptions {
   webhookTiming?: Partial<DispatcherOptions>;
   /** Clock in epoch ms (tests). Default `Date.now`. */
   now?: () => number;
+  /** Run the job system's clock ahead (positive) or behind (negative) by this many ms. Default 0. */
+  clockOffsetMs?: number;
   /**
    * Keep jobs, the id sequence and webhook subscriptions in this JSON file: loaded at start (a corrupt or
    * unreadable file is an error, never a silent reset), saved atomically shortly after each change and on
@@ -97,7 +101,7 @@ interface Answer {
  * @example const jobs = await startJobsSimulator(); await fetch(`${jobs.url}/jobs`, { headers: { authorization: `Bearer ${jobs.token}` } });
  */
 export async function startJobsSimulator(options: JobsSimulatorOptions = {}): Promise<JobsSimulator> {
-  const now = options.now ?? Date.now;
+  const now = offsetClock(options.now, options.clockOffsetMs);
   const tokens = new Set(options.tokens ?? ['jobs_test_kongo']);
   const firstToken = [...tokens][0] ?? '';
   const store = new JobStore(now);

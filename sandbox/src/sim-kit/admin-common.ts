@@ -5,6 +5,7 @@ import type { RequestCounters } from './counters.ts';
 import { isObject, readJson, SimHttpError, sendJson } from './json.ts';
 import type { Router } from './router.ts';
 import type { DispatcherOptions, WebhookDispatcher, WebhookSubscription } from './webhook-dispatcher.ts';
+import type { WriteLog } from './write-log.ts';
 
 /** Webhook subscriptions (url + secret); `validateSecret` returns a problem message or undefined. */
 export class SubscriptionRegistry {
@@ -75,6 +76,8 @@ export interface CommonAdminParts {
   counters: RequestCounters;
   dispatcher: WebhookDispatcher;
   subscriptions: SubscriptionRegistry;
+  /** The simulator's write log, served at `GET /_admin/writes?sinceSeq=N` when given. */
+  writes?: WriteLog;
 }
 
 /** Parses `{ url, secret }` for a subscription. */
@@ -116,7 +119,12 @@ function parseDispatcherOptions(body: unknown): Partial<DispatcherOptions> {
  * `/_admin/webhook-timing` to a router.
  */
 export function addCommonAdminRoutes(router: Router, parts: CommonAdminParts): void {
-  const { faults, counters, dispatcher, subscriptions } = parts;
+  const { faults, counters, dispatcher, subscriptions, writes } = parts;
+  if (writes) {
+    router.on('GET', '/_admin/writes', ({ res, query }) =>
+      sendJson(res, 200, { data: writes.list(Number(query.get('sinceSeq') ?? 0)) }),
+    );
+  }
   router
     .on('GET', '/_admin/subscriptions', ({ res }) => sendJson(res, 200, { data: subscriptions.list() }))
     .on('POST', '/_admin/subscriptions', async ({ req, res }) => {

@@ -33,3 +33,4 @@ export {
 } from './webhook-dispatcher.ts';
 export { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.ts';
 export { WindowLimiter, type WindowRule, type WindowVerdict } from './window-limiter.ts';
+export { changedFields, offsetClock, WriteLog, type WriteLogEntry } from './write-log.ts';
