@@ -20,6 +20,7 @@ import {
   isObject,
   listen,
   newEventId,
+  type OutgoingWebhook,
   parseJson,
   parseUpdatedAtBody,
   RequestCounters,
@@ -174,39 +175,61 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
     state.mode = options.webhooks ?? 'standard-webhooks';
   };
   applyStartOptions();
+  /** One Standard Webhooks event, signed per attempt with that attempt's timestamp. */
+  const message = (eventId: string, type: string, body: string): OutgoingWebhook => ({
+    eventId,
+    type,
+    body,
+    headers: (subscription, _attempt, nowMs) => {
+      const timestamp = Math.floor(nowMs / 1000);
+      return {
+        'webhook-id': eventId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signStandardWebhook([subscription.secret], eventId, timestamp, body),
+      };
+    },
+  });
   const persisted =
     options.stateFile === undefined
       ? undefined
-      : openEventsState(options.stateFile, store, subscriptions, options.subscriptions ?? []);
+      : openEventsState(options.stateFile, store, subscriptions, options.subscriptions ?? [], {
+          undelivered: () => dispatcher.undelivered(),
+          resume: (saved) =>
+            dispatcher.resume(saved, subscriptions.list(), (w) => message(w.eventId, w.type, w.body)),
+        });
+  if (persisted) dispatcher.onChange = () => persisted.markDirty();
 
-  /** Sends each change as one Standard Webhooks event; resolves after the first attempts. */
-  const publish = (changes: readonly AttendeeChange[]): Promise<void> => {
+  /**
+   * Sends each change as one Standard Webhooks event; resolves after the first attempts. The events are
+   * recorded (undelivered) at once; with `after`, their first attempts wait for it (the API answer).
+   */
+  const publish = (changes: readonly AttendeeChange[], after?: Promise<unknown>): Promise<void> => {
     if (state.mode === 'none' || changes.length === 0) return Promise.resolve();
     const targets = subscriptions.list();
     return Promise.all(
       changes.map((change) => {
-        const eventId = newEventId('msg_');
         const body = JSON.stringify({
           type: change.type,
           timestamp: change.occurredAt,
           data: change.attendee,
         });
-        return dispatcher.dispatch(targets, {
-          eventId,
-          type: change.type,
-          body,
-          headers: (subscription, _attempt, nowMs) => {
-            const timestamp = Math.floor(nowMs / 1000);
-            return {
-              'webhook-id': eventId,
-              'webhook-timestamp': String(timestamp),
-              'webhook-signature': signStandardWebhook([subscription.secret], eventId, timestamp, body),
-            };
-          },
-        });
+        return dispatcher.dispatch(
+          targets,
+          message(newEventId('msg_'), change.type, body),
+          after ? { after } : {},
+        );
       }),
     ).then(() => undefined);
   };
+
+  /** Whether every change so far reached the state file (true at once without one). */
+  const durable = (): Promise<boolean> =>
+    persisted
+      ? persisted.durable().then(
+          () => true,
+          () => false,
+        )
+      : Promise.resolve(true);
 
   const limitHeaders = (token: string): Record<string, string> => {
     const usage = limiter.usage(token);
@@ -366,14 +389,21 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
       if (idempotent.size >= IDEMPOTENCY_LIMIT) idempotent.delete(idempotent.keys().next().value ?? '');
       idempotent.set(cacheKey, { status, body });
     }
+    // The write and its webhooks are on disk before anyone hears of it: a kill after the answer loses nothing.
+    let answered: () => void = () => {};
     if (faults.config.echoBeforeResponse) await publish(context.changes);
+    else void publish(context.changes, new Promise<void>((resolve) => (answered = resolve)));
+    if (!(await durable())) {
+      answered();
+      return fail(500, 'INTERNAL_SERVER_ERROR', 'The write could not be saved; retry it.');
+    }
     if (gate.action === 'process-then-fail') {
       count(failAnswer(res, gate.decision));
     } else {
       sendJson(res, status, body, limitHeaders(token));
       count(status);
     }
-    if (!faults.config.echoBeforeResponse) void publish(context.changes);
+    answered();
   };
 
   const admin = new Router();

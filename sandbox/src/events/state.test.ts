@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { startWebhookReceiver } from '../sim-kit/webhook-receiver.ts';
 import { type Attendee, type EventsSimulator, startEventsSimulator } from './index.ts';
 import { callGraphql } from './test-client.ts';
 
@@ -103,6 +104,40 @@ describe('events platform state file', () => {
       'mutation { createAttendee(input: { email: "grace@example.com" }) { id } }',
     );
     expect(duplicate.body.errors?.[0]?.extensions?.code).toBe('ALREADY_EXISTS');
+  });
+
+  it('has a write and its undelivered webhook on disk before the answer, and retries it after a restart', async () => {
+    const file = fresh();
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    // Every attempt to the dead URL fails; the next retry is 5 s away.
+    const first = await start(file, {
+      webhooks: 'standard-webhooks',
+      subscriptions: [{ url: 'http://127.0.0.1:9/down', secret }],
+      webhookTiming: { timeoutMs: 500 },
+    });
+    const made = await create(first, 'durable@example.com', 'Kept');
+    // A SIGKILL right after the answer leaves the file as it is now.
+    const afterAnswer = join(dir, `killed-${n}.json`);
+    writeFileSync(afterAnswer, readFileSync(file));
+    const saved = JSON.parse(readFileSync(afterAnswer, 'utf8')) as {
+      records: Array<{ attendee: Attendee }>;
+      undeliveredWebhooks: Array<{ subscriptionId: string; body: string; attempt: number }>;
+      subscriptions: Array<{ id: string; url: string; secret: string }>;
+    };
+    expect(saved.records.map((r) => r.attendee.id)).toContain(made.id);
+    expect(saved.undeliveredWebhooks.map((w) => JSON.parse(w.body).data.firstName)).toEqual(['Kept']);
+
+    // Restart on that file with the receiver up at the subscription's URL: the saved event goes out.
+    const receiver = await startWebhookReceiver();
+    for (const sub of saved.subscriptions) sub.url = receiver.url;
+    writeFileSync(afterAnswer, JSON.stringify(saved));
+    const second = await start(afterAnswer, { webhooks: 'standard-webhooks' });
+    const [delivery] = await receiver.waitFor(1, 5_000);
+    expect(JSON.parse(delivery?.body ?? '{}').data).toMatchObject({ id: made.id, firstName: 'Kept' });
+    expect(delivery?.headers['webhook-id']).toMatch(/^msg_/);
+    await second.idle(5_000);
+    expect(second.dispatcher.undelivered()).toEqual([]);
+    await receiver.close();
   });
 
   it('saves shortly after a change, without waiting for close()', async () => {

@@ -990,6 +990,22 @@ export async function startHubSpotSimulator(
     res.writeHead(reply.status, headers).end(JSON.stringify(reply.body));
   }
 
+  /**
+   * Before a write is acknowledged, it (and the webhooks it queued) must be in the state file: a kill right after
+   * a 2xx then loses nothing. False when the save failed (the caller answers 500, as HubSpot would).
+   */
+  const durable = (method: string): Promise<boolean> =>
+    persisted && method !== 'GET'
+      ? persisted.durable().then(
+          () => true,
+          () => false,
+        )
+      : Promise.resolve(true);
+  const notSaved: Reply = {
+    status: 500,
+    body: errorBody('INTERNAL_ERROR', 'The write could not be saved; retry it.'),
+  };
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -1017,12 +1033,14 @@ export async function startHubSpotSimulator(
     }
     const segments = path.split('/').filter(Boolean);
     if (segments[0] === '_admin') {
+      let reply: Reply;
       try {
-        send(res, await admin(method, segments.slice(1), url.searchParams, body));
+        reply = await admin(method, segments.slice(1), url.searchParams, body);
       } catch (e) {
         if (!(e instanceof HubSpotApiError)) throw e;
-        send(res, { status: e.status, body: e.body, headers: e.headers });
+        reply = { status: e.status, body: e.body, headers: e.headers };
       }
+      send(res, (await durable(method)) ? reply : notSaved);
       return;
     }
 
@@ -1052,6 +1070,7 @@ export async function startHubSpotSimulator(
             : { status: 500, body: errorBody('INTERNAL_ERROR', e instanceof Error ? e.message : String(e)) };
       }
     }
+    if (!failBefore && !(await durable(method))) reply = notSaved;
     // 5xx / timeout / reset strike before the work, or — phase "after" — once it is done and only the answer is lost.
     if (decision && kind === '5xx') {
       count(endpoint, String(decision.status));

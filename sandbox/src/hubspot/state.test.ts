@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { startWebhookReceiver } from '../sim-kit/webhook-receiver.ts';
 import { type HubSpotSimulator, type PublicObject, startHubSpotSimulator } from './index.ts';
 
 const APP = { appId: 4242, clientSecret: 'state-secret', accessToken: 'pat-state' };
@@ -123,6 +124,47 @@ describe('HubSpot simulator state file', () => {
     const newcomer = await contact(second, { email: 'new@example.com' });
     const oldIds = [ada.id, grace.id, archived.id, merged.id, (deal.body as PublicObject).id].map(Number);
     expect(Number(newcomer.id)).toBeGreaterThan(Math.max(...oldIds));
+  });
+
+  it('has a write and its undelivered webhooks on disk before the 2xx, and retries them after a restart', async () => {
+    const file = fresh();
+    // The receiver is down at first: every delivery fails, and the retry is hours away (timeScale 1).
+    const first = await startHubSpotSimulator({
+      stateFile: file,
+      indexingLagMs: 0,
+      apps: [APP],
+      webhooks: { batchWindowMs: 0, timeoutMs: 500 },
+    });
+    open.push(first);
+    first.setWebhookTarget(APP.appId, 'http://127.0.0.1:9/down');
+    first.subscribe(APP.appId, 'contact.propertyChange', 'firstname');
+    const created = await contact(first, { email: 'durable@example.com', firstname: 'Kept' });
+    // What a SIGKILL right after the 2xx leaves behind is the file as it is now: copy it before anything else.
+    const afterAck = join(dir, `killed-${n}.json`);
+    writeFileSync(afterAck, readFileSync(file));
+    const saved = JSON.parse(readFileSync(afterAck, 'utf8')) as {
+      records: Array<[string, Array<{ id: string }>]>;
+      webhooks: { undelivered: Array<{ events: Array<{ propertyValue?: string }> }> };
+    };
+    expect(saved.records.find(([type]) => type === 'contacts')?.[1].map((r) => r.id)).toContain(created.id);
+    expect(saved.webhooks.undelivered.flatMap((d) => d.events.map((e) => e.propertyValue))).toContain('Kept');
+
+    // A new start on that file: the receiver is up now, and the saved webhook goes out (HubSpot retries for a day).
+    const receiver = await startWebhookReceiver();
+    const state = JSON.parse(readFileSync(afterAck, 'utf8')) as {
+      webhooks: { settings: Array<[number, { targetUrl: string }]> };
+    };
+    for (const [, settings] of state.webhooks.settings) settings.targetUrl = receiver.url;
+    writeFileSync(afterAck, JSON.stringify(state));
+    const second = await start(afterAck);
+    const [delivery] = await receiver.waitFor(1, 5_000);
+    const events = JSON.parse(delivery?.body ?? '[]') as Array<{
+      propertyValue?: string;
+      attemptNumber: number;
+    }>;
+    expect(events.map((e) => e.propertyValue)).toEqual(['Kept']);
+    expect(second.getRecord('contacts', created.id)?.properties.firstname).toBe('Kept');
+    await receiver.close();
   });
 
   it('saves shortly after a change, without waiting for close()', async () => {

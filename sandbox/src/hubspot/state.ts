@@ -10,8 +10,10 @@ import {
 } from './properties.ts';
 import type {
   AppConfig,
+  Delivery,
   Subscription,
   WebhookDispatcher,
+  WebhookEvent,
   WebhookSettings,
   WebhookState,
 } from './webhooks.ts';
@@ -155,9 +157,31 @@ function parseApp(value: unknown, where: string): AppConfig {
   return app;
 }
 
+function parseDelivery(value: unknown, where: string): Delivery {
+  const d = check.object(value, where);
+  const delivery: Delivery = {
+    appId: check.integer(d.appId, `${where}.appId`),
+    attemptNumber: check.integer(d.attemptNumber, `${where}.attemptNumber`),
+    events: check.array(d.events, `${where}.events`).map((e, i) => {
+      const event = check.object(e, `${where}.events[${i}]`);
+      check.integer(event.eventId, `${where}.events[${i}].eventId`);
+      check.string(event.subscriptionType, `${where}.events[${i}].subscriptionType`);
+      return event as unknown as WebhookEvent;
+    }),
+  };
+  if (d.dueAt !== undefined) delivery.dueAt = check.number(d.dueAt, `${where}.dueAt`);
+  return delivery;
+}
+
 function parseWebhooks(value: unknown, where: string): WebhookState {
   const w = check.object(value, where);
   return {
+    undelivered:
+      w.undelivered === undefined
+        ? []
+        : check
+            .array(w.undelivered, `${where}.undelivered`)
+            .map((d, i) => parseDelivery(d, `${where}.undelivered[${i}]`)),
     nextSubscriptionId: check.integer(w.nextSubscriptionId, `${where}.nextSubscriptionId`, 1),
     nextEventId: check.integer(w.nextEventId, `${where}.nextEventId`, 1),
     settings: check.array(w.settings, `${where}.settings`).map((pair, i) => {

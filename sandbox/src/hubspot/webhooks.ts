@@ -108,10 +108,12 @@ const CHANGE_FLAGS: Partial<Record<Change['kind'], string>> = {
   privacyDeletion: 'DELETED',
 };
 
-interface Delivery {
+/** One request's worth of events to one app, not yet delivered; `dueAt` (epoch ms) when it waits for a retry. */
+export interface Delivery {
   appId: number;
   events: WebhookEvent[];
   attemptNumber: number;
+  dueAt?: number;
 }
 
 const agentHttp = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -123,6 +125,8 @@ export interface WebhookState {
   nextEventId: number;
   settings: Array<[number, WebhookSettings]>;
   subscriptions: Array<[number, Subscription[]]>;
+  /** Events not yet delivered (batched, in flight or waiting to retry); a restart resumes them. */
+  undelivered?: Delivery[];
 }
 
 export class WebhookDispatcher {
@@ -142,6 +146,8 @@ export class WebhookDispatcher {
   #queue = new Map<number, Delivery[]>();
   #inFlight = new Map<number, number>();
   #retryTimers = new Set<NodeJS.Timeout>();
+  /** Every delivery not yet answered with a 2xx or given up on (queued, in flight, waiting to retry). */
+  #outstanding = new Set<Delivery>();
   #openRequests = new Set<http.ClientRequest>();
   #idleWaiters: Array<() => void> = [];
   #closed = false;
@@ -200,11 +206,13 @@ export class WebhookDispatcher {
   }
 
   exportState(): WebhookState {
+    const waiting = [...this.#pending].map(([appId, events]) => ({ appId, events, attemptNumber: 0 }));
     return {
       nextSubscriptionId: this.#nextSubscriptionId,
       nextEventId: this.#nextEventId,
       settings: [...this.#settings.entries()],
       subscriptions: [...this.#subscriptions.entries()],
+      undelivered: [...waiting, ...this.#outstanding].map((d) => ({ ...d })),
     };
   }
 
@@ -216,6 +224,25 @@ export class WebhookDispatcher {
     for (const [, subs] of state.subscriptions) for (const sub of subs) next = Math.max(next, sub.id + 1);
     this.#nextSubscriptionId = next;
     this.#nextEventId = state.nextEventId;
+    // HubSpot keeps retrying an undelivered event for about a day; a restart of this simulator must not end that.
+    for (const saved of state.undelivered ?? []) {
+      const delivery: Delivery = { ...saved };
+      this.#outstanding.add(delivery);
+      this.#later(delivery, Math.max(0, (saved.dueAt ?? 0) - Date.now()));
+    }
+  }
+
+  /** Queues a delivery for its next attempt after `delayMs`. */
+  #later(delivery: Delivery, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.#retryTimers.delete(timer);
+      const queue = this.#queue.get(delivery.appId) ?? [];
+      queue.push(delivery);
+      this.#queue.set(delivery.appId, queue);
+      this.#pump(delivery.appId);
+      this.#checkIdle();
+    }, delayMs);
+    this.#retryTimers.add(timer);
   }
 
   subscriptions(appId: number): Subscription[] {
@@ -264,6 +291,7 @@ export class WebhookDispatcher {
     this.#subscriptions.clear();
     this.#pending.clear();
     this.#queue.clear();
+    this.#outstanding.clear();
     for (const t of this.#retryTimers) clearTimeout(t);
     this.#retryTimers.clear();
     this.log.length = 0;
@@ -328,14 +356,18 @@ export class WebhookDispatcher {
       const events = this.#eventsFor(appId, changes, source);
       if (events.length === 0) continue;
       if (immediately && this.#settings.has(appId)) {
-        for (const batch of this.#batches(events))
-          sends.push(this.#send({ appId, events: batch, attemptNumber: 0 }));
+        for (const batch of this.#batches(events)) {
+          const delivery: Delivery = { appId, events: batch, attemptNumber: 0 };
+          this.#outstanding.add(delivery);
+          sends.push(this.#send(delivery));
+        }
         continue;
       }
       const pending = this.#pending.get(appId);
       if (pending) pending.push(...events);
       else this.#pending.set(appId, events);
     }
+    this.onChange?.(); // the events are part of the saved state until delivered
     if (this.#pending.size > 0 && !this.#flushTimer) {
       this.#flushTimer = setTimeout(() => this.#flush(), this.options.batchWindowMs);
     }
@@ -358,7 +390,11 @@ export class WebhookDispatcher {
     for (const [appId, events] of pending) {
       if (!this.#settings.has(appId)) continue; // no target URL: HubSpot drops them
       const queue = this.#queue.get(appId) ?? [];
-      for (const batch of this.#batches(events)) queue.push({ appId, events: batch, attemptNumber: 0 });
+      for (const batch of this.#batches(events)) {
+        const delivery: Delivery = { appId, events: batch, attemptNumber: 0 };
+        this.#outstanding.add(delivery);
+        queue.push(delivery);
+      }
       this.#queue.set(appId, queue);
       this.#pump(appId);
     }
@@ -391,20 +427,22 @@ export class WebhookDispatcher {
     );
     const ok = await this.#post(app, settings.targetUrl, body, delivery, false);
     if (this.#faults.duplicate()) await this.#post(app, settings.targetUrl, body, delivery, true);
-    if (!ok && delivery.attemptNumber + 1 < this.options.maxAttempts && !this.#closed) {
+    if (this.#closed) return; // stays outstanding: the final save keeps it for the next start
+    this.#outstanding.delete(delivery);
+    if (!ok && delivery.attemptNumber + 1 < this.options.maxAttempts) {
       const base = this.options.baseRetryDelayMs * 2 ** delivery.attemptNumber;
       const jitter = 0.5 + this.#faults.random();
       const delay = Math.max(0, Math.round(base * jitter * this.options.timeScale));
-      const timer = setTimeout(() => {
-        this.#retryTimers.delete(timer);
-        const queue = this.#queue.get(delivery.appId) ?? [];
-        queue.push({ ...delivery, attemptNumber: delivery.attemptNumber + 1 });
-        this.#queue.set(delivery.appId, queue);
-        this.#pump(delivery.appId);
-        this.#checkIdle();
-      }, delay);
-      this.#retryTimers.add(timer);
+      const next: Delivery = {
+        appId: delivery.appId,
+        events: delivery.events,
+        attemptNumber: delivery.attemptNumber + 1,
+        dueAt: Date.now() + delay,
+      };
+      this.#outstanding.add(next);
+      this.#later(next, delay);
     }
+    this.onChange?.();
   }
 
   #post(app: AppConfig, url: string, body: string, delivery: Delivery, duplicate: boolean): Promise<boolean> {
@@ -507,6 +545,8 @@ export class WebhookDispatcher {
     for (const t of this.#retryTimers) clearTimeout(t);
     this.#retryTimers.clear();
     for (const r of this.#openRequests) r.destroy();
+    // Queued and batched events stay listed in the saved state (exportState) for the next start.
+    for (const [appId, events] of this.#pending) this.#outstanding.add({ appId, events, attemptNumber: 0 });
     this.#pending.clear();
     this.#queue.clear();
     this.#inFlight.clear();

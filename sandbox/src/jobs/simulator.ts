@@ -18,6 +18,7 @@ import {
   type KeysetPosition,
   listen,
   newEventId,
+  type OutgoingWebhook,
   parseJson,
   parseUpdatedAtBody,
   RequestCounters,
@@ -138,12 +139,37 @@ export async function startJobsSimulator(options: JobsSimulatorOptions = {}): Pr
     raceCount = 0;
   };
   applyStartOptions();
+  /** One job event, signed over its body; the attempt number rides in a header. */
+  const message = (eventId: string, type: string, body: string): OutgoingWebhook => ({
+    eventId,
+    type,
+    body,
+    headers: (subscription, attempt) => ({
+      'x-jobs-signature': hmacSha256Hex(subscription.secret, body),
+      'x-jobs-event-id': eventId,
+      'x-jobs-delivery-attempt': String(attempt),
+    }),
+  });
   const persisted =
     options.stateFile === undefined
       ? undefined
-      : openJobsState(options.stateFile, store, subscriptions, options.subscriptions ?? []);
+      : openJobsState(options.stateFile, store, subscriptions, options.subscriptions ?? [], {
+          undelivered: () => dispatcher.undelivered(),
+          resume: (saved) =>
+            dispatcher.resume(saved, subscriptions.list(), (w) => message(w.eventId, w.type, w.body)),
+        });
+  if (persisted) dispatcher.onChange = () => persisted.markDirty();
+  /** Whether every change so far reached the state file (true at once without one). */
+  const durable = (): Promise<boolean> =>
+    persisted
+      ? persisted.durable().then(
+          () => true,
+          () => false,
+        )
+      : Promise.resolve(true);
 
-  const publish = (changes: readonly JobChange[]): Promise<void> => {
+  /** Sends each change as one event; recorded at once, first attempts after `after` (the API answer) when given. */
+  const publish = (changes: readonly JobChange[], after?: Promise<unknown>): Promise<void> => {
     const targets = subscriptions.list();
     if (changes.length === 0 || targets.length === 0) return Promise.resolve();
     return Promise.all(
@@ -155,16 +181,7 @@ export async function startJobsSimulator(options: JobsSimulatorOptions = {}): Pr
           occurredAt: change.occurredAt,
           data: change.job,
         });
-        return dispatcher.dispatch(targets, {
-          eventId,
-          type: change.type,
-          body,
-          headers: (subscription, attempt) => ({
-            'x-jobs-signature': hmacSha256Hex(subscription.secret, body),
-            'x-jobs-event-id': eventId,
-            'x-jobs-delivery-attempt': String(attempt),
-          }),
-        });
+        return dispatcher.dispatch(targets, message(eventId, change.type, body), after ? { after } : {});
       }),
     ).then(() => undefined);
   };
@@ -357,7 +374,18 @@ export async function startJobsSimulator(options: JobsSimulatorOptions = {}): Pr
     }
 
     const changes = answer.changes ?? [];
+    // The write and its webhooks are on disk before anyone hears of it: a kill after the answer loses nothing.
+    let answered: () => void = () => {};
     if (faults.config.echoBeforeResponse) await publish(changes);
+    else void publish(changes, new Promise<void>((resolve) => (answered = resolve)));
+    if (!(await durable())) {
+      answered();
+      sendJson(res, 500, {
+        error: { code: 'INTERNAL_ERROR', message: 'The write could not be saved; retry it.' },
+      });
+      count(500);
+      return;
+    }
     if (gate.action === 'process-then-fail') {
       count(failAnswer(res, gate.decision));
     } else {
@@ -368,7 +396,7 @@ export async function startJobsSimulator(options: JobsSimulatorOptions = {}): Pr
       });
       count(answer.status);
     }
-    if (!faults.config.echoBeforeResponse) void publish(changes);
+    answered();
   };
 
   const admin = new Router();

@@ -1,6 +1,7 @@
 // The job system simulator's state file (option `stateFile`): jobs, the id sequence and webhook subscriptions.
 import type { SubscriptionRegistry } from '../sim-kit/index.ts';
 import { check, restoreSubscriptions, StateFile, StateShapeError } from '../sim-kit/state-file.ts';
+import type { UndeliveredWebhook } from '../sim-kit/webhook-dispatcher.ts';
 import { JOB_STATUSES, type Job, type JobStatus, type JobStore } from './store.ts';
 
 /**
@@ -13,6 +14,11 @@ export function openJobsState(
   store: JobStore,
   subscriptions: SubscriptionRegistry,
   initialSubscriptions: ReadonlyArray<{ url: string; secret: string }>,
+  webhooks: {
+    undelivered: () => UndeliveredWebhook[];
+    /** Called with the saved undelivered webhooks once the subscriptions are back. */
+    resume: (saved: UndeliveredWebhook[]) => void;
+  },
 ): StateFile {
   const state = new StateFile({
     file,
@@ -23,10 +29,12 @@ export function openJobsState(
       ...store.exportState(),
       subscriptions: subscriptions.list(),
       startSubscriptionUrls: initialSubscriptions.map((s) => s.url),
+      undeliveredWebhooks: webhooks.undelivered(),
     }),
   });
   const saved = state.read();
   let changed = saved === undefined;
+  let undelivered: UndeliveredWebhook[] = [];
   if (saved) {
     state.restore(saved, (data) => {
       const nextId = check.integer(data.nextId, 'nextId', 1);
@@ -46,10 +54,13 @@ export function openJobsState(
         .array(data.startSubscriptionUrls ?? [], 'startSubscriptionUrls')
         .map((url, i) => check.string(url, `startSubscriptionUrls[${i}]`));
       changed = restoreSubscriptions(subscriptions, savedSubscriptions, startUrls, initialSubscriptions);
+      undelivered = check.undelivered(data.undeliveredWebhooks, 'undeliveredWebhooks');
     });
   }
   store.onChange = () => state.markDirty();
   if (changed) state.markDirty();
+  // Webhooks a previous run acknowledged a write for but had not delivered go out again, as a real sender's would.
+  webhooks.resume(undelivered);
   return state;
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SubscriptionRegistry } from './admin-common.ts';
+import type { UndeliveredWebhook } from './webhook-dispatcher.ts';
 
 const MAX_DELAY_MS = 1_000;
 
@@ -55,6 +56,10 @@ export class StateFile {
   #saving: Promise<void> | undefined;
   /** How long the last snapshot + JSON.stringify held the event loop, ms. */
   #lastBlockMs = 0;
+  /** Changes marked so far, and the number of them the file on disk holds (for `durable()`). */
+  #changeSeq = 0;
+  #savedSeq = 0;
+  #waiters: Array<{ seq: number; resolve: () => void; reject: (error: Error) => void }> = [];
 
   constructor(options: StateFileOptions) {
     this.file = options.file;
@@ -113,7 +118,29 @@ export class StateFile {
   /** Schedules a save (`delayMs` after this change unless one is already due sooner). */
   markDirty(): void {
     this.#dirty = true;
+    this.#changeSeq += 1;
     this.#arm();
+  }
+
+  /**
+   * Resolves once every change marked so far is in the file on disk — what a simulator awaits before it
+   * acknowledges a write, so a kill right after a 2xx loses nothing the caller was told had happened.
+   * Writes waiting together share one save (group commit); with nothing unsaved it resolves at once. Rejects
+   * when the save fails (the caller answers 5xx, as a system whose commit failed would).
+   */
+  durable(): Promise<void> {
+    const seq = this.#changeSeq;
+    if (this.#savedSeq >= seq) return Promise.resolve();
+    if (this.#closed && !this.#saving) return this.flush();
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ seq, resolve, reject });
+      // Someone is waiting: save now rather than after the debounce delay.
+      if (this.#timer) {
+        clearTimeout(this.#timer);
+        this.#timer = undefined;
+      }
+      this.#arm();
+    });
   }
 
   /** Saves now if anything is unsaved; rejects when the save fails. */
@@ -153,6 +180,7 @@ export class StateFile {
 
   #arm(): void {
     if (this.#closed || this.#timer || this.#saving || !this.#dirty) return;
+    const urgent = this.#waiters.length > 0;
     this.#timer = setTimeout(
       () => {
         this.#timer = undefined;
@@ -168,13 +196,14 @@ export class StateFile {
           this.#arm();
         });
       },
-      Math.max(this.#delayMs, Math.min(MAX_DELAY_MS, 4 * this.#lastBlockMs)),
+      urgent ? 0 : Math.max(this.#delayMs, Math.min(MAX_DELAY_MS, 4 * this.#lastBlockMs)),
     );
     this.#timer.unref();
   }
 
   async #write(): Promise<void> {
     this.#dirty = false;
+    const seq = this.#changeSeq;
     let text: string;
     try {
       const { format, version, snapshot } = this.#options;
@@ -184,8 +213,20 @@ export class StateFile {
       await writeAtomically(this.file, text);
     } catch (error) {
       this.#dirty = true;
+      // Those waiting for this save are told; later ones wait for the retry.
+      const failed = this.#waiters.filter((w) => w.seq <= seq);
+      this.#waiters = this.#waiters.filter((w) => w.seq > seq);
+      const reason = new StateFileError(
+        this.file,
+        `Could not save the ${this.#options.label} state to ${this.file}: ${messageOf(error)}`,
+      );
+      for (const waiter of failed) waiter.reject(reason);
       throw error;
     }
+    this.#savedSeq = Math.max(this.#savedSeq, seq);
+    const done = this.#waiters.filter((w) => w.seq <= this.#savedSeq);
+    this.#waiters = this.#waiters.filter((w) => w.seq > this.#savedSeq);
+    for (const waiter of done) waiter.resolve();
   }
 }
 
@@ -250,6 +291,23 @@ export const check = {
     const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
     if (Number.isNaN(ms)) throw new StateShapeError(`${where} is not an ISO date-time`);
     return ms;
+  },
+  /** Undelivered webhooks as `WebhookDispatcher.undelivered()` lists them (absent in older files = none). */
+  undelivered(value: unknown, where: string): UndeliveredWebhook[] {
+    if (value === undefined) return [];
+    return check.array(value, where).map((item, i) => {
+      const at = `${where}[${i}]`;
+      const w = check.object(item, at);
+      const entry: UndeliveredWebhook = {
+        subscriptionId: check.string(w.subscriptionId, `${at}.subscriptionId`),
+        eventId: check.string(w.eventId, `${at}.eventId`),
+        type: check.string(w.type, `${at}.type`),
+        body: check.string(w.body, `${at}.body`),
+        attempt: check.integer(w.attempt, `${at}.attempt`, 1),
+      };
+      if (w.dueAt !== undefined) entry.dueAt = check.number(w.dueAt, `${at}.dueAt`);
+      return entry;
+    });
   },
   /** Webhook subscriptions (`{ id, url, secret }`) as SubscriptionRegistry lists them. */
   subscriptions(value: unknown, where: string): Array<{ id: string; url: string; secret: string }> {

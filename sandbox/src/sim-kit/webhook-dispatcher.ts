@@ -64,6 +64,19 @@ interface Pending {
 }
 
 /**
+ * An event not yet delivered to one subscription, as a state file keeps it: the next attempt's number and when
+ * it is due (epoch ms; absent = as soon as possible). A restart resumes it, as a real sender's queue would.
+ */
+export interface UndeliveredWebhook {
+  subscriptionId: string;
+  eventId: string;
+  type: string;
+  body: string;
+  attempt: number;
+  dueAt?: number;
+}
+
+/**
  * Sends each event to each subscription, one POST per event. First attempts go out in order per
  * subscription (unless the injector reorders them); retries run on their own timers, so a retried event
  * can arrive after later ones, as with real senders.
@@ -82,6 +95,10 @@ export class WebhookDispatcher {
   #stopped = false;
   /** Bumped by cancelPending: attempts from an older generation neither retry nor touch the counts. */
   #generation = 0;
+  /** Events not yet delivered (or given up on), per subscription and event id — what `undelivered()` reports. */
+  #outbox = new Map<string, UndeliveredWebhook>();
+  /** Called when the set of undelivered events changes (the simulator's state file listens). */
+  onChange: (() => void) | undefined;
 
   constructor(faults: FaultInjector, options: Partial<DispatcherOptions> = {}, now: () => number = Date.now) {
     this.#faults = faults;
@@ -97,19 +114,73 @@ export class WebhookDispatcher {
     this.#options = { ...this.#options, ...options };
   }
 
-  /** Queues one event for every subscription; resolves once each first attempt has been answered or failed. */
-  dispatch(subscriptions: readonly WebhookSubscription[], message: OutgoingWebhook): Promise<void> {
+  /**
+   * Queues one event for every subscription; resolves once each first attempt has been answered or failed.
+   * The event is in `undelivered()` at once; with `after`, its first attempt waits for that promise (a
+   * simulator records the event, saves, answers the API call, then lets the webhook go).
+   */
+  dispatch(
+    subscriptions: readonly WebhookSubscription[],
+    message: OutgoingWebhook,
+    options: { after?: Promise<unknown> } = {},
+  ): Promise<void> {
     if (this.#stopped || subscriptions.length === 0) return Promise.resolve();
+    for (const subscription of subscriptions) {
+      this.#outbox.set(outboxKey(subscription.id, message.eventId), {
+        subscriptionId: subscription.id,
+        eventId: message.eventId,
+        type: message.type,
+        body: message.body,
+        attempt: 1,
+      });
+    }
+    this.onChange?.();
     const firsts = subscriptions.map(
       (subscription) =>
         new Promise<void>((done) => {
           this.#busy += 1;
           const pending: Pending = { subscription, message, done, generation: this.#generation };
-          if (this.#faults.config.reorderWebhooks) this.#hold(pending);
-          else this.#enqueue(pending);
+          const go = () => {
+            if (this.#faults.config.reorderWebhooks) this.#hold(pending);
+            else this.#enqueue(pending);
+          };
+          if (options.after) void options.after.then(go, go);
+          else go();
         }),
     );
     return Promise.all(firsts).then(() => undefined);
+  }
+
+  /** Events not yet delivered, for a state file. */
+  undelivered(): UndeliveredWebhook[] {
+    return [...this.#outbox.values()].map((entry) => ({ ...entry }));
+  }
+
+  /**
+   * Resumes events a previous run had not delivered: each goes to its subscription (when it still exists) at
+   * its due time, with its attempt number, rebuilt into a message (signed per attempt) by `rebuild`.
+   */
+  resume(
+    saved: readonly UndeliveredWebhook[],
+    subscriptions: readonly WebhookSubscription[],
+    rebuild: (saved: UndeliveredWebhook) => OutgoingWebhook,
+  ): void {
+    for (const entry of saved) {
+      const subscription = subscriptions.find((s) => s.id === entry.subscriptionId);
+      if (!subscription) continue; // the subscription is gone: nothing to deliver to
+      const message = rebuild(entry);
+      this.#outbox.set(outboxKey(subscription.id, entry.eventId), { ...entry });
+      this.#busy += 1;
+      const delay = Math.max(0, (entry.dueAt ?? 0) - this.#now());
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        void this.#attempt(subscription, message, entry.attempt, false).then((ok) => {
+          if (ok) this.#release();
+        });
+      }, delay);
+      this.#timers.add(timer);
+    }
+    this.onChange?.();
   }
 
   /** Resolves when nothing is queued, in flight or waiting to retry (or after `timeoutMs`). */
@@ -133,15 +204,17 @@ export class WebhookDispatcher {
     this.#log = [];
   }
 
-  /** Cancels every queued retry and stops sending; used by reset and close. */
+  /** Cancels every queued retry and stops sending (close); `undelivered()` still lists what was not delivered. */
   stop(): void {
     this.#stopped = true;
     this.#cancelAll();
   }
 
-  /** Drops queued work (pending retries, held events) but keeps the dispatcher usable. */
+  /** Drops queued work (pending retries, held events, the undelivered list) but keeps the dispatcher usable (reset). */
   cancelPending(): void {
+    this.#outbox.clear();
     this.#cancelAll();
+    this.onChange?.();
   }
 
   #cancelAll(): void {
@@ -224,6 +297,19 @@ export class WebhookDispatcher {
     const nextAttemptInMs = retry
       ? Math.round((delays[attempt - 1] ?? 0) / Math.max(1, this.#options.timeCompression))
       : null;
+    if (!duplicate) {
+      const key = outboxKey(subscription.id, message.eventId);
+      if (retry && nextAttemptInMs !== null) {
+        const entry = this.#outbox.get(key);
+        if (entry) {
+          entry.attempt = attempt + 1;
+          entry.dueAt = this.#now() + nextAttemptInMs;
+        }
+      } else {
+        this.#outbox.delete(key); // delivered, or given up on
+      }
+      this.onChange?.();
+    }
     this.#record({
       subscriptionId: subscription.id,
       url: subscription.url,
@@ -270,6 +356,10 @@ export class WebhookDispatcher {
     this.#idleWaiters = [];
     for (const wake of waiters) wake();
   }
+}
+
+function outboxKey(subscriptionId: string, eventId: string): string {
+  return `${subscriptionId}\u0000${eventId}`;
 }
 
 /** A fresh event id with the given prefix (`msg_`, `evt_`): unique across restarts, so receivers can dedupe. */
