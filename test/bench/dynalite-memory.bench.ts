@@ -7,13 +7,14 @@
  * node --import tsx test/bench/dynalite-memory.bench.ts [--rounds 1500] [--backlog 250]
  * KONGO_DYNALITE_KEEP_ITERATORS=1 node --import tsx test/bench/dynalite-memory.bench.ts   # without the fix
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoWorkQueue } from '../../runtime/src/queue/dynamo-queue.ts';
 import type { QueueEnvelope } from '../../runtime/src/queue/types.ts';
 import { startDynaliteProcess } from '../../sandbox/src/start/dynalite-child.ts';
+import { processMemoryMb } from './process-memory.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const { values: args } = parseArgs({
@@ -21,13 +22,6 @@ const { values: args } = parseArgs({
 });
 const ROUNDS = Number(args.rounds);
 const BACKLOG = Number(args.backlog);
-
-/** Resident and peak resident memory of a process, MB (Linux /proc). */
-export function processMemoryMb(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'kongo-dynalite-memory-'));
 const dynamo = await startDynaliteProcess({ path: join(dir, 'dynamo') });

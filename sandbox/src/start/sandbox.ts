@@ -32,7 +32,6 @@ import { type HubSpotSimulator, startHubSpotSimulator } from '../hubspot/index.t
 import { type JobsSimulator, startJobsSimulator } from '../jobs/index.ts';
 import { type SlackReceiver, startSlackReceiver } from '../slack-receiver/index.ts';
 import { startDynaliteProcess } from './dynalite-child.ts';
-import { closeAbandonedDynaliteIterators } from './dynalite-iterators.ts';
 import { ensureLocalSecrets, type SecretRequest, setLocalSecret } from './local-secrets.ts';
 import { DEFAULT_PORTS, type SandboxPorts } from './ports.ts';
 import {
@@ -151,7 +150,7 @@ export interface Sandbox {
 }
 
 interface Timers {
-  worker?: Promise<void>;
+  worker?: { stop(): Promise<void> };
   heartbeat?: NodeJS.Timeout;
   poll?: NodeJS.Timeout;
   hubspotPoll?: NodeJS.Timeout;
@@ -209,7 +208,7 @@ async function ensureCustomProperties(
 }
 
 /** The deployed routes of one integration: the same paths API Gateway serves. */
-function routesFor(loaded: LoadedIntegration): GatewayRoute[] {
+export function routesFor(loaded: Pick<LoadedIntegration, 'name' | 'spec' | 'runtime'>): GatewayRoute[] {
   const { name, spec, runtime } = loaded;
   return [
     {
@@ -257,6 +256,37 @@ function readSpec(file: string): { spec: IntegrationSpec; text: string } {
   return { spec: result.spec, text };
 }
 
+/**
+ * The local stand-in for the SQS event source: `workers` loops draining the integration's table queue until
+ * `stop()` (which resolves once each loop has finished its current drain). A drain that throws is logged and
+ * retried after 500 ms — the queue keeps the message, so nothing is lost.
+ */
+export function startWorkerLoops(
+  name: string,
+  runtime: IntegrationRuntime,
+  options: { workers?: number; log?: (line: string) => void } = {},
+): { stop(): Promise<void> } {
+  let stopped = false;
+  const loop = async () => {
+    while (!stopped) {
+      try {
+        const outcome = await runtime.drain({ timeoutMs: 1_000 });
+        if (outcome.messages === 0) await new Promise((r) => setTimeout(r, 50));
+      } catch (error) {
+        options.log?.(`${name}: worker error: ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  };
+  const running = Promise.all(Array.from({ length: Math.max(1, options.workers ?? 4) }, loop)).then(() => {});
+  return {
+    stop() {
+      stopped = true;
+      return running;
+    },
+  };
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? (() => {});
   const realHubSpot = options.realHubSpot;
@@ -285,8 +315,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   try {
     const dynamoInChild = (options.dynamoProcess ?? (options.inMemory ? 'in-process' : 'child')) === 'child';
-    // In this process too, dynalite must close the iterators it abandons (dynalite-iterators.ts).
-    if (!dynamoInChild) closeAbandonedDynaliteIterators();
     const dynamo = await (dynamoInChild ? startDynaliteProcess : startLocalDynamo)({
       port: ports.dynamo,
       ...(options.inMemory ? {} : { path: join(stateDir, 'dynamo') }),
@@ -381,6 +409,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const t = timers.get(name);
       if (!t) return;
       t.stop = true;
+      void t.worker?.stop();
       if (t.heartbeat) clearInterval(t.heartbeat);
       if (t.poll) clearInterval(t.poll);
       if (t.hubspotPoll) clearInterval(t.hubspotPoll);
@@ -391,19 +420,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const t: Timers = { stop: false };
       timers.set(loaded.name, t);
       const { runtime, spec } = loaded;
-      // The local stand-in for the SQS event source: drain the table queue continuously.
-      const loop = async () => {
-        while (!t.stop) {
-          try {
-            const outcome = await runtime.drain({ timeoutMs: 1_000 });
-            if (outcome.messages === 0) await new Promise((r) => setTimeout(r, 50));
-          } catch (error) {
-            log(`${loaded.name}: worker error: ${(error as Error).message}`);
-            await new Promise((r) => setTimeout(r, 500));
-          }
-        }
-      };
-      t.worker = Promise.all(Array.from({ length: Math.max(1, options.workers ?? 4) }, loop)).then(() => {});
+      t.worker = startWorkerLoops(loaded.name, runtime, {
+        ...(options.workers === undefined ? {} : { workers: options.workers }),
+        log,
+      });
       const beat = () =>
         runtime
           .heartbeat()
@@ -584,7 +604,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       });
       if (previous) {
         stopTimers(name);
-        await timers.get(name)?.worker;
+        await timers.get(name)?.worker?.stop();
         await previous.runtime.close();
         // The replaced spec's own HubSpot app must stop calling this integration's URL, or every
         // HubSpot change would arrive twice (once per app).
@@ -614,7 +634,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     closers.push(async () => {
       for (const name of integrations.keys()) stopTimers(name);
-      await Promise.all([...timers.values()].map((t) => t.worker));
+      await Promise.all([...timers.values()].map((t) => t.worker?.stop()));
       for (const loaded of integrations.values()) await loaded.runtime.close();
     });
 
