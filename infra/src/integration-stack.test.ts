@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import type { IntegrationSpec } from '@kongo/runtime/spec';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { type IntegrationEntries, IntegrationStack } from './integration-stack.ts';
+import { type IntegrationEntries, IntegrationStack, TABLE_ACTIONS } from './integration-stack.ts';
 import { INTEGRATION_ACKNOWLEDGEMENTS } from './nag.ts';
 import { testSpec } from './test-fixtures/spec.ts';
 import { NOOP_ENTRY, synthWithNag } from './test-fixtures/synth.ts';
@@ -313,6 +314,81 @@ describe('IntegrationStack (two-way spec, sandbox)', () => {
       ':parameter/velflex/hubspot-client-secret-previous',
     );
     expect(JSON.stringify(statements[3]?.Resource)).not.toContain('destination-client-secret');
+  });
+
+  it('grants each role exactly the table actions its code sends, and none it does not', () => {
+    const tableId = logicalIdStartingWith(template, 'AWS::DynamoDB::Table', 'Table');
+    const byRole: Record<string, string[]> = {
+      HubSpotToDestinationWorkerRole: [...TABLE_ACTIONS.worker],
+      DestinationToHubSpotWorkerRole: [...TABLE_ACTIONS.worker],
+      ReconcileRole: [...TABLE_ACTIONS.reconcile],
+      HeartbeatRole: [...TABLE_ACTIONS.heartbeat],
+      DeadLetterArchiverRole: [...TABLE_ACTIONS.deadLetterArchiver],
+      HubSpotWebhookRole: [],
+      DestinationWebhookRole: [],
+    };
+    for (const [role, expected] of Object.entries(byRole)) {
+      const dynamo = roleStatements(template, role)
+        .flatMap((s) => [s.Action].flat() as string[])
+        .filter((a) => a.startsWith('dynamodb:'));
+      expect([role, dynamo.sort()]).toEqual([role, [...expected].sort()]);
+    }
+    expect(json).not.toMatch(
+      /dynamodb:(Scan|BatchWriteItem|BatchGetItem|GetRecords|GetShardIterator|Query|DescribeStream|ListStreams)"/,
+    );
+    expect(JSON.stringify(roleStatements(template, 'HeartbeatRole'))).toContain(tableId);
+  });
+
+  it('grants the worker exactly what the mapping store sends: a new command, or a grant nobody sends, fails here', () => {
+    // lib-dynamodb command → IAM action. The worker's only table client on AWS is the mapping store.
+    const actionOf: Record<string, string> = {
+      Get: 'GetItem',
+      Put: 'PutItem',
+      Update: 'UpdateItem',
+      Delete: 'DeleteItem',
+      Query: 'Query',
+      Scan: 'Scan',
+      BatchGet: 'BatchGetItem',
+      BatchWrite: 'BatchWriteItem',
+      TransactWrite: 'TransactWriteItems',
+    };
+    const source = readFileSync(
+      new URL('../../runtime/src/mapping-store/dynamo-store.ts', import.meta.url),
+      'utf8',
+    );
+    const sent = new Set(
+      [...source.matchAll(/new (\w+)Command\(/g)].map((m) => `dynamodb:${actionOf[m[1] ?? ''] ?? m[1]}`),
+    );
+    expect([...sent].sort()).toEqual([...TABLE_ACTIONS.worker].sort());
+  });
+
+  it('runs every scheduled function alone: no EventBridge or Lambda async retries, reserved concurrency 1', () => {
+    const functions = resources(template, 'AWS::Lambda::Function');
+    const configs = Object.values(resources(template, 'AWS::Lambda::EventInvokeConfig')).map(
+      (c) => c.Properties,
+    );
+    const scheduledIds = Object.values(resources(template, 'AWS::Events::Rule')).flatMap((rule) =>
+      (rule.Properties.Targets as { Arn: { 'Fn::GetAtt': [string, string] }; RetryPolicy?: unknown }[]).map(
+        (t) => {
+          expect(t.RetryPolicy).toEqual({ MaximumRetryAttempts: 0 });
+          return t.Arn['Fn::GetAtt'][0];
+        },
+      ),
+    );
+    expect(scheduledIds.length).toBeGreaterThanOrEqual(3);
+    for (const id of scheduledIds) {
+      expect([id, functions[id]?.Properties.ReservedConcurrentExecutions]).toEqual([id, 1]);
+      expect(configs).toContainEqual(
+        expect.objectContaining({
+          FunctionName: { Ref: id },
+          MaximumRetryAttempts: 0,
+          MaximumEventAgeInSeconds: 60,
+        }),
+      );
+    }
+    // The webhook and worker functions scale freely.
+    const reserved = Object.entries(functions).filter(([, f]) => f.Properties.ReservedConcurrentExecutions);
+    expect(reserved.map(([id]) => id).sort()).toEqual([...new Set(scheduledIds)].sort());
   });
 
   it('attaches no managed policy and no wildcard action or resource to any role', () => {

@@ -22,6 +22,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -47,6 +48,21 @@ const WORKER_TIMEOUT = Duration.seconds(60);
 export const RECONCILE_TIMEOUT = Duration.minutes(15);
 /** How often reconciliation runs (one schedule for every integration; it spends API budget). */
 export const RECONCILE_EVERY = Duration.days(1);
+
+/**
+ * The DynamoDB actions each function's code performs on the Kongo table, and nothing more (pinned
+ * by infra/src/iam-actions.test.ts against the commands the runtime's DynamoDB adapters send):
+ * the mapping store's single-item Get/Put/Update/Delete (runtime/src/mapping-store/dynamo-store.ts);
+ * the poller's cursor (read, then a conditional put); the heartbeat's table check (one GetItem);
+ * the archiver's PutItem. No Scan, Query, batch or stream action: no code path sends one on AWS.
+ */
+export const TABLE_ACTIONS = {
+  worker: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  reconcile: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  poller: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  heartbeat: ['dynamodb:GetItem'],
+  deadLetterArchiver: ['dynamodb:PutItem'],
+} as const;
 
 /** Absolute paths of the generated entry files, one per function the spec calls for. */
 export interface IntegrationEntries {
@@ -94,6 +110,7 @@ export class IntegrationStack extends Stack {
   /** This environment's spec: its overlay merged over the top level, nothing of another environment. */
   readonly #spec: IntegrationSpec;
   readonly #alarmTopic: sns.ITopic | undefined;
+  readonly #scheduled = new Set<KongoFunction>();
 
   constructor(scope: Construct, id: string, props: IntegrationStackProps) {
     const spec = resolveEnvironment(props.spec, props.environment);
@@ -197,7 +214,7 @@ export class IntegrationStack extends Stack {
       });
       d2h.queue.grantSendMessages(poller.role);
       // The cursor item only: read, then a conditional put on the version read (never moves backwards).
-      this.#grantItems(poller.role, ['dynamodb:GetItem', 'dynamodb:PutItem']);
+      this.#grantItems(poller.role, [...TABLE_ACTIONS.poller]);
       // A destination poll builds the destination client alone (runtime.poll): its token, no HubSpot token.
       this.#grantParameters(poller.role, [spec.destination.auth.tokenParameter]);
       // environments.{env}.schedules.polling: false keeps the function (for `kongo sync`) without a schedule.
@@ -238,7 +255,8 @@ export class IntegrationStack extends Stack {
         resources: [this.deadLetterQueue.queueArn],
       }),
     );
-    this.table.grantReadData(heartbeat.role);
+    // The table check reads one cursor item (runtime `ping`); nothing else of the table.
+    this.#grantItems(heartbeat.role, [...TABLE_ACTIONS.heartbeat]);
     this.#grantParameters(heartbeat.role, [
       spec.monitoring.notificationCentre.urlParameter,
       spec.monitoring.notificationCentre.keyParameter,
@@ -255,12 +273,7 @@ export class IntegrationStack extends Stack {
     });
     // Reads both systems (search and list calls only) and repairs mappings in the table, item by item
     // (the mapping store's conditional Get/Put/Update/Delete); no queue, no scan.
-    this.#grantItems(reconcile.role, [
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-    ]);
+    this.#grantItems(reconcile.role, [...TABLE_ACTIONS.reconcile]);
     this.#grantParameters(reconcile.role, [
       spec.hubspot.accessTokenParameter,
       spec.destination.auth.tokenParameter,
@@ -276,6 +289,7 @@ export class IntegrationStack extends Stack {
         targets: [new targets.LambdaFunction(reconcile.function, { retryAttempts: 0 })],
       });
     }
+    this.#runAlone(reconcile);
     this.functions.reconcile = reconcile;
 
     const archiver = this.#function('DeadLetterArchiver', {
@@ -289,14 +303,13 @@ export class IntegrationStack extends Stack {
       },
     });
     this.deadLetterQueue.grantConsumeMessages(archiver.role);
-    archiver.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }),
-    );
+    this.#grantItems(archiver.role, [...TABLE_ACTIONS.deadLetterArchiver]);
     new events.Rule(this, 'ArchiveSchedule', {
       description: 'Daily: move dead letters older than 10 days into the table before SQS deletes them',
       schedule: events.Schedule.rate(Duration.days(1)),
-      targets: [new targets.LambdaFunction(archiver.function)],
+      targets: [new targets.LambdaFunction(archiver.function, { retryAttempts: 0 })],
     });
+    this.#runAlone(archiver);
     this.functions.deadLetterArchiver = archiver;
 
     this.#queueAlarms();
@@ -380,7 +393,7 @@ export class IntegrationStack extends Stack {
       }),
     );
     this.deadLetterQueue.grantSendMessages(worker.role);
-    this.table.grantReadWriteData(worker.role);
+    this.#grantItems(worker.role, [...TABLE_ACTIONS.worker]);
     const spec = this.#spec;
     // Both API tokens, and the Notification Centre's URL and key: the worker posts its traces there.
     this.#grantParameters(worker.role, [
@@ -448,6 +461,21 @@ export class IntegrationStack extends Stack {
       schedule: events.Schedule.rate(Duration.minutes(minutes)),
       targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 0 })],
     });
+    this.#runAlone(fn);
+  }
+
+  /**
+   * A scheduled function runs once per tick and never twice at once: EventBridge does not retry
+   * (`retryAttempts: 0` on the target), Lambda's own asynchronous retries are off (`retryAttempts: 0`
+   * on the function's async config — otherwise a failed 15-minute reconciliation runs twice more), and
+   * reserved concurrency 1 refuses an overlapping invocation; the refused event is dropped after a
+   * minute (`maxEventAge`) instead of queuing behind the running one. The next tick repeats the work.
+   */
+  #runAlone(fn: KongoFunction): void {
+    if (this.#scheduled.has(fn)) return;
+    this.#scheduled.add(fn);
+    fn.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
+    (fn.function.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = 1;
   }
 
   #alarm(id: string, props: cloudwatch.AlarmProps): void {
