@@ -25,6 +25,10 @@ export const STAGES: ReadonlyArray<[string, string]> = [
   ['deliver', 'Delivery'],
   ['observe', 'Observability'],
 ];
+/** Outcomes that mean the change did not land (echoes and duplicates are the pipeline doing its job). */
+const FAILED_OUTCOMES = new Set(['failed', 'retried', 'dead-lettered', 'quarantined', 'conflict']);
+/** Our own write coming back: not the consultant's change, so the view keeps showing that one. */
+const QUIET_OUTCOMES = new Set(['echo-dropped', 'duplicate-ignored']);
 const STAGE_OF_COUNTER: Record<string, string> = { hydrate: 'transform', queue: 'receive', poll: 'trigger' };
 
 export type RunState =
@@ -81,7 +85,7 @@ function Checks(props: { checks: PreflightCheck[]; open: boolean }) {
 
 function Anatomy(props: { trace: TraceView }) {
   const byStage = new Map(props.trace.stages.map((s) => [s.stage, s]));
-  const landed = props.trace.outcome === 'landed';
+  const failed = FAILED_OUTCOMES.has(props.trace.outcome);
   return (
     <div className="anatomy" data-testid="run-trace">
       <div className="small">
@@ -89,7 +93,7 @@ function Anatomy(props: { trace: TraceView }) {
           ? 'Destination → HubSpot'
           : 'HubSpot → Destination'}
         {props.trace.recordId ? ` · record ${props.trace.recordId}` : ''} ·{' '}
-        <strong className={landed ? 'ok-text' : 'error-text'} data-testid="run-trace-outcome">
+        <strong className={failed ? 'error-text' : 'ok-text'} data-testid="run-trace-outcome">
           {props.trace.outcome}
         </strong>
       </div>
@@ -134,7 +138,7 @@ function Live(props: { answer: RunLocallyAnswer }) {
       clearInterval(timer);
     };
   }, [integration, loadedAt]);
-  const latest = traces.at(-1);
+  const latest = traces.filter((t) => !QUIET_OUTCOMES.has(t.outcome)).at(-1) ?? traces.at(-1);
   const landed = traces.filter((t) => t.outcome === 'landed').length;
   return (
     <div className="live">
