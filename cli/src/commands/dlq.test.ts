@@ -67,4 +67,31 @@ describe('kongo dlq', () => {
     expect(await deadLetters.list({ integration: 'acme' })).toHaveLength(0);
     queues.close();
   });
+
+  it('exits 0 for --all with quarantined letters left, and 1 when a named letter was not replayed', async () => {
+    const queues = await openQueues({ dynamo: local.endpoint, table: 'dlq-cli' });
+    const deadLetters = new DynamoDeadLetterQueue({ client: local.client, tableName: 'dlq-cli' });
+    const letter = (reason: string) => ({
+      integration: 'quarantine',
+      reason,
+      kind: 'hubspot-webhook' as const,
+      failedAt: Date.now(),
+      attempts: 1,
+      envelope: { ...envelope, integration: 'quarantine' },
+    });
+    const { id: malformed } = await deadLetters.put(letter('malformed-body'));
+    await deadLetters.put(letter('destination 503: retries exhausted'));
+
+    const all = capture();
+    expect(await dlqReplay(queues, { integration: 'quarantine', ids: [], all: true }, all.output)).toBe(0);
+    expect(all.errors).toEqual([`skipped ${malformed}: malformed body: fix the sender, then remove it`]);
+    expect(all.lines.at(-1)).toContain('1 replayed, 1 skipped');
+
+    const named = capture();
+    expect(
+      await dlqReplay(queues, { integration: 'quarantine', ids: [malformed, 'dl-missing'] }, named.output),
+    ).toBe(1);
+    expect(named.errors).toContain('skipped dl-missing: no such dead letter');
+    queues.close();
+  });
 });

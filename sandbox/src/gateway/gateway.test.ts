@@ -38,6 +38,19 @@ describe('local gateway', () => {
     expect(event.isBase64Encoded).toBe(false);
   });
 
+  it('passes a body that is not valid UTF-8 byte for byte (base64), whatever its content type says', async () => {
+    const bytes = Buffer.from([0x5b, 0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x5d]);
+    const res = await fetch(`${gateway.url}/webhooks/demo/hubspot`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: bytes,
+    });
+    expect(res.status).toBe(200);
+    const event = seen.at(-1) as { body: string; isBase64Encoded: boolean };
+    expect(event.isBase64Encoded).toBe(true);
+    expect(Buffer.from(event.body, 'base64').equals(bytes)).toBe(true);
+  });
+
   it('answers 404 for an unknown path and for the wrong method', async () => {
     expect((await fetch(`${gateway.url}/nope`, { method: 'POST' })).status).toBe(404);
     expect((await fetch(`${gateway.url}/webhooks/demo/hubspot`)).status).toBe(404);

@@ -3,6 +3,8 @@
  * the generated Lambda handlers, with the deployed paths and the deployed stage throttle
  * (100 requests/s steady, burst 50), so the same handler code runs here and on AWS.
  */
+
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -159,8 +161,11 @@ export function toHttpApiEvent(
     else headers[lower] = Array.isArray(value) ? value.join(',') : value;
   }
   const contentType = headers['content-type'] ?? '';
+  // A body that claims to be text but isn't valid UTF-8 travels base64-encoded: decoding it as text
+  // would replace bytes, break its signature and turn a quarantinable body into a 401.
   const textual =
-    body.length === 0 || /^(application\/(json|x-www-form-urlencoded)|text\/)/i.test(contentType);
+    body.length === 0 ||
+    (/^(application\/(json|x-www-form-urlencoded)|text\/)/i.test(contentType) && isUtf8(body));
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
   const now = new Date();
