@@ -99,6 +99,7 @@ describe('echo without a read', () => {
 
     // Our echo is dropped from its event; the person's change (same field, other value, CRM_UI) is
     // hydrated — the one read — and lands on the destination.
+    console.log(JSON.stringify(outcome.records.map((r) => [r.source, r.outcome, r.reason])));
     expect(h.attendeesWithEmail('ada@example.com')[0]).toMatchObject({ firstName: 'Ada Augusta' });
     expect(h.contactsWithEmail('ada@example.com')[0]?.properties.firstname).toBe('Ada Augusta');
     expect(outcome.records.filter((r) => r.source === 'hubspot' && r.outcome === 'delivered')).toHaveLength(

@@ -125,7 +125,7 @@ describe('traces on the Notification Centre', () => {
     );
     expect(echo.direction).toBe('destination-to-hubspot');
     expect(echo.stages.map((s) => s.stage)).toEqual([...STAGES]);
-    expect(stageOf(echo, 'idempotency')?.note).toMatch(/^echo:intent-hash/);
+    expect(stageOf(echo, 'idempotency')?.note).toMatch(/^echo:field-history/);
     expect(stageOf(echo, 'deliver')?.status).toBe('skipped');
     expect(stageOf(echo, 'transform')?.note).toBe('record-in-event');
 

@@ -29,6 +29,8 @@ export interface InboundEvent {
   sourceId?: string;
   /** The full record when the event carries one (destination webhooks, polls). */
   record?: Record<string, unknown>;
+  /** A re-check Kongo queued itself after a conflict (its conflicts are not counted again). */
+  recheck?: true;
   /** HubSpot merges. */
   merge?: { primaryObjectId: string; mergedObjectIds: string[] };
   traceId: string;
@@ -196,9 +198,13 @@ function splitPoll(envelope: QueueEnvelope, body: unknown, spec: IntegrationSpec
       return;
     }
     const at = occurredAt ?? envelope.receivedAt;
+    const recheck = body.recheck === true;
     const event: InboundEvent = {
-      // A record id + its modified time: the poller's deliberate overlap re-reads land here.
-      key: ['poll', source, objectId, at].join(':'),
+      // A record id + its modified time: the poller's deliberate overlap re-reads land here. A
+      // re-check is its own event however often the record is looked at.
+      key: recheck
+        ? ['recheck', source, objectId, envelope.traceId].join(':')
+        : ['poll', source, objectId, at].join(':'),
       dedupeTtlMs: TIMESTAMPED_DEDUPE_MS,
       source,
       action: 'upsert',
@@ -209,6 +215,7 @@ function splitPoll(envelope: QueueEnvelope, body: unknown, spec: IntegrationSpec
     };
     // HubSpot search results carry only the properties asked for: hydrate them like webhooks.
     if (source === 'destination') event.record = raw;
+    if (recheck) event.recheck = true;
     result.events.push(event);
   });
 }

@@ -17,6 +17,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { type FieldState, type Lease, normaliseFieldState } from '../convergence/state.ts';
 import { type DynamoClientInput, documentClient, nowSeconds, ttlSeconds } from '../queue/table.ts';
 import { MappingStoreError } from './errors.ts';
 import { cursorKey, ENTITY_SK, eventKey, forgottenKey, mapKey, naturalKeyKey, syncKey } from './keys.ts';
@@ -69,6 +70,9 @@ function entityFrom(item: Item): SyncEntity {
   };
   if (typeof item.naturalKey === 'string') entity.naturalKey = item.naturalKey;
   if (typeof item.statusReason === 'string') entity.statusReason = item.statusReason;
+  if (typeof item.fieldState === 'object' && item.fieldState !== null)
+    entity.fieldState = normaliseFieldState(item.fieldState as Partial<FieldState>);
+  if (typeof item.lease === 'object' && item.lease !== null) entity.lease = item.lease as Lease;
   return entity;
 }
 
@@ -355,15 +359,28 @@ export class DynamoMappingStore implements MappingStore {
       values[':occ'] = write.applied.occurredAt;
       update += ', lastApplied.#src = :occ';
     }
-    // Version check = nobody changed the entity since we read it (and decided echo, order and identity).
-    const updated = await this.#update(
-      syncKey(kongoId),
-      update,
-      'version = :v',
-      values,
-      'recordIntent',
-      names,
-    );
+    if (write.restore) {
+      names['#rside'] = write.restore.side;
+      values[':rintent'] = write.restore.intent;
+      update += ', intents.#rside = :rintent';
+    }
+    if (write.fieldState) {
+      values[':fs'] = write.fieldState;
+      update += ', fieldState = :fs';
+    }
+    // Version check = nobody changed the entity since we read it (and decided echo, order and
+    // identity). The lease is taken in the same write: only while nobody else holds a live one.
+    let condition = 'version = :v';
+    if (write.lease) {
+      names['#owner'] = 'owner';
+      names['#until'] = 'until';
+      values[':lease'] = write.lease;
+      values[':me'] = write.lease.owner;
+      values[':leaseNow'] = this.#now();
+      update += ', lease = :lease';
+      condition += ' AND (attribute_not_exists(lease) OR lease.#owner = :me OR lease.#until < :leaseNow)';
+    }
+    const updated = await this.#update(syncKey(kongoId), update, condition, values, 'recordIntent', names);
     return updated
       ? { recorded: true, entity: entityFrom(updated) }
       : { recorded: false, reason: 'version-changed' };
@@ -386,6 +403,15 @@ export class DynamoMappingStore implements MappingStore {
       values[':rua'] = write.remoteUpdatedAt;
     }
     const condition = 'intents.#side.#key = :key';
+    if (write.base && Object.keys(write.base).length > 0) {
+      // Each written field's base, by path: the map exists since the intent wrote the whole state.
+      names['#base'] = 'base';
+      Object.entries(write.base).forEach(([field, base], i) => {
+        names[`#f${i}`] = field;
+        values[`:b${i}`] = base;
+        update += `, fieldState.#base.#side.#f${i} = :b${i}`;
+      });
+    }
     if (write.remoteId === undefined) {
       const updated = await this.#update(pk, update, condition, values, 'commitIntent', names);
       return updated ? entityFrom(updated) : null;
@@ -458,6 +484,41 @@ export class DynamoMappingStore implements MappingStore {
       { '#src': source },
     );
     return updated !== null;
+  }
+
+  async saveFieldState(
+    kongoId: string,
+    expectedVersion: number,
+    state: FieldState,
+    owner: string,
+  ): Promise<boolean> {
+    const updated = await this.#update(
+      syncKey(kongoId),
+      'SET fieldState = :fs, version = version + :one, updatedAt = :now',
+      'version = :v AND (attribute_not_exists(lease) OR lease.#owner = :me OR lease.#until < :now)',
+      { ':fs': state, ':v': expectedVersion, ':one': 1, ':now': this.#now(), ':me': owner },
+      'saveFieldState',
+      { '#owner': 'owner', '#until': 'until' },
+    );
+    return updated !== null;
+  }
+
+  async releaseLease(kongoId: string, owner: string): Promise<void> {
+    // Only our own lease: one that expired and was taken by another worker stays theirs.
+    await this.#update(
+      syncKey(kongoId),
+      'REMOVE lease SET version = version + :one, updatedAt = :now',
+      'lease.#owner = :me',
+      { ':me': owner, ':one': 1, ':now': this.#now() },
+      'releaseLease',
+      { '#owner': 'owner' },
+    );
+  }
+
+  async getMany(kongoIds: readonly string[]): Promise<SyncEntity[]> {
+    // One consistent read per item for now; a BatchGetItem (100 keys) fits the same signature.
+    const found = await Promise.all(kongoIds.map((id) => this.getEntity(id)));
+    return found.filter((entity): entity is SyncEntity => entity !== null);
   }
 
   async setStatus(kongoId: string, status: EntityStatus, reason?: string): Promise<void> {

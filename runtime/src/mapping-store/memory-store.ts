@@ -4,6 +4,7 @@
  * never for production: nothing survives the process.
  */
 import { createHash } from 'node:crypto';
+import { type FieldState, leaseBusy, normaliseFieldState } from '../convergence/state.ts';
 import type {
   ClaimOutcome,
   CommitWrite,
@@ -138,8 +139,13 @@ export class MemoryMappingStore implements MappingStore {
   async recordIntent(kongoId: string, expectedVersion: number, write: IntentWrite): Promise<IntentOutcome> {
     const entity = this.#entities.get(kongoId);
     if (!entity || entity.version !== expectedVersion) return { recorded: false, reason: 'version-changed' };
+    if (write.lease && leaseBusy(entity.lease, write.lease.owner, this.#now()))
+      return { recorded: false, reason: 'version-changed' };
     entity.intents[write.side] = structuredClone(write.intent);
+    if (write.restore) entity.intents[write.restore.side] = structuredClone(write.restore.intent);
     if (write.applied) entity.lastApplied[write.applied.source] = write.applied.occurredAt;
+    if (write.fieldState) entity.fieldState = structuredClone(write.fieldState);
+    if (write.lease) entity.lease = { ...write.lease };
     this.#bump(entity);
     return { recorded: true, entity: this.#copy(entity) };
   }
@@ -156,6 +162,11 @@ export class MemoryMappingStore implements MappingStore {
     intent.status = 'committed';
     if (write.remoteUpdatedAt !== undefined) intent.remoteUpdatedAt = write.remoteUpdatedAt;
     entity.written[write.side] = write.hash;
+    if (write.base) {
+      const state = normaliseFieldState(entity.fieldState);
+      Object.assign(state.base[write.side], structuredClone(write.base));
+      entity.fieldState = state;
+    }
     if (write.remoteId !== undefined) {
       if (rolled && existing !== undefined) {
         entity.drift.push({
@@ -185,6 +196,34 @@ export class MemoryMappingStore implements MappingStore {
     entity.lastApplied[source] = occurredAt;
     this.#bump(entity);
     return true;
+  }
+
+  async saveFieldState(
+    kongoId: string,
+    expectedVersion: number,
+    state: FieldState,
+    owner: string,
+  ): Promise<boolean> {
+    const entity = this.#entities.get(kongoId);
+    if (!entity || entity.version !== expectedVersion || leaseBusy(entity.lease, owner, this.#now()))
+      return false;
+    entity.fieldState = structuredClone(state);
+    this.#bump(entity);
+    return true;
+  }
+
+  async releaseLease(kongoId: string, owner: string): Promise<void> {
+    const entity = this.#entities.get(kongoId);
+    if (entity?.lease?.owner !== owner) return;
+    delete entity.lease;
+    this.#bump(entity);
+  }
+
+  async getMany(kongoIds: readonly string[]): Promise<SyncEntity[]> {
+    return kongoIds.flatMap((id) => {
+      const entity = this.#entities.get(id);
+      return entity ? [this.#copy(entity)] : [];
+    });
   }
 
   async setStatus(kongoId: string, status: EntityStatus, reason?: string): Promise<void> {

@@ -4,6 +4,8 @@
  * applied change, last written values). One adapter per backend; `dynamo-store.ts` is the one we ship.
  */
 
+import type { FieldBase, FieldState, Lease } from '../convergence/state.ts';
+
 /** The two sides of an integration. */
 export type System = 'hubspot' | 'destination';
 
@@ -69,6 +71,13 @@ export interface SyncEntity {
   status: EntityStatus;
   /** Why it is flagged or deleted (policy outcome), for people. */
   statusReason?: string;
+  /**
+   * Per-field base and write history (convergence/state.ts). Absent on entities from before it
+   * existed: the first change to them writes it (docs/RUNTIME.md "Migration").
+   */
+  fieldState?: FieldState;
+  /** Set while one worker applies a change to this entity (convergence/state.ts). */
+  lease?: Lease;
 }
 
 export type ClaimOutcome = { claimed: true; kongoId: string } | { claimed: false; kongoId: string };
@@ -85,6 +94,15 @@ export interface IntentWrite {
   intent: Intent;
   /** The inbound change being applied: advances `lastApplied[source]`. */
   applied?: { source: System; occurredAt: number };
+  /** The entity's new per-field state, written whole in the same conditional update. */
+  fieldState?: FieldState;
+  /**
+   * Taken in the same conditional update: it succeeds only while no one else holds a live lease.
+   * Released by `releaseLease` after the commit (or expires after a crash).
+   */
+  lease?: Lease;
+  /** A second intent in the same write: putting a person's overwritten edit back on its own side. */
+  restore?: { side: System; intent: Intent };
 }
 
 export type IntentOutcome =
@@ -99,6 +117,8 @@ export interface CommitWrite {
   /** The id the API answered with (creates). */
   remoteId?: string;
   remoteUpdatedAt?: number;
+  /** The written fields' new base on `side` (convergence/rules.ts `committedBase`). */
+  base?: Record<string, FieldBase>;
 }
 
 export interface Cursor {
@@ -133,6 +153,20 @@ export interface MappingStore {
   commitIntent(kongoId: string, write: CommitWrite): Promise<SyncEntity | null>;
   /** Advances lastApplied without a write (an inbound change that needed none). */
   markApplied(kongoId: string, expectedVersion: number, source: System, occurredAt: number): Promise<boolean>;
+  /**
+   * Saves the per-field state of a change that needed no write (an echo, a stale or unchanged field),
+   * if the entity is still at `expectedVersion` and nobody else holds a live lease.
+   */
+  saveFieldState(
+    kongoId: string,
+    expectedVersion: number,
+    state: FieldState,
+    owner: string,
+  ): Promise<boolean>;
+  /** Removes the lease if `owner` holds it (a no-op otherwise). */
+  releaseLease(kongoId: string, owner: string): Promise<void>;
+  /** Several entities in one call (absent ones are left out): the batch-friendly read. */
+  getMany(kongoIds: readonly string[]): Promise<SyncEntity[]>;
   setStatus(kongoId: string, status: EntityStatus, reason?: string): Promise<void>;
   /**
    * Claims an inbound event key. 'new' also when the same queue message claimed it before (our

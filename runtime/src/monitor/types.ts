@@ -37,6 +37,8 @@ export const OUTCOMES = [
   'replayed',
   'dry-run',
   'paused',
+  /** Edits on both sides inside the conflict window, per field (policies.conflicts). */
+  'conflict',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

@@ -6,14 +6,20 @@
  * is repaired by the next delivery of the same message (see docs/RUNTIME.md).
  */
 import { randomUUID } from 'node:crypto';
+import { observeRecord, trackedFields } from '../convergence/observations.ts';
 import {
-  checkEcho,
-  DEFAULT_ECHO_WINDOW_MS,
-  isEchoFromEvents,
-  isOurSource,
-  unchangedSinceLastWrite,
-} from '../echo/guard.ts';
-import { fieldHashes, valuesHash } from '../echo/hash.ts';
+  committedBase,
+  type Decision,
+  decide,
+  type FieldVerdict,
+  type FieldWrite,
+  observe,
+  rememberWrites,
+} from '../convergence/rules.ts';
+import { convergenceSettings } from '../convergence/settings.ts';
+import { leaseBusy, normaliseFieldState } from '../convergence/state.ts';
+import { isOurSource } from '../echo/guard.ts';
+import { fieldHash, fieldHashes, valuesHash } from '../echo/hash.ts';
 import { applyTransforms, type FieldError, fieldsOf, sourceFields } from '../formulas/index.ts';
 import { hydrate } from '../intake/hydrate.ts';
 import { planRecords, type RecordWork } from '../intake/plan.ts';
@@ -38,6 +44,12 @@ interface PendingWrite {
   values: WriteValues;
   naturalKey: string | null;
   trace: RecordTrace;
+  /** Each written field's winning edit: becomes the target's base at commit. */
+  fieldWrites: Record<string, FieldWrite>;
+  /** The lease owner (the queue message): released after the commit or the failure. */
+  owner: string;
+  /** A second write of the same record (a restore on its own side): reported through the first. */
+  companion?: true;
   /** Set by the outbound phase. */
   result?: { remoteId: string; remoteUpdatedAt?: number } | { error: unknown } | { superseded: true };
   /** The outbound call's timing (a HubSpot batch call's, shared by its records) and a short code. */
@@ -62,8 +74,13 @@ interface MessageState {
   pending: PendingWrite[];
   failed: FailedRecord[];
   retryable: RecordWork[];
+  /** Records another worker was applying a change to: looked at again shortly. */
+  busy: RecordWork[];
   traces: Map<RecordWork, RecordTrace>;
 }
+
+/** The reason a record waits: another worker holds its entity's lease. */
+const RECORD_BUSY = 'record-busy';
 
 export interface Worker {
   processMessages(messages: readonly ReceivedMessage[]): Promise<BatchOutcome>;
@@ -123,9 +140,15 @@ export function createWorker(deps: WorkerDeps): Worker {
   const crash = options.crash ?? noCrash;
   // Per message: the controls can switch dry-run on and off while the worker runs.
   let dryRun = false;
-  const echoWindowMs = options.echoWindowMs ?? DEFAULT_ECHO_WINDOW_MS;
+  const fromSpec = convergenceSettings(spec);
+  const settings = {
+    ...fromSpec,
+    echoWindowMs: options.echoWindowMs ?? fromSpec.echoWindowMs,
+  };
+  const leaseMs = options.leaseMs ?? 30_000;
   const maxReceives = options.maxReceives ?? 5;
   const retryDelayMs = options.retryDelayMs ?? 1_000;
+  const busyDelayMs = options.busyDelayMs ?? Math.min(retryDelayMs, 200);
   const newKongoId = options.newKongoId ?? randomUUID;
   const flows = effectiveFlows(spec, deps.mappings);
   const { hubspotProperties, destinationFields } = fieldSets(spec, flows);
@@ -141,6 +164,31 @@ export function createWorker(deps: WorkerDeps): Worker {
       notWritten.destination.add(mapping.target);
     }
   }
+  // Owned by the side that writes: such a target field is written whatever the times say.
+  const ownedBy: Record<System, Set<string>> = { hubspot: new Set(), destination: new Set() };
+  for (const mapping of flows.get('destination-to-hubspot')?.mappings ?? []) {
+    if (ownership[mapping.target] === 'destination') ownedBy.hubspot.add(mapping.target);
+  }
+  for (const mapping of flows.get('hubspot-to-destination')?.mappings ?? []) {
+    if (fieldsOf(mapping.value).some((property) => ownership[property] === 'hubspot')) {
+      ownedBy.destination.add(mapping.target);
+    }
+  }
+  const toDestination = flows.get('hubspot-to-destination');
+  const toHubSpot = flows.get('destination-to-hubspot');
+  // Each side's fields with a per-field base: what Kongo reads there and what it writes there.
+  const tracked: Record<System, string[]> = {
+    hubspot: trackedFields(
+      toDestination ? sourceFields(toDestination) : [],
+      toHubSpot ? toHubSpot.mappings.map((m) => m.target) : [],
+      [spec.hubspot.syncIdProperty],
+    ),
+    destination: trackedFields(
+      toHubSpot ? sourceFields(toHubSpot) : [],
+      toDestination ? toDestination.mappings.map((m) => m.target) : [],
+      [spec.destination.idField],
+    ),
+  };
   const keyField: Record<System, string> = {
     hubspot: spec.destination.naturalKey.hubspotProperty,
     destination: spec.destination.naturalKey.destinationField,
@@ -271,12 +319,20 @@ export function createWorker(deps: WorkerDeps): Worker {
     record: { values: Record<string, unknown>; updatedAt?: number },
     trace: RecordTrace,
     hydration: Span | null,
-  ): Promise<PendingWrite | RecordReport> => {
+    owner: string,
+  ): Promise<PendingWrite[] | RecordReport> => {
     const side = otherSystem(work.source);
     const flow = flows.get(FLOW_OF[work.source]);
     if (!flow) return report(work, 'no-flow');
     const endTransform = startSpan(clock);
-    const transformed = applyTransforms(flow, record.values);
+    // Each tracked field's value and source time (HubSpot events carry both per property).
+    const seen = observeRecord(work, record, {
+      tracked: tracked[work.source],
+      updatedAtField: settings.updatedAtField,
+      ...(settings.actor ? { actor: settings.actor } : {}),
+      ...(spec.hubspot.appId === undefined ? {} : { appId: spec.hubspot.appId }),
+    });
+    const transformed = applyTransforms(flow, seen.values);
     const fieldErrors: FieldError[] = transformed.errors;
     const transformSpan = endTransform();
     trace.mark(
@@ -306,29 +362,9 @@ export function createWorker(deps: WorkerDeps): Worker {
 
     for (let attempt = 0; attempt < 4; attempt++) {
       const found = await lookup(work, naturalKey);
-      const echo = checkEcho({
-        entity: found,
-        source: work.source,
-        record: record.values,
-        changedProperties: work.changedProperties,
-        ...(record.updatedAt === undefined ? {} : { recordUpdatedAt: record.updatedAt }),
-        ...(work.latest.changeSource === undefined ? {} : { changeSource: work.latest.changeSource }),
-        ...(work.latest.sourceId === undefined ? {} : { sourceId: work.latest.sourceId }),
-        appId: spec.hubspot.appId,
-        now: clock.now(),
-        windowMs: echoWindowMs,
-      });
-      if (echo.echo) {
-        return report(work, 'echo-dropped', {
-          kongoId: found?.kongoId ?? '',
-          fieldErrors,
-          reason: echo.signal,
-        });
-      }
-      const occurredAt = work.latest.occurredAt;
-      const applied = found?.lastApplied[work.source];
-      if (applied !== undefined && applied > occurredAt) {
-        return report(work, 'stale', { kongoId: found?.kongoId ?? '', fieldErrors });
+      // One record at a time: another worker is applying a change to this entity right now.
+      if (found && leaseBusy(found.lease, owner, clock.now())) {
+        return report(work, 'retry', { kongoId: found.kongoId, fieldErrors, reason: RECORD_BUSY });
       }
       if (found && found.status !== 'active' && work.action !== 'restore') {
         return report(work, 'flagged', {
@@ -363,28 +399,98 @@ export function createWorker(deps: WorkerDeps): Worker {
       }
       crash('after-identity');
       entity = await discoverTarget(entity, side, rawKey);
-
       const operation = entity.ids[side] === undefined ? 'create' : 'update';
-      // A create writes every mapped field; an update leaves fields the other side owns alone.
-      let values: WriteValues = { ...shaped };
-      if (operation === 'update') for (const field of notWritten[side]) delete values[field];
-      const context = { spec, kongoId: entity.kongoId, source: record.values, operation } as const;
-      const hooked =
-        side === 'destination'
-          ? await (deps.hooks?.beforeWriteToDestination?.(values, context) ?? values)
-          : await (deps.hooks?.beforeWriteToHubSpot?.(values, context) ?? values);
-      if (hooked === null) return report(work, 'skipped-by-hook', { kongoId: entity.kongoId, fieldErrors });
-      values = hooked;
+
+      // The rule, per field: what each field's observation means, then which target fields to write.
+      const now = clock.now();
+      const before = normaliseFieldState(entity.fieldState);
+      const observed = observe(before, work.source, seen.observations, {
+        now,
+        echoWindowMs: settings.echoWindowMs,
+      });
+      const decision = decide({
+        state: observed.state,
+        source: work.source,
+        sourceValues: seen.values,
+        mapped: flow.mappings.map((m) => ({
+          target: m.target,
+          inputs: fieldsOf(m.value),
+          value: shaped[m.target],
+        })),
+        verdicts: observed.verdicts,
+        create: operation === 'create',
+        conflicts: { windowMs: settings.conflictWindowMs, winner: settings.winner },
+        ownedByTarget: notWritten[side],
+        ownedBySource: ownedBy[side],
+      });
+      const summary = verdictSummary(observed.verdicts, decision);
+      if (decision.conflicts.length > 0 && !work.latest.recheck) {
+        logger.count('idempotency', 'conflict', decision.conflicts.length);
+        logger.info('conflict', {
+          traceId: work.latest.traceId,
+          syncId: entity.kongoId,
+          fields: decision.conflicts.join(','),
+          winner: settings.winner,
+        });
+      }
+      const recheck = decision.lost.length > 0 ? { side, id: entity.ids[side] } : undefined;
+
+      let values: WriteValues = {};
+      for (const field of Object.keys(decision.writes)) {
+        const value = shaped[field];
+        if (value !== undefined) values[field] = value;
+      }
+      // A person's overwritten edit goes back on its own side only if it won on the other side too
+      // (not a conflict it lost, not an input that moved on): else that side keeps what it holds.
+      const blocked = new Set([...decision.lost, ...decision.older]);
+      const restorable = observed.restore.filter(
+        (f) => !flow.mappings.some((m) => blocked.has(m.target) && fieldsOf(m.value).includes(f)),
+      );
+      for (const field of observed.restore) {
+        if (restorable.includes(field)) continue;
+        const held = before.base[work.source][field];
+        if (held) observed.state.base[work.source][field] = held;
+        else delete observed.state.base[work.source][field];
+      }
+      const restoreValues: WriteValues = {};
+      for (const field of restorable) {
+        const value = seen.values[field];
+        restoreValues[field] =
+          value === undefined || value === null
+            ? work.source === 'hubspot'
+              ? ''
+              : null
+            : (value as string | number | boolean);
+      }
+      if (Object.keys(values).length > 0) {
+        const context = { spec, kongoId: entity.kongoId, source: record.values, operation } as const;
+        const hooked =
+          side === 'destination'
+            ? await (deps.hooks?.beforeWriteToDestination?.(values, context) ?? values)
+            : await (deps.hooks?.beforeWriteToHubSpot?.(values, context) ?? values);
+        if (hooked === null) return report(work, 'skipped-by-hook', { kongoId: entity.kongoId, fieldErrors });
+        values = hooked;
+      }
+      const nothingToWrite = Object.keys(values).length === 0 && Object.keys(restoreValues).length === 0;
+      if (nothingToWrite) {
+        const changed = JSON.stringify(observed.state) !== JSON.stringify(before);
+        if (!dryRun && changed && entity.kongoId !== '(new)') {
+          const saved = await store.saveFieldState(entity.kongoId, entity.version, observed.state, owner);
+          if (!saved) continue; // someone changed the entity since we read it: decide again
+        }
+        if (recheck && !dryRun) await requestRecheck(recheck.side, recheck.id);
+        return report(work, summary.outcome, {
+          kongoId: entity.kongoId,
+          fieldErrors,
+          reason: summary.note,
+        });
+      }
       const written: WriteValues =
-        side === 'hubspot' ? { ...values, [spec.hubspot.syncIdProperty]: entity.kongoId } : values;
+        side === 'hubspot' && Object.keys(values).length > 0
+          ? { ...values, [spec.hubspot.syncIdProperty]: entity.kongoId }
+          : values;
       const fields = Object.keys(written).sort();
       const hash = valuesHash(written, fields);
-      if (unchangedSinceLastWrite(entity, side, hash)) {
-        if (!dryRun && (applied === undefined || applied < occurredAt)) {
-          await store.markApplied(entity.kongoId, entity.version, work.source, occurredAt);
-        }
-        return report(work, 'skipped-unchanged', { kongoId: entity.kongoId, fieldErrors });
-      }
       if (dryRun) {
         return report(work, 'dry-run', {
           kongoId: entity.kongoId,
@@ -400,34 +506,120 @@ export function createWorker(deps: WorkerDeps): Worker {
           : operation === 'create'
             ? `kongo-${entity.kongoId}-create-${side}`
             : `kongo-${entity.kongoId}-${side}-v${entity.version}`;
+      const fieldWrites: Record<string, FieldWrite> = {};
+      for (const field of Object.keys(values)) {
+        const write = decision.writes[field];
+        fieldWrites[field] = { value: values[field], t: write?.t ?? now, o: write?.o ?? work.source };
+      }
+      let state = rememberWrites(observed.state, side, fieldWrites, key, now, settings.echoWindowMs);
       const intent: Intent = {
         hash,
         fields,
         fieldHashes: fieldHashes(written, fields),
-        at: clock.now(),
+        at: now,
         status: 'pending',
         key,
         operation,
       };
+      // A person's edit that our earlier write landed on top of goes back on its own side too.
+      const restoreWrites: Record<string, FieldWrite> = {};
+      let restore: { side: System; intent: Intent } | undefined;
+      if (Object.keys(restoreValues).length > 0 && entity.ids[work.source] !== undefined) {
+        for (const [field, value] of Object.entries(restoreValues)) {
+          const base = observed.state.base[work.source][field];
+          restoreWrites[field] = { value, t: base?.t ?? now, o: work.source };
+        }
+        const restoreFields = Object.keys(restoreValues).sort();
+        const restoreKey = `kongo-${entity.kongoId}-${work.source}-restore-v${entity.version}`;
+        state = rememberWrites(state, work.source, restoreWrites, restoreKey, now, settings.echoWindowMs);
+        restore = {
+          side: work.source,
+          intent: {
+            hash: valuesHash(restoreValues, restoreFields),
+            fields: restoreFields,
+            fieldHashes: fieldHashes(restoreValues, restoreFields),
+            at: now,
+            status: 'pending',
+            key: restoreKey,
+            operation: 'update',
+          },
+        };
+      }
+      const hasMain = Object.keys(values).length > 0;
       const recorded = await store.recordIntent(entity.kongoId, entity.version, {
-        side,
-        intent,
-        applied: { source: work.source, occurredAt },
+        side: hasMain ? side : work.source,
+        intent: hasMain ? intent : (restore?.intent ?? intent),
+        ...(hasMain && restore ? { restore } : {}),
+        fieldState: state,
+        lease: { owner, until: now + leaseMs },
       });
       if (!recorded.recorded) continue; // someone changed the entity since we read it: decide again
       crash('after-intent');
-      return {
-        work,
-        report: report(work, 'delivered', { kongoId: entity.kongoId, fieldErrors }),
-        side,
-        entity: recorded.entity,
-        intent,
-        values: side === 'hubspot' ? values : written,
-        naturalKey: rawKey,
-        trace,
-      };
+      if (recheck) await requestRecheck(recheck.side, recheck.id);
+      const rep = report(work, 'delivered', { kongoId: entity.kongoId, fieldErrors, reason: summary.note });
+      const out: PendingWrite[] = [];
+      if (hasMain) {
+        out.push({
+          work,
+          report: rep,
+          side,
+          entity: recorded.entity,
+          intent,
+          values: side === 'hubspot' ? values : written,
+          fieldWrites,
+          naturalKey: rawKey,
+          trace,
+          owner,
+        });
+      }
+      if (restore) {
+        out.push({
+          work,
+          report: rep,
+          side: work.source,
+          entity: recorded.entity,
+          intent: restore.intent,
+          values: restoreValues,
+          fieldWrites: restoreWrites,
+          naturalKey: null,
+          trace,
+          owner,
+          ...(hasMain ? { companion: true as const } : {}),
+        });
+      }
+      return out;
     }
     return report(work, 'retry', { fieldErrors, reason: 'entity kept changing under us' });
+  };
+
+  /** Asks for a fresh look at one side's record (a conflict it won must flow back to the other side). */
+  const requestRecheck = async (side: System, id: string | undefined): Promise<void> => {
+    if (id === undefined) return;
+    try {
+      let records: Array<Record<string, unknown>>;
+      if (side === 'hubspot') records = [{ id, updatedAt: clock.now() }];
+      else {
+        const current = await deps.destination.get(id);
+        if (!current) return;
+        records = [{ ...current.values, [spec.destination.idField]: current.id }];
+      }
+      await deps.queue.send({
+        v: 1,
+        kind: 'poll',
+        integration,
+        traceId: `recheck-${randomUUID()}`,
+        receivedAt: clock.now(),
+        headers: {},
+        body: JSON.stringify({ source: side, records, recheck: true }),
+      });
+    } catch (error) {
+      logger.failure({
+        stage: 'idempotency',
+        kind: 'recheck-failed',
+        reason: `could not queue a re-check after a conflict: ${describe(error)}`,
+        recordId: id,
+      });
+    }
   };
 
   /** Files an outbound call's timing on each record it carried: the call's name, or why it failed. */
@@ -680,8 +872,9 @@ export function createWorker(deps: WorkerDeps): Worker {
       traces.set(w, trace);
     }
     // Our own HubSpot write comes back as creation + one propertyChange per property, each with
-    // the value: when the intent's per-field hashes explain every event, drop it without a read.
+    // the value and changeSource/sourceId naming our app: dropped without a read.
     const echoed = new Set<RecordWork>();
+    const waiting = new Set<RecordWork>();
     for (const w of work) {
       if (w.source !== 'hubspot' || w.action !== 'upsert') continue;
       const ours = w.events.every((e) =>
@@ -701,31 +894,77 @@ export function createWorker(deps: WorkerDeps): Worker {
       } catch {
         continue; // the store's trouble shows (and is retried) on the ordinary path
       }
-      const echo = isEchoFromEvents({
-        entity,
-        events: w.events,
-        appId: spec.hubspot.appId,
+      // Provenance first: HubSpot says our app made every change. Each event carries the property's
+      // value: the base moves to it (and the matching written value is used up) without a read.
+      if (!entity) continue;
+      if (leaseBusy(entity.lease, message.messageId, clock.now())) {
+        waiting.add(w); // our write is still committing: look again shortly, no read needed
+        continue;
+      }
+      const observations = w.events.flatMap((e) =>
+        e.changedProperty !== undefined &&
+        e.changedValue !== undefined &&
+        tracked.hubspot.includes(e.changedProperty)
+          ? [
+              {
+                field: e.changedProperty,
+                value: e.changedValue,
+                at: e.occurredAt,
+                provenance: 'ours' as const,
+              },
+            ]
+          : [],
+      );
+      const onlyValues = w.events.every(
+        (e) =>
+          e.type.endsWith('.creation') || (e.changedProperty !== undefined && e.changedValue !== undefined),
+      );
+      if (!onlyValues) continue;
+      const before = normaliseFieldState(entity.fieldState);
+      const historyMatched = observations.every((o) =>
+        (before.echoes.hubspot[o.field] ?? []).some((e) => e.h === fieldHash(o.value)),
+      );
+      const observed = observe(before, 'hubspot', observations, {
         now: clock.now(),
-        windowMs: echoWindowMs,
+        echoWindowMs: settings.echoWindowMs,
       });
-      if (!echo) continue; // hydrated and checked as always (the idempotency span restarts there)
+      if (!dryRun && JSON.stringify(observed.state) !== JSON.stringify(before)) {
+        try {
+          const saved = await store.saveFieldState(
+            entity.kongoId,
+            entity.version,
+            observed.state,
+            message.messageId,
+          );
+          if (!saved) continue; // decided again on the ordinary path
+        } catch {
+          continue;
+        }
+      }
       echoed.add(w);
-      const rep = report(w, 'echo-dropped', { kongoId: entity?.kongoId ?? '', reason: 'field-hash+source' });
+      const rep = report(w, 'echo-dropped', {
+        kongoId: entity.kongoId,
+        reason: historyMatched ? 'field-hash+source' : 'source',
+      });
       trace?.mark('transform', { startedAt: checkedAt, durationMs: 0 }, 'skipped', 'echo-from-event');
       trace?.endIdempotency('ok', idempotencyNote(rep));
       outcome.records.push(rep);
       conclude(trace, rep);
     }
     const endHydrate = startSpan(clock);
-    const hydrated = await hydrate(echoed.size === 0 ? work : work.filter((w) => !echoed.has(w)), {
-      hubspot: deps.hubspot,
-      destination: deps.destination,
-      hubspotProperties,
-    });
+    const hydrated = await hydrate(
+      work.filter((w) => !echoed.has(w) && !waiting.has(w)),
+      {
+        hubspot: deps.hubspot,
+        destination: deps.destination,
+        hubspotProperties,
+      },
+    );
     const hydration = endHydrate();
     crash('after-hydrate');
 
     const retryable: RecordWork[] = [];
+    const busy: RecordWork[] = [];
     const failed: FailedRecord[] = [];
     const pending: PendingWrite[] = [];
     const done = (w: RecordWork, rep: RecordReport): void => {
@@ -735,6 +974,11 @@ export function createWorker(deps: WorkerDeps): Worker {
     for (const w of work) {
       if (echoed.has(w)) continue;
       const trace = traces.get(w);
+      if (waiting.has(w)) {
+        trace?.endIdempotency('ok', RECORD_BUSY);
+        busy.push(w);
+        continue;
+      }
       try {
         if (w.action !== 'upsert' && w.action !== 'restore') {
           const endLifecycle = startSpan(clock);
@@ -765,10 +1009,22 @@ export function createWorker(deps: WorkerDeps): Worker {
           h.record,
           trace ?? openTrace(arrival, w.latest),
           readHere ? hydration : null,
+          message.messageId,
         );
-        if ('work' in prepared) {
-          prepared.trace.endIdempotency('ok', prepared.intent.operation);
-          pending.push(prepared);
+        if (Array.isArray(prepared)) {
+          const first = prepared[0];
+          // Only the notable is noted: some fields stale or in conflict (a replay applied field by field).
+          const fieldsNote = first?.report.reason ?? '';
+          first?.trace.endIdempotency(
+            'ok',
+            /stale|conflict/.test(fieldsNote)
+              ? `${first?.intent.operation}:${fieldsNote}`
+              : (first?.intent.operation ?? ''),
+          );
+          pending.push(...prepared);
+        } else if (prepared.outcome === 'retry' && prepared.reason === RECORD_BUSY) {
+          trace?.endIdempotency('ok', RECORD_BUSY);
+          busy.push(w);
         } else if (prepared.outcome === 'retry') {
           trace?.endIdempotency('failed', 'entity-kept-changing');
           retryable.push(w);
@@ -782,30 +1038,36 @@ export function createWorker(deps: WorkerDeps): Worker {
       }
     }
 
-    return { message, pending, failed, retryable, traces };
+    return { message, pending, failed, retryable, busy, traces };
   };
 
   /** Phase C for one message: commit what landed, retry or dead-letter what did not, ack. */
   const finishMessage = async (state: MessageState, outcome: BatchOutcome): Promise<void> => {
-    const { message, pending, failed, retryable, traces } = state;
+    const { message, pending, failed, retryable, busy, traces } = state;
     const { envelope } = message;
+    const failedWork = new Set<RecordWork>();
+    const fail = (work: RecordWork, error: unknown, stage: FailedRecord['stage']): void => {
+      if (failedWork.has(work)) return;
+      failedWork.add(work);
+      failed.push({ work, error, stage });
+    };
+    for (const f of failed) failedWork.add(f.work);
+    const leased = new Set<string>();
     for (const p of pending) {
+      leased.add(p.entity.kongoId);
       const result = p.result;
       if (result && 'superseded' in result) {
+        if (p.companion) continue;
         outcome.records.push({ ...p.report, reason: 'superseded by a newer change in the same batch' });
         p.trace.finish('skipped-unchanged', undefined, 'superseded-in-batch');
         continue;
       }
-      if (p.delivery) {
+      if (p.delivery && !p.companion) {
         const ok = result !== undefined && !('error' in result);
         p.trace.mark('deliver', p.delivery, ok ? 'ok' : 'failed', p.delivery.note);
       }
       if (!result || 'error' in result) {
-        failed.push({
-          work: p.work,
-          error: result?.error ?? new Error('no outbound result'),
-          stage: 'deliver',
-        });
+        fail(p.work, result?.error ?? new Error('no outbound result'), 'deliver');
         continue;
       }
       const endObserve = startSpan(clock);
@@ -817,6 +1079,8 @@ export function createWorker(deps: WorkerDeps): Worker {
           // Only a new id is written (a create, a rolled id): steady-state updates touch no MAP item.
           ...(p.entity.ids[p.side] === result.remoteId ? {} : { remoteId: result.remoteId }),
           ...(result.remoteUpdatedAt === undefined ? {} : { remoteUpdatedAt: result.remoteUpdatedAt }),
+          // What the target holds now, with the time of the edit each value came from.
+          base: committedBase(p.fieldWrites, result.remoteUpdatedAt),
         });
         // The update answered with a re-issued id: the commit followed it (drift 'id-rolled').
         if (committed && committed.drift.length > p.entity.drift.length)
@@ -825,6 +1089,7 @@ export function createWorker(deps: WorkerDeps): Worker {
             system: p.side,
             syncId: p.entity.kongoId,
           });
+        if (p.companion || failedWork.has(p.work)) continue;
         outcome.records.push(p.report);
         logger.record('deliver', 'delivered', {
           traceId: p.work.latest.traceId,
@@ -834,7 +1099,18 @@ export function createWorker(deps: WorkerDeps): Worker {
         });
         p.trace.finish('landed', endObserve());
       } catch (error) {
-        failed.push({ work: p.work, error, stage: 'observe' });
+        fail(p.work, error, 'observe');
+      }
+    }
+    // The next change to these records may go ahead (a crash instead leaves the lease to expire).
+    for (const kongoId of leased) {
+      try {
+        await store.releaseLease(kongoId, message.messageId);
+      } catch (error) {
+        logger.warn('lease not released; it expires on its own', {
+          syncId: kongoId,
+          reason: describe(error),
+        });
       }
     }
     crash('after-commit');
@@ -844,8 +1120,10 @@ export function createWorker(deps: WorkerDeps): Worker {
 
     // Retryable failures retry the whole message while it has deliveries left (siblings that
     // landed are skipped next time as unchanged); after that, each failed record is dead-lettered.
+    // Records another worker was busy with wait their turn and never count as failures.
     const transient = failed.filter((f) => !(f.error instanceof DeliveryError) || f.error.retryable);
-    if ((transient.length > 0 || retryable.length > 0) && message.receiveCount < maxReceives) {
+    const retryAll = (transient.length > 0 || retryable.length > 0) && message.receiveCount < maxReceives;
+    if (retryAll || (busy.length > 0 && message.receiveCount < maxReceives)) {
       for (const f of failed) {
         logger.record('deliver', 'retried', { traceId: f.work.latest.traceId, reason: describe(f.error) });
         logger.failure({
@@ -856,15 +1134,35 @@ export function createWorker(deps: WorkerDeps): Worker {
           traceId: f.work.latest.traceId,
         });
       }
-      outcome.records.push(...[...failed.map((f) => f.work), ...retryable].map((w) => report(w, 'retry')));
+      outcome.records.push(
+        ...[...failed.map((f) => f.work), ...retryable].map((w) => report(w, 'retry')),
+        ...busy.map((w) => report(w, 'retry', { reason: RECORD_BUSY })),
+      );
       const endRetry = startSpan(clock);
-      await deps.queue.retryLater(message, retryDelayMs * 2 ** (message.receiveCount - 1));
+      const delay = retryAll ? retryDelayMs * 2 ** (message.receiveCount - 1) : busyDelayMs;
+      await deps.queue.retryLater(message, delay);
       const observed = endRetry();
       for (const f of failed) traceOf(f.work)?.finish('retried', observed, failureCode(f.error));
       for (const w of retryable) traceOf(w)?.finish('retried', observed, 'entity-kept-changing');
+      for (const w of busy) traceOf(w)?.finish('retried', observed, RECORD_BUSY);
       outcome.retried++;
       outcome.failedMessageIds.push(message.messageId);
       return;
+    }
+    // Out of deliveries with records still waiting for another worker: they go on in a message of
+    // their own (a replay: its events are already claimed), never to the dead letters.
+    for (const w of busy) {
+      await deps.queue.send({
+        ...envelopeFor(envelope, w),
+        kind: 'replay',
+        headers: {
+          ...envelope.headers,
+          'x-kongo-replay-of':
+            envelope.kind === 'replay' ? (envelope.headers['x-kongo-replay-of'] ?? '') : envelope.kind,
+        },
+      });
+      outcome.records.push(report(w, 'retry', { reason: RECORD_BUSY }));
+      traceOf(w)?.finish('retried', undefined, RECORD_BUSY);
     }
     for (const f of [
       ...failed,
@@ -1011,4 +1309,25 @@ function idempotencyNote(rep: RecordReport): string {
     default:
       return rep.outcome;
   }
+}
+
+/** How a record's field verdicts read as one outcome, and the note its trace and report carry. */
+function verdictSummary(
+  verdicts: Record<string, FieldVerdict>,
+  decision: Decision,
+): { outcome: 'echo-dropped' | 'stale' | 'skipped-unchanged'; note: string } {
+  const all = Object.values(verdicts);
+  const count = (v: FieldVerdict) => all.filter((x) => x === v).length;
+  const changed = count('changed') + count('overwritten');
+  const stale = count('stale') + decision.older.length;
+  const parts: string[] = [];
+  if (Object.keys(decision.writes).length > 0) parts.push(`applied-${Object.keys(decision.writes).length}`);
+  if (stale > 0) parts.push(`stale-${stale}`);
+  if (count('echo') > 0) parts.push(`echo-${count('echo')}`);
+  if (decision.conflicts.length > 0)
+    parts.push(`conflict-${decision.conflicts.length}${decision.lost.length > 0 ? '-lost' : '-won'}`);
+  const note = parts.join(',') || 'unchanged';
+  if (count('echo') > 0 && changed === 0) return { outcome: 'echo-dropped', note: 'field-history' };
+  if (stale > 0 && Object.keys(decision.writes).length === 0) return { outcome: 'stale', note };
+  return { outcome: 'skipped-unchanged', note };
 }

@@ -233,14 +233,17 @@ export class RecordTrace {
    */
   finish(outcome: TraceOutcome, observed?: Span, note?: string): void {
     if (this.done) return;
-    const endObserve = startSpan(this.clock);
+    // Stages are stamped in the order they happen: the idempotency check ends, the stages an early
+    // outcome never needed are passed over, and only then does `observe` start (never before them).
     if (this.idempotency) this.endIdempotency(CLEAN_EARLY.has(outcome) ? 'ok' : 'failed', note ?? outcome);
+    const passedAt = Math.min(this.clock.now(), observed?.startedAt ?? Number.POSITIVE_INFINITY);
     if (CLEAN_EARLY.has(outcome)) {
-      const at = { startedAt: this.clock.now(), durationMs: 0 };
+      const at = { startedAt: passedAt, durationMs: 0 };
       for (const stage of ['transform', 'idempotency', 'deliver'] as const) {
         if (!this.marked.has(stage)) this.mark(stage, at, 'skipped', note ?? outcome);
       }
     }
+    const endObserve = startSpan(this.clock);
     const failed = outcome === 'dead-lettered' || outcome === 'failed' || outcome === 'quarantined';
     this.mark('observe', observed ?? endObserve(), failed ? 'failed' : 'ok', observeNote(outcome));
     this.done = true;

@@ -39,8 +39,12 @@ export type MappingsOverride = Partial<Record<Flow['direction'], Mapping[]>>;
 export interface WorkerOptions {
   /** Everything runs, nothing is written; would-be writes are reported. Read per message. */
   dryRun?: boolean | (() => Promise<boolean>);
-  /** Echo window, ms (see echo/guard.ts). */
+  /** Echo window, ms: overrides the spec's `policies.echoWindowSeconds` (convergence/rules.ts). */
   echoWindowMs?: number;
+  /** How long a record's lease lasts if its holder dies, ms (released at once otherwise). */
+  leaseMs?: number;
+  /** Delay before a record another worker is busy with is looked at again, ms. */
+  busyDelayMs?: number;
   /** Deliveries of one queue message before its failed records go to the dead-letter queue. */
   maxReceives?: number;
   /** Delay before a message with retryable failures is received again, ms. */
@@ -86,6 +90,8 @@ export type RecordOutcome =
   | 'restored'
   | 'purged'
   | 'conflict';
+
+export type { FieldVerdict } from '../convergence/rules.ts';
 
 export interface RecordReport {
   source: System;

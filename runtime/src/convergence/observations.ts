@@ -1,0 +1,133 @@
+/**
+ * Where each field's value and source time come from (docs/RUNTIME.md "Source times"):
+ * - HubSpot: a propertyChange event carries the property's new value and `occurredAt`, the time of
+ *   the change in HubSpot, and `changeSource`/`sourceId` naming who made it. Those pairs are used as
+ *   they are. Properties no event names are taken from the hydrated record only when the batch has no
+ *   per-property events (a creation, a restore, a poll), at the record's `updatedAt`
+ *   (`lastmodifieddate`), an upper bound on each property's own change time.
+ * - The destination: the record as its webhook (or the poller, or a read) carries it, every field at
+ *   the record's own modification time, `destination.updatedAtField` — never a delivery header, which
+ *   is re-stamped on each retry.
+ */
+import { isOurSource } from '../echo/guard.ts';
+import type { RecordWork } from '../intake/plan.ts';
+import type { System } from '../mapping-store/types.ts';
+import type { FieldObservation } from './rules.ts';
+
+export interface ObservedRecord {
+  /** The record's values with each event-named property at its event's value. */
+  values: Record<string, unknown>;
+  observations: FieldObservation[];
+}
+
+export interface ObserveOptions {
+  /** The source side's fields Kongo keeps a base for (mapping inputs, fields Kongo writes there). */
+  tracked: readonly string[];
+  /** The destination record's modification-time field (`destination.updatedAtField`). */
+  updatedAtField: string;
+  /** The destination record's actor field and the value naming Kongo, when it has one. */
+  actor?: { field: string; value: string };
+  appId?: number;
+}
+
+/** A time given as ms, an ISO string or a numeric string; undefined otherwise. */
+export function timeOf(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value !== '') {
+    const parsed = Date.parse(value);
+    if (!Number.isNaN(parsed)) return parsed;
+    const n = Number(value);
+    if (Number.isFinite(n)) return n;
+  }
+  return undefined;
+}
+
+/** One inbound record → its values and the observation of each tracked field. */
+export function observeRecord(
+  work: RecordWork,
+  record: { values: Record<string, unknown>; updatedAt?: number },
+  options: ObserveOptions,
+): ObservedRecord {
+  const observations: FieldObservation[] = [];
+  if (work.source === 'destination') {
+    const values = record.values;
+    const at = timeOf(values[options.updatedAtField]) ?? record.updatedAt ?? work.latest.occurredAt;
+    let provenance: FieldObservation['provenance'];
+    if (options.actor) {
+      const actor = values[options.actor.field];
+      if (actor !== undefined && actor !== null)
+        provenance = String(actor) === options.actor.value ? 'ours' : 'person';
+    }
+    for (const field of options.tracked) {
+      if (!(field in values)) continue;
+      observations.push({ field, value: values[field], at, ...(provenance ? { provenance } : {}) });
+    }
+    return { values, observations };
+  }
+  const values: Record<string, unknown> = { ...record.values };
+  const named = new Map<string, FieldObservation>();
+  let wholeRecord = false;
+  for (const event of work.events) {
+    const verb = event.type.slice(event.type.indexOf('.') + 1);
+    if (
+      verb !== 'propertyChange' ||
+      event.changedProperty === undefined ||
+      event.changedValue === undefined
+    ) {
+      wholeRecord = true;
+      continue;
+    }
+    const provenance: FieldObservation['provenance'] =
+      event.changeSource === undefined
+        ? undefined
+        : isOurSource({
+              changeSource: event.changeSource,
+              ...(event.sourceId === undefined ? {} : { sourceId: event.sourceId }),
+              ...(options.appId === undefined ? {} : { appId: options.appId }),
+            })
+          ? 'ours'
+          : 'person';
+    // Events are oldest first: the newest change of a property is the one kept.
+    named.set(event.changedProperty, {
+      field: event.changedProperty,
+      value: event.changedValue,
+      at: event.occurredAt,
+      ...(provenance ? { provenance } : {}),
+    });
+    values[event.changedProperty] = event.changedValue;
+  }
+  const wholeAt = record.updatedAt ?? work.latest.occurredAt;
+  const wholeProvenance: FieldObservation['provenance'] =
+    work.latest.changeSource === undefined
+      ? undefined
+      : isOurSource({
+            changeSource: work.latest.changeSource,
+            ...(work.latest.sourceId === undefined ? {} : { sourceId: work.latest.sourceId }),
+            ...(options.appId === undefined ? {} : { appId: options.appId }),
+          })
+        ? 'ours'
+        : 'person';
+  for (const field of options.tracked) {
+    const event = named.get(field);
+    if (event) observations.push(event);
+    else if (wholeRecord && field in record.values)
+      observations.push({
+        field,
+        value: record.values[field],
+        at: wholeAt,
+        ...(wholeProvenance ? { provenance: wholeProvenance } : {}),
+      });
+  }
+  return { values, observations };
+}
+
+/** The side's fields Kongo tracks: inputs of its outbound mappings and targets of the inbound ones. */
+export function trackedFields(
+  inputs: readonly string[],
+  targets: readonly string[],
+  exclude: readonly string[],
+): string[] {
+  return [...new Set([...inputs, ...targets])].filter((f) => !exclude.includes(f));
+}
+
+export type { System };

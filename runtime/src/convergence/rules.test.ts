@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { fieldHash } from '../echo/hash.ts';
+import { committedBase, decide, type FieldWrite, observe, rememberWrites } from './rules.ts';
+import { emptyFieldState, type FieldState } from './state.ts';
+
+const WINDOW = { now: 1_000_000, echoWindowMs: 86_400_000 };
+const conflicts = { windowMs: 5_000, winner: 'hubspot' as const };
+const none = new Set<string>();
+
+/** Both sides hold lastName/lastname "Lovelace" from a HubSpot edit at t=100. */
+function inSync(): FieldState {
+  const state = emptyFieldState();
+  state.base.hubspot.lastname = { h: fieldHash('Lovelace'), t: 100, s: 100, o: 'hubspot' };
+  state.base.destination.lastName = { h: fieldHash('Lovelace'), t: 100, s: 150, o: 'hubspot' };
+  return state;
+}
+
+function toHubSpot(state: FieldState, values: Record<string, unknown>, verdicts = {}) {
+  return decide({
+    state,
+    source: 'destination',
+    sourceValues: values,
+    mapped: [{ target: 'lastname', inputs: ['lastName'], value: values.lastName }],
+    verdicts,
+    create: false,
+    conflicts,
+    ownedByTarget: none,
+    ownedBySource: none,
+  });
+}
+
+describe('observe', () => {
+  it('takes a differing value at its source time as a change', () => {
+    const r = observe(inSync(), 'destination', [{ field: 'lastName', value: 'Byron', at: 200 }], WINDOW);
+    expect(r.verdicts).toEqual({ lastName: 'changed' });
+    expect(r.state.base.destination.lastName).toEqual({
+      h: fieldHash('Byron'),
+      t: 200,
+      s: 200,
+      o: 'destination',
+    });
+  });
+
+  it('calls a value older on its own side than what Kongo knows stale', () => {
+    const r = observe(inSync(), 'destination', [{ field: 'lastName', value: 'Byron', at: 90 }], WINDOW);
+    expect(r.verdicts).toEqual({ lastName: 'stale' });
+  });
+
+  it('absorbs each written value once, so a person typing it again later is a change', () => {
+    let state = rememberWrites(
+      inSync(),
+      'destination',
+      { lastName: { value: 'King', t: 300, o: 'hubspot' } },
+      'k1',
+      WINDOW.now,
+      WINDOW.echoWindowMs,
+    );
+    const echo = observe(state, 'destination', [{ field: 'lastName', value: 'King', at: 310 }], WINDOW);
+    expect(echo.verdicts).toEqual({ lastName: 'echo' });
+    expect(echo.state.base.destination.lastName?.t).toBe(300); // the original edit's time
+    state = observe(
+      echo.state,
+      'destination',
+      [{ field: 'lastName', value: 'Byron', at: 400 }],
+      WINDOW,
+    ).state;
+    const again = observe(state, 'destination', [{ field: 'lastName', value: 'King', at: 500 }], WINDOW);
+    expect(again.verdicts).toEqual({ lastName: 'changed' });
+  });
+
+  it('matches a late echo against any value written in the window, not only the latest', () => {
+    let state = inSync();
+    for (const [value, key] of [
+      ['V2', 'k2'],
+      ['V3', 'k3'],
+    ] as const)
+      state = rememberWrites(
+        state,
+        'destination',
+        { lastName: { value, t: 300, o: 'hubspot' } },
+        key,
+        1_000,
+        86_400_000,
+      );
+    const late = observe(state, 'destination', [{ field: 'lastName', value: 'V2', at: 900 }], WINDOW);
+    expect(late.verdicts).toEqual({ lastName: 'echo' });
+  });
+
+  it('puts back a person’s edit that Kongo’s older write landed on top of', () => {
+    const state = inSync();
+    // Kongo wrote "Byron" (an edit from t=200) and it landed at 260 on this side; the person's
+    // edit "King" was made at 250, before the write landed, but it is newer than t=200.
+    state.base.hubspot.lastname = { h: fieldHash('Byron'), t: 200, s: 260, o: 'destination' };
+    const r = observe(
+      state,
+      'hubspot',
+      [{ field: 'lastname', value: 'King', at: 250, provenance: 'person' }],
+      WINDOW,
+    );
+    expect(r.verdicts).toEqual({ lastname: 'overwritten' });
+    expect(r.restore).toEqual(['lastname']);
+  });
+});
+
+describe('decide', () => {
+  it('writes a newer change and carries its source time', () => {
+    const observed = observe(
+      inSync(),
+      'destination',
+      [{ field: 'lastName', value: 'Byron', at: 200_000 }],
+      WINDOW,
+    );
+    const d = toHubSpot(observed.state, { lastName: 'Byron' }, observed.verdicts);
+    expect(d.writes).toEqual({ lastname: { value: 'Byron', t: 200_000, o: 'destination' } });
+  });
+
+  it('skips a field whose input moved on since the record was read (applied field by field)', () => {
+    const state = inSync();
+    state.base.destination.lastName = { h: fieldHash('King'), t: 300, s: 400, o: 'hubspot' };
+    const d = toHubSpot(state, { lastName: 'Byron' });
+    expect(d.writes).toEqual({});
+    expect(d.older).toEqual(['lastname']);
+  });
+
+  it('gives edits inside the conflict window to the declared side and counts them', () => {
+    const state = inSync();
+    state.base.hubspot.lastname = { h: fieldHash('King'), t: 10_000, s: 10_000, o: 'hubspot' };
+    const observed = observe(
+      state,
+      'destination',
+      [{ field: 'lastName', value: 'Byron', at: 12_000 }],
+      WINDOW,
+    );
+    const d = toHubSpot(observed.state, { lastName: 'Byron' }, observed.verdicts);
+    expect(d.conflicts).toEqual(['lastname']);
+    expect(d.lost).toEqual(['lastname']);
+    expect(d.writes).toEqual({});
+  });
+
+  it('never writes back a value that differs only through a lossy formula', () => {
+    // HubSpot holds "+61 400" (a person's edit at 100); Kongo wrote "+61400" to the destination.
+    const state = emptyFieldState();
+    state.base.hubspot.phone = { h: fieldHash('+61 400'), t: 100, s: 100, o: 'hubspot' };
+    state.base.destination.phone = { h: fieldHash('+61400'), t: 100, s: 150, o: 'hubspot' };
+    const d = decide({
+      state,
+      source: 'destination',
+      sourceValues: { phone: '+61400' },
+      mapped: [{ target: 'phone', inputs: ['phone'], value: '+61400' }],
+      verdicts: { phone: 'unchanged' },
+      create: false,
+      conflicts,
+      ownedByTarget: none,
+      ownedBySource: none,
+    });
+    expect(d.writes).toEqual({});
+  });
+
+  it('keeps field ownership as the explicit override', () => {
+    const state = inSync();
+    state.base.hubspot.lastname = { h: fieldHash('King'), t: 900_000, s: 900_000, o: 'hubspot' };
+    const input = {
+      state,
+      source: 'destination' as const,
+      sourceValues: { lastName: 'Lovelace' },
+      mapped: [{ target: 'lastname', inputs: ['lastName'], value: 'Lovelace' }],
+      verdicts: {},
+      create: false,
+      conflicts,
+    };
+    expect(
+      decide({ ...input, ownedByTarget: none, ownedBySource: new Set(['lastname']) }).writes,
+    ).toHaveProperty('lastname');
+    expect(decide({ ...input, ownedByTarget: new Set(['lastname']), ownedBySource: none }).writes).toEqual(
+      {},
+    );
+  });
+
+  it('turns a landed write into the target base with the original edit time', () => {
+    const writes: Record<string, FieldWrite> = { lastname: { value: 'Byron', t: 200, o: 'destination' } };
+    expect(committedBase(writes, 260)).toEqual({
+      lastname: { h: fieldHash('Byron'), t: 200, s: 260, o: 'destination' },
+    });
+  });
+});
