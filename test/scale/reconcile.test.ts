@@ -10,6 +10,7 @@ import { createRateBudget } from '../../runtime/src/outbound/rate-limit.ts';
 import { createHubSpotSearchApi } from '../../runtime/src/poll/hubspot-search-api.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../runtime/src/queue/local-dynamo.ts';
 import { readLiveOptions } from '../../runtime/src/reconcile/live-options.ts';
+import { reconcileHeartbeat } from '../../runtime/src/reconcile/notify.ts';
 import { formatReconcileReport, reconcile } from '../../runtime/src/reconcile/run.ts';
 import { runScheduledReconciliation } from '../../runtime/src/reconcile/scheduled.ts';
 import { APP, EVENTS_TOKEN, type Harness, startHarness } from '../runtime/harness.ts';
@@ -151,10 +152,27 @@ describe('kongo reconcile with rolling ids', () => {
       expect(entity?.ids.hubspot).toBe(contact?.id);
       if (entity && a.id !== undefined) expect(entity.drift.length).toBeGreaterThan(0);
     }
-    // A second run finds nothing left to repair.
-    const again = await reconcile({ spec: h.spec, store: h.runtime.store, search: api.search, destination });
+    // A second run finds nothing left to repair. Run as if 10 s later (past the 5 s conflict window): the 6
+    // attendees edited in the platform's UI while its webhooks were off now differ from HubSpot in `company`,
+    // judged through the mapping, and are reported (names of fields only) and sent to the centre as a check.
+    const again = await reconcile({
+      spec: h.spec,
+      store: h.runtime.store,
+      search: api.search,
+      destination,
+      clock: { now: () => Date.now() + 10_000 },
+    });
     expect(again.drifted).toBe(0);
     expect(again.mapped).toBe(PEOPLE);
+    const companyDiffers = again.divergedSample.filter((f) => f.fields.includes('company'));
+    expect(companyDiffers).toHaveLength(6);
+    expect(again.diverged).toBeGreaterThanOrEqual(6);
+    expect(formatReconcileReport(again)).toContain(`F fields differ:         ${again.diverged}`);
+    const beat = reconcileHeartbeat(h.spec, again, Date.now());
+    expect(beat.checks).toContainEqual(
+      expect.objectContaining({ name: 'reconcile.diverged', value: again.diverged, ok: false }),
+    );
+    expect(JSON.stringify(beat)).not.toContain('UI edit');
 
     // No duplicate on either side, and a later HubSpot edit reaches the rolled attendee.
     expect(

@@ -30,7 +30,10 @@ export function reconcileHeartbeat(
     sentAt: now,
     intervalSeconds: spec.monitoring.heartbeatSeconds,
     counters: {},
-    errorsByKind: report.unmatched > 0 ? { 'reconcile-unmatched': report.unmatched } : {},
+    errorsByKind: {
+      ...(report.unmatched > 0 ? { 'reconcile-unmatched': report.unmatched } : {}),
+      ...(report.diverged > 0 ? { 'reconcile-diverged': report.diverged } : {}),
+    },
     lastEventAt: null,
     checks: [
       check('hubspot-records', report.hubspot),
@@ -47,15 +50,32 @@ export function reconcileHeartbeat(
           .join(', ') || 'none',
       ),
       check('label-problems', report.labelProblems.length, report.labelProblems.length === 0),
+      // Pairs whose fields still differ after the conflict window: the sync lost or could not apply a change.
+      check(
+        'diverged',
+        report.diverged,
+        report.diverged === 0,
+        report.diverged === 0 ? 'none' : `${report.diverged} mapped pairs differ in mapped fields`,
+      ),
     ],
     deadLetters: null,
-    failures: report.unmatchedSample.slice(0, 50).map((u) => ({
-      at: report.at,
-      stage: 'ops' as const,
-      kind: 'reconcile-unmatched',
-      reason: `${u.side} record: ${u.reason}`,
-      recordId: u.id,
-    })),
+    failures: [
+      ...report.unmatchedSample.slice(0, 50).map((u) => ({
+        at: report.at,
+        stage: 'ops' as const,
+        kind: 'reconcile-unmatched',
+        reason: `${u.side} record: ${u.reason}`,
+        recordId: u.id,
+      })),
+      // Field names only, never their values (the centre takes no record contents).
+      ...report.divergedSample.slice(0, 50).map((f) => ({
+        at: report.at,
+        stage: 'ops' as const,
+        kind: 'reconcile-diverged',
+        reason: `fields differ: ${f.fields.join(', ')} (destination ${f.destinationId})`,
+        recordId: f.hubspotId,
+      })),
+    ],
     traces: [],
     commandResults: [],
   };

@@ -5,7 +5,7 @@
  * entity; pairs that exist on both sides but were never linked are linked; everything else is
  * reported with the reason it can't be matched. Writes nothing to HubSpot or the destination.
  */
-import { applyTransforms } from '../formulas/index.ts';
+import { applyTransforms, sourceFields } from '../formulas/index.ts';
 import { normaliseNaturalKey } from '../mapping-store/keys.ts';
 import type { MappingStore, SyncEntity } from '../mapping-store/types.ts';
 import type { DestinationClient, DestinationRecord } from '../outbound/destination.ts';
@@ -34,6 +34,14 @@ export interface Unmatched {
   labelCandidate?: string;
 }
 
+/** A mapped pair whose fields differ through the mapping, for longer than the conflict window. */
+export interface Divergence {
+  hubspotId: string;
+  destinationId: string;
+  /** Destination field names (hubspot-to-destination mappings), or HubSpot property names for fields only the destination-to-hubspot flow maps. */
+  fields: string[];
+}
+
 export interface DriftRepair {
   kongoId: string;
   system: 'hubspot' | 'destination';
@@ -60,6 +68,13 @@ export interface ReconcileReport {
   unmatchedByReason: Partial<Record<UnmatchedReason, number>>;
   /** The first 200 unmatched records. */
   unmatchedSample: Unmatched[];
+  /**
+   * F: mapped pairs whose mapped fields differ (judged through the mapping, after its formulas) and whose
+   * newer side last changed more than `policies.conflicts.windowSeconds` ago — so not a change still in flight.
+   */
+  diverged: number;
+  /** The first 200 diverged pairs with the fields that differ (names only, never values). */
+  divergedSample: Divergence[];
   repairs: DriftRepair[];
   labelProblems: EnumLabelProblem[];
   /** False on a dry run: what would be repaired is counted, nothing is written. */
@@ -87,7 +102,17 @@ interface HubSpotRow {
   key: string | null;
   syncId: string | null;
   labels: Record<string, string>;
+  /** Every mapped property, as search returned it. */
+  values: Record<string, string | null>;
+  modifiedAt: number | null;
 }
+
+const blank = (v: unknown): unknown => (v === undefined || v === null || v === '' ? null : v);
+const equalValues = (a: unknown, b: unknown): boolean => {
+  const x = blank(a);
+  const y = blank(b);
+  return x === y || (x !== null && y !== null && String(x) === String(y));
+};
 
 function labelKey(labels: Record<string, string>, fields: readonly string[]): string | null {
   const parts = fields.map((f) => (labels[f] ?? '').trim().toLowerCase().replace(/\s+/g, ' '));
@@ -113,6 +138,16 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
   const labelFields = (flow?.mappings ?? [])
     .map((m) => m.target)
     .filter((t) => t !== keyProperty && t !== syncProperty && !/status|stage|type/i.test(t));
+  const toDestination = effectiveFlows(spec, options.mappings).get('hubspot-to-destination');
+  const modifiedProperty = modifiedPropertyFor(spec.hubspot.objectType);
+  // Every HubSpot property either direction maps, to compare the pairs' fields through the mapping.
+  const mappedProperties = [
+    ...new Set([
+      ...(toDestination ? sourceFields(toDestination) : []),
+      ...(flow?.mappings ?? []).map((m) => m.target),
+    ]),
+  ];
+  const windowMs = spec.policies.conflicts.windowSeconds * 1000;
 
   // Both sides, whole. HubSpot through the (timestamp, id) cursor: no 10,000-result cap.
   const hubspot: HubSpotRow[] = [];
@@ -121,8 +156,10 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
   for (;;) {
     const page = await pollHubSpotSearch(cursor, {
       search: options.search,
-      modifiedProperty: modifiedPropertyFor(spec.hubspot.objectType),
-      properties: [keyProperty, syncProperty, ...labelFields],
+      modifiedProperty,
+      properties: [
+        ...new Set([keyProperty, syncProperty, modifiedProperty, ...labelFields, ...mappedProperties]),
+      ],
       lagMs: 0,
       now: clock.now(),
       maxCalls: 50,
@@ -131,11 +168,14 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     for (const r of page.records) {
       const labels: Record<string, string> = {};
       for (const f of labelFields) labels[f] = r.properties[f] ?? '';
+      const modified = Date.parse(r.properties[modifiedProperty] ?? '');
       hubspot.push({
         id: r.id,
         key: normaliseNaturalKey(r.properties[keyProperty]),
         syncId: r.properties[syncProperty] || null,
         labels,
+        values: r.properties,
+        modifiedAt: Number.isNaN(modified) ? null : modified,
       });
     }
     cursor = page.reached;
@@ -176,9 +216,52 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     unmatchedSample: [],
     repairs: [],
     labelProblems: options.liveOptions ? findEnumLabelProblems(spec, options.liveOptions) : [],
+    diverged: 0,
+    divergedSample: [],
     repaired: repair,
     calls: { hubspot: hubspotCalls, destination: destinationCalls },
     durationMs: 0,
+  };
+  // For each HubSpot property, the destination fields its hubspot-to-destination mappings feed.
+  const targetsOf = new Map<string, string[]>();
+  for (const m of toDestination?.mappings ?? []) {
+    for (const source of sourceFields({ mappings: [m] }))
+      targetsOf.set(source, [...(targetsOf.get(source) ?? []), m.target]);
+  }
+  /**
+   * The fields of a mapped pair that differ through the mapping, each direction with its own formulas (so a
+   * lossy formula such as stripSpaces never counts): HubSpot's values through hubspot-to-destination against
+   * the destination's, then the destination's through destination-to-hubspot against HubSpot's (named by the
+   * HubSpot property, unless a destination field it feeds is already listed). A value the formulas leave
+   * empty under `emptyValues: skip` is never written, so it never counts. Pairs whose newer side changed
+   * within the conflict window are left alone: that change may still be landing.
+   */
+  const compareFields = (h: HubSpotRow, d: DestinationRecord): void => {
+    const skipEmpty = spec.policies.emptyValues === 'skip';
+    const fields: string[] = [];
+    if (toDestination) {
+      const output = applyTransforms(toDestination, h.values).output;
+      for (const m of toDestination.mappings) {
+        if (!(m.target in d.values) || fields.includes(m.target)) continue;
+        if (skipEmpty && blank(output[m.target]) === null) continue;
+        if (!equalValues(output[m.target], d.values[m.target])) fields.push(m.target);
+      }
+    }
+    if (flow) {
+      const output = applyTransforms(flow, d.values).output;
+      for (const m of flow.mappings) {
+        if (m.target === syncProperty || !(m.target in h.values)) continue;
+        if ((targetsOf.get(m.target) ?? []).some((t) => fields.includes(t))) continue;
+        if (skipEmpty && blank(output[m.target]) === null) continue;
+        if (!equalValues(output[m.target], h.values[m.target])) fields.push(m.target);
+      }
+    }
+    if (fields.length === 0) return;
+    const newest = Math.max(h.modifiedAt ?? 0, d.updatedAt ?? 0);
+    if (newest > 0 && clock.now() - newest < windowMs) return;
+    report.diverged++;
+    if (report.divergedSample.length < 200)
+      report.divergedSample.push({ hubspotId: h.id, destinationId: d.id, fields });
   };
   const unmatched: Unmatched[] = [];
   const miss = (side: Unmatched['side'], id: string, reason: UnmatchedReason) => {
@@ -256,6 +339,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
       if (entity.ids.hubspot !== h.row.id) entity = await move(entity, 'hubspot', h.row.id, h.how);
       pairedHubSpot.add(h.row.id);
       report.mapped++;
+      compareFields(h.row, d);
       continue;
     }
     if (key === null) {
@@ -290,6 +374,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     report.linked -= 1; // one pair, counted once
     pairedHubSpot.add(h.id);
     report.mapped++;
+    compareFields(h, d);
   }
   for (const h of hubspot) {
     if (pairedHubSpot.has(h.id)) continue;
@@ -354,6 +439,7 @@ export function formatReconcileReport(report: ReconcileReport): string {
     `  D drifted and ${report.repaired ? 'repaired' : 'to repair'}: ${report.drifted}`,
     `  unmapped pairs linked:   ${report.linked}`,
     `  U unmatched:             ${report.unmatched}`,
+    `  F fields differ:         ${report.diverged}${report.diverged > 0 ? ' (mapped pairs not equal through the mapping, older than the conflict window)' : ''}`,
   ];
   for (const [reason, n] of Object.entries(report.unmatchedByReason))
     lines.push(`    ${String(n).padStart(6)} ${REASONS[reason as UnmatchedReason]}`);
@@ -362,6 +448,8 @@ export function formatReconcileReport(report: ReconcileReport): string {
       `    ${u.side} ${u.id}: ${REASONS[u.reason]}${u.labelCandidate ? ` — its labelled fields match HubSpot ${u.labelCandidate}; check and link by hand` : ''}`,
     );
   }
+  for (const f of report.divergedSample.slice(0, 20))
+    lines.push(`    HubSpot ${f.hubspotId} / destination ${f.destinationId}: ${f.fields.join(', ')} differ`);
   for (const r of report.repairs.slice(0, 20))
     lines.push(`  repaired ${r.system} id of ${r.kongoId}: ${r.from ?? '(none)'} → ${r.to} (by ${r.how})`);
   if (report.labelProblems.length > 0) {
