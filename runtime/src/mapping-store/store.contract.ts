@@ -3,7 +3,14 @@
  * that returns a fresh, empty store (see dynamo-store.test.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { emptyFieldState } from '../convergence/state.ts';
 import type { Intent, MappingStore } from './types.ts';
+
+/** The store's clock as it stamps entities (updatedAt of a fresh probe entity). */
+async function now(store: MappingStore): Promise<number> {
+  const probe = await store.ensureEntity({ kongoId: `clock-${Math.random()}`, integration: 'probe' });
+  return probe.updatedAt;
+}
 
 export interface StoreFixture {
   store: MappingStore;
@@ -223,6 +230,62 @@ export function mappingStoreContract(name: string, open: () => Promise<StoreFixt
       await store.forget('acme', ['ada@example.com']);
       expect(await store.isForgotten('acme', 'ada@example.com')).toBe(true);
       expect(await store.isForgotten('acme', 'bob@example.com')).toBe(false);
+    });
+
+    it('takes a lease with the intent, refuses a second owner until released or expired', async () => {
+      const { store, advance } = await open();
+      const entity = await store.ensureEntity({ kongoId: 'k1', integration: 'acme' });
+      const state = emptyFieldState();
+      state.base.destination.lastName = { h: 'hA', t: 10, s: 10, o: 'destination' };
+      const first = await store.recordIntent('k1', entity.version, {
+        side: 'hubspot',
+        intent: intent('h1', 'key-1'),
+        fieldState: state,
+        lease: { owner: 'm1', until: (await now(store)) + 60_000 },
+      });
+      expect(first.recorded).toBe(true);
+      const held = first.recorded ? first.entity : entity;
+      expect(held.lease?.owner).toBe('m1');
+      expect(held.fieldState?.base.destination.lastName).toEqual({ h: 'hA', t: 10, s: 10, o: 'destination' });
+      // Another owner can neither record an intent nor save state while the lease is live.
+      const other = await store.recordIntent('k1', held.version, {
+        side: 'hubspot',
+        intent: intent('h2', 'key-2'),
+        lease: { owner: 'm2', until: Number.MAX_SAFE_INTEGER },
+      });
+      expect(other.recorded).toBe(false);
+      expect(await store.saveFieldState('k1', held.version, emptyFieldState(), 'm2')).toBe(false);
+      // The commit moves each written field's base; release frees the record for the next owner.
+      const committed = await store.commitIntent('k1', {
+        side: 'hubspot',
+        key: 'key-1',
+        hash: 'h1',
+        base: { lastname: { h: 'hA', t: 10, s: 20, o: 'destination' } },
+      });
+      expect(committed?.fieldState?.base.hubspot.lastname).toEqual({
+        h: 'hA',
+        t: 10,
+        s: 20,
+        o: 'destination',
+      });
+      await store.releaseLease('k1', 'm2'); // not the owner: no-op
+      expect((await store.getEntity('k1'))?.lease?.owner).toBe('m1');
+      await store.releaseLease('k1', 'm1');
+      const free = await store.getEntity('k1');
+      expect(free?.lease).toBeUndefined();
+      expect(await store.saveFieldState('k1', free?.version ?? -1, state, 'm2')).toBe(true);
+      // An expired lease is no obstacle (its holder crashed).
+      const again = await store.getEntity('k1');
+      const taken = await store.recordIntent('k1', again?.version ?? -1, {
+        side: 'hubspot',
+        intent: intent('h3', 'key-3'),
+        lease: { owner: 'm3', until: (await now(store)) + 1_000 },
+      });
+      expect(taken.recorded).toBe(true);
+      advance(5_000);
+      const later = await store.getEntity('k1');
+      expect(await store.saveFieldState('k1', later?.version ?? -1, state, 'm4')).toBe(true);
+      expect((await store.getMany(['k1', 'absent'])).map((e) => e.kongoId)).toEqual(['k1']);
     });
   });
 }
