@@ -427,6 +427,7 @@ export function App() {
               dispatch={dispatch}
               openEnumEditor={openEnumEditor}
               openConnect={setConnect}
+              undo={workspace.undo}
             />
           ) : (
             <PairTable

@@ -13,6 +13,7 @@ import {
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
+  applyMappingChange,
   describeValue,
   FORMULA_KINDS,
   type FormulaName,
@@ -23,7 +24,7 @@ import {
   type SchemaSide,
   type WorkspaceState,
 } from '../model/index.ts';
-import { type CanvasActions, CanvasContext } from './canvas-context.ts';
+import { type CanvasActions, CanvasContext, type ListMemory } from './canvas-context.ts';
 import {
   buildGraph,
   connectionToChange,
@@ -50,6 +51,8 @@ export interface MappingCanvasProps {
   dispatch: (change: MappingChange) => void;
   openEnumEditor: (location: NodeLocation) => void;
   openConnect: (side: SchemaSide) => void;
+  /** Undo the last change (the replace notice offers it). */
+  undo?: () => void;
 }
 
 function CanvasInner(props: MappingCanvasProps) {
@@ -62,7 +65,7 @@ function CanvasInner(props: MappingCanvasProps) {
   });
   const versions = useRef<Record<FieldListRole, string>>({ source: '', target: '' });
   const measured = useRef(new Map<string, { width: number; height: number }>());
-  const [, setMeasureTick] = useState(0);
+  const listMemory = useRef(new Map<SchemaSide, ListMemory>());
   const [overrides, setOverrides] = useState<ReadonlyMap<string, { x: number; y: number }>>(new Map());
 
   useEffect(() => {
@@ -93,26 +96,42 @@ function CanvasInner(props: MappingCanvasProps) {
     return counts;
   }, [problems]);
 
+  const [measureTick, setMeasureTick] = useState(0);
+  // Formula nodes stack by their measured heights (estimated until measured), so they never overlap.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: measureTick stands for the measured map
   const graph = useMemo(
-    () => buildGraph(state, size, places, problemCounts, overrides),
-    [state, size, places, problemCounts, overrides],
+    () => buildGraph(state, size, places, problemCounts, overrides, measured.current),
+    [state, size, places, problemCounts, overrides, measureTick],
   );
-  const nodes: Node[] = graph.nodes.map((n) => {
-    const m = measured.current.get(n.id);
-    return m ? { ...n, measured: m } : n;
-  });
-  const edges: Edge[] = graph.edges.map((e) => {
-    const offscreen = e.sourceHandle?.startsWith('f:__') || e.targetHandle?.startsWith('f:__');
-    return offscreen ? { ...e, className: `${e.className ?? ''} edge-offscreen`.trim() } : e;
-  });
+  // Memoised: React Flow re-processes every node and edge it receives as new objects, and a drag
+  // re-renders this component on every pointer move.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: measureTick stands for the measured map
+  const nodes: Node[] = useMemo(
+    () =>
+      graph.nodes.map((n) => {
+        const m = measured.current.get(n.id);
+        return m ? { ...n, measured: m } : n;
+      }),
+    [graph, measureTick],
+  );
+  const edges: Edge[] = useMemo(
+    () =>
+      graph.edges.map((e) => {
+        const offscreen = e.sourceHandle?.startsWith('f:__') || e.targetHandle?.startsWith('f:__');
+        return offscreen ? { ...e, className: `${e.className ?? ''} edge-offscreen`.trim() } : e;
+      }),
+    [graph],
+  );
 
   const onNodesChange = useCallback((changes: NodeChange[]) => {
     let dims = false;
     const moved = new Map<string, { x: number; y: number }>();
     for (const change of changes) {
       if (change.type === 'dimensions' && change.dimensions) {
+        const before = measured.current.get(change.id);
         measured.current.set(change.id, change.dimensions);
-        dims = true;
+        if (!before || before.width !== change.dimensions.width || before.height !== change.dimensions.height)
+          dims = true;
       }
       if (change.type === 'position' && change.position) moved.set(change.id, change.position);
     }
@@ -120,12 +139,29 @@ function CanvasInner(props: MappingCanvasProps) {
     if (moved.size > 0) setOverrides((o) => new Map([...o, ...moved]));
   }, []);
 
+  const [replaced, setReplaced] = useState<{ target: string; before: string; after: string } | null>(null);
+  useEffect(() => {
+    if (!replaced) return;
+    const t = setTimeout(() => setReplaced(null), 10_000);
+    return () => clearTimeout(t);
+  }, [replaced]);
+
   const onConnect = useCallback(
     (connection: Connection) => {
       const change = connectionToChange(connection, state.direction, graph.locations);
-      if (change) dispatch(change);
+      if (!change) return;
+      // Dropping onto a field that is already mapped replaces its mapping: never silently.
+      if (change.type === 'connect' && change.to.kind === 'target-field') {
+        const target = change.to.name;
+        const before = mappingsOf(state.spec, state.direction).find((m) => m.target === target);
+        const next = applyMappingChange(state, change);
+        const after = mappingsOf(next.spec, state.direction).find((m) => m.target === target);
+        if (before && after && next !== state && JSON.stringify(before.value) !== JSON.stringify(after.value))
+          setReplaced({ target, before: describeValue(before.value), after: describeValue(after.value) });
+      }
+      dispatch(change);
     },
-    [dispatch, state.direction, graph.locations],
+    [dispatch, state, graph.locations],
   );
 
   const isValidConnection: IsValidConnection = useCallback(
@@ -156,7 +192,7 @@ function CanvasInner(props: MappingCanvasProps) {
   );
 
   const actions: CanvasActions = useMemo(
-    () => ({ dispatch, reportPlaces, openEnumEditor, openConnect }),
+    () => ({ dispatch, reportPlaces, openEnumEditor, openConnect, listMemory: listMemory.current }),
     [dispatch, reportPlaces, openEnumEditor, openConnect],
   );
 
@@ -208,6 +244,29 @@ function CanvasInner(props: MappingCanvasProps) {
               </button>
             ))}
           </Panel>
+          {replaced ? (
+            <Panel position="top-right" className="replace-notice" data-testid="replace-notice">
+              <span role="status">
+                Replaced the mapping of <strong>{replaced.target}</strong>: was <code>{replaced.before}</code>
+                , now <code>{replaced.after}</code>.
+              </span>
+              {props.undo ? (
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() => {
+                    props.undo?.();
+                    setReplaced(null);
+                  }}
+                >
+                  Undo
+                </button>
+              ) : null}
+              <button type="button" className="icon" aria-label="Dismiss" onClick={() => setReplaced(null)}>
+                ×
+              </button>
+            </Panel>
+          ) : null}
           {selectedMapping ? (
             <Panel position="bottom-center" className="inspector" data-testid="mapping-inspector">
               <strong>{selectedMapping.target}</strong> ← <code>{describeValue(selectedMapping.value)}</code>

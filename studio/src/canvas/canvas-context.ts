@@ -8,6 +8,15 @@ export interface CanvasActions {
   reportPlaces: (role: FieldListRole, place: PlaceOf, version: string) => void;
   openEnumEditor: (location: NodeLocation) => void;
   openConnect: (side: SchemaSide) => void;
+  /** Each list's search, filters and scroll, kept per side across direction switches. */
+  listMemory: Map<SchemaSide, ListMemory>;
+}
+
+export interface ListMemory {
+  query: string;
+  onlyMapped: boolean;
+  collapsed: ReadonlySet<string>;
+  scrollTop: number;
 }
 
 export const CanvasContext = createContext<CanvasActions | null>(null);

@@ -85,6 +85,8 @@ export function buildGraph(
   place: { source: PlaceOf; target: PlaceOf },
   problemCounts: Map<string, number>,
   overrides: ReadonlyMap<string, { x: number; y: number }>,
+  /** Measured node sizes (from React Flow): a formula node takes its real height, not the estimate. */
+  measured: ReadonlyMap<string, { width: number; height: number }> = new Map(),
 ): Built {
   const { direction } = state;
   const sides = sidesOf(direction);
@@ -135,7 +137,7 @@ export function buildGraph(
       locations.set(id, location);
       const x = Math.max(middleLeft, startX - depth * (FORMULA_WIDTH + 28));
       const y = cursorY;
-      cursorY += estimateHeight(value) + 18;
+      cursorY += (measured.get(id)?.height ?? estimateHeight(value)) + 18;
       const input = 'enumMap' in value ? value.enumMap.input : undefined;
       const data: FormulaNodeData = {
         location,

@@ -1,15 +1,31 @@
 /** concat: ordered parts (fields, formulas, text); drop on "append" to add one at the end. */
 import type { NodeProps } from '@xyflow/react';
-import { memo, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { describeValue } from '../../../model/index.ts';
 import { useCanvasActions } from '../../canvas-context.ts';
 import type { FormulaNodeData } from '../../graph.ts';
 import { FormulaShell, InputRow } from '../FormulaShell.tsx';
 
-function LiteralInput(props: { value: string; onCommit: (text: string) => void; index: number }) {
+function LiteralInput(props: {
+  value: string;
+  onCommit: (text: string) => void;
+  index: number;
+  /** Just added with "+ text": take the focus so the consultant can type at once. */
+  focus: boolean;
+  onFocused: () => void;
+}) {
   const [text, setText] = useState(props.value);
+  const input = useRef<HTMLInputElement>(null);
+  const { focus, onFocused } = props;
+  useEffect(() => {
+    if (!focus || !input.current) return;
+    input.current.focus();
+    input.current.select();
+    onFocused();
+  }, [focus, onFocused]);
   return (
     <input
+      ref={input}
       className="nodrag literal-input"
       aria-label={`Text part ${props.index + 1}`}
       value={text}
@@ -26,6 +42,8 @@ function ConcatNodeView({ data }: NodeProps) {
   const { value, location, problems, targetName } = data as FormulaNodeData;
   const { dispatch } = useCanvasActions();
   const parts = 'concat' in value ? value.concat : [];
+  const [focusPart, setFocusPart] = useState<number | null>(null);
+  const focused = useCallback(() => setFocusPart(null), []);
   return (
     <FormulaShell kind="concat" location={location} problems={problems} targetName={targetName}>
       {parts.map((part, i) => {
@@ -38,6 +56,8 @@ function ConcatNodeView({ data }: NodeProps) {
                 key={String(part.literal)}
                 index={i}
                 value={String(part.literal)}
+                focus={focusPart === i}
+                onFocused={focused}
                 onCommit={(text) => dispatch({ type: 'set-literal', location: partLocation, value: text })}
               />
             ) : (
@@ -79,7 +99,10 @@ function ConcatNodeView({ data }: NodeProps) {
         <button
           type="button"
           className="small nodrag"
-          onClick={() => dispatch({ type: 'add-literal', location, value: ' ' })}
+          onClick={() => {
+            setFocusPart(parts.length);
+            dispatch({ type: 'add-literal', location, value: ' ' });
+          }}
         >
           + text
         </button>

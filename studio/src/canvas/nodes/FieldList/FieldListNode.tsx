@@ -1,7 +1,7 @@
 /** A side's fields as one canvas node: searchable, grouped, virtualised; each row has a handle. */
 import { Handle, type NodeProps, Position, useUpdateNodeInternals } from '@xyflow/react';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
-import type { FieldDef } from '../../../model/index.ts';
+import type { FieldDef, SchemaSide } from '../../../model/index.ts';
 import { useCanvasActions } from '../../canvas-context.ts';
 import type { FieldListNodeData, RowPlace } from '../../graph.ts';
 import { buildRows, ROW_HEIGHT } from './rows.ts';
@@ -18,15 +18,8 @@ const TYPE_BADGE: Record<FieldDef['type'], string> = {
 };
 
 function FieldListNodeView({ id, data }: NodeProps) {
-  const { role, schema, links, height, selected, direction } = data as FieldListNodeData;
-  const { reportPlaces, dispatch, openConnect } = useCanvasActions();
-  const updateNodeInternals = useUpdateNodeInternals();
-  const [query, setQuery] = useState('');
-  const [onlyMapped, setOnlyMapped] = useState(false);
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
-  const [scrollTop, setScrollTop] = useState(0);
-  const scroller = useRef<HTMLDivElement>(null);
-  const side =
+  const { role, schema, direction } = data as FieldListNodeData;
+  const side: SchemaSide =
     schema?.side ??
     (role === 'source'
       ? direction === 'hubspot-to-destination'
@@ -35,6 +28,29 @@ function FieldListNodeView({ id, data }: NodeProps) {
       : direction === 'hubspot-to-destination'
         ? 'destination'
         : 'hubspot');
+  // The search, filters and scroll belong to the list (HubSpot's or the destination's), not to the
+  // left/right slot: switching direction shows each list with its own state.
+  return <FieldListBody key={side} id={id} data={data as FieldListNodeData} side={side} />;
+}
+
+function FieldListBody({ id, data, side }: { id: string; data: FieldListNodeData; side: SchemaSide }) {
+  const { role, schema, links, height, selected } = data;
+  const { reportPlaces, dispatch, openConnect, listMemory } = useCanvasActions();
+  const updateNodeInternals = useUpdateNodeInternals();
+  const memory = listMemory.get(side);
+  const [query, setQuery] = useState(memory?.query ?? '');
+  const [onlyMapped, setOnlyMapped] = useState(memory?.onlyMapped ?? false);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(memory?.collapsed ?? new Set());
+  const [scrollTop, setScrollTop] = useState(memory?.scrollTop ?? 0);
+  const scroller = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    listMemory.set(side, { query, onlyMapped, collapsed, scrollTop });
+  }, [listMemory, side, query, onlyMapped, collapsed, scrollTop]);
+  // Restore the scroll position once the rows exist.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only on mount
+  useEffect(() => {
+    if (scroller.current && memory?.scrollTop) scroller.current.scrollTop = memory.scrollTop;
+  }, []);
 
   // `links` is rebuilt with every graph; only its keys matter, and only when filtering by them.
   const mappedKey = onlyMapped ? [...links.keys()].sort().join('\n') : null;
@@ -201,6 +217,7 @@ function FieldListNodeView({ id, data }: NodeProps) {
                 className={`field-row${selected === field.name ? ' selected' : ''}${linked ? ' linked' : ''}${blocked ? ' blocked' : ''}`}
                 style={{ top, height: ROW_HEIGHT }}
                 data-field={field.name}
+                data-replaces={role === 'target' && linked ? `replaces ← ${linked.join(', ')}` : undefined}
                 title={`${field.label} (${field.name}) · ${field.type}${field.options ? ` · ${field.options.length} options` : ''}${field.description ? `\n${field.description}` : ''}`}
                 role="option"
                 aria-selected={selected === field.name}
