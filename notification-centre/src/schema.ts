@@ -37,6 +37,7 @@ const LEAKS: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 const TRACE_OUTCOMES = new Set([
   'landed',
+  'superseded',
   'echo-dropped',
   'duplicate-ignored',
   'skipped-unchanged',

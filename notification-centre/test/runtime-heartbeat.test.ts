@@ -217,4 +217,23 @@ describe('runtime heartbeat → Notification Centre', () => {
       status: 401,
     });
   });
+
+  it('replaces a landed change with "superseded" when the worker reports it was overwritten later', async () => {
+    const log = new IntegrationLogger({
+      integrationId: 'velflex-attendees',
+      clientSlug: 'velflex',
+      sink: () => {},
+    });
+    const trace = log.startTrace({ recordId: '88', direction: 'hubspot-to-destination' });
+    trace.begin('deliver');
+    const landed = trace.finish('landed');
+    const sink = httpEventSink({ url: nc.url, key: KEY });
+    await sink.send('velflex-attendees', [landed]);
+    const superseded = { ...landed, outcome: 'superseded' as const };
+    await sink.send('velflex-attendees', [superseded]);
+    const shown = (await nc.centre.detail('velflex-attendees')).traces.filter(
+      (t) => t.traceId === landed.traceId,
+    );
+    expect(shown).toEqual([superseded]);
+  });
 });

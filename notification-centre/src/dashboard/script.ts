@@ -7,7 +7,7 @@ export const DASHBOARD_SCRIPT = String.raw`(function () {
     ['idempotency', 'Idempotency'], ['deliver', 'Delivery'], ['observe', 'Observability']
   ];
   var OUTCOME_WORDS = {
-    landed: 'landed', 'echo-dropped': 'echo dropped', 'duplicate-ignored': 'duplicate ignored',
+    landed: 'landed', superseded: 'overwritten by a newer change', 'echo-dropped': 'echo dropped', 'duplicate-ignored': 'duplicate ignored',
     'skipped-unchanged': 'unchanged, skipped', retried: 'retried', 'dead-lettered': 'dead-lettered',
     quarantined: 'quarantined', unauthorised: 'unauthorised', failed: 'failed'
   };

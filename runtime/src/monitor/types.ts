@@ -65,6 +65,12 @@ export const ERROR_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>([
 /** How a record change ended, as the anatomy view shows it. */
 export type TraceOutcome =
   | 'landed'
+  /**
+   * Landed, then overwritten by a newer change (by source time) before anyone could rely on it: the worker
+   * re-sends the change's summary (same traceId and startedAt) with this outcome, and the centre replaces the
+   * `landed` it showed (issue #11: never show "landed" for a change that was later overwritten).
+   */
+  | 'superseded'
   | 'echo-dropped'
   | 'duplicate-ignored'
   | 'skipped-unchanged'
