@@ -52,7 +52,7 @@ import { LocalFileSecretSource } from './secrets/local-file.ts';
 import { SsmSecretSource } from './secrets/ssm.ts';
 import type { SecretSource } from './secrets/types.ts';
 import type { HubSpotObjectType, IntegrationSpec } from './spec/types.ts';
-import { createWebhookHandler } from './webhook/handler.ts';
+import { createWebhookHandler, type WebhookLogger } from './webhook/handler.ts';
 import { type CrashHook, crashHookFromEnv } from './worker/crash.ts';
 import { createWorker, effectiveFlows, fieldSets, type Worker } from './worker/pipeline.ts';
 import type { BatchOutcome, MappingsOverride, RuntimeHooks } from './worker/types.ts';
@@ -320,15 +320,9 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
     return worker;
   };
 
-  const webhookLogger = {
-    info: (msg: string) => logger.info(msg),
-    warn: (msg: string) => logger.warn(msg),
-    error: (msg: string) => logger.error(msg),
-    count: (
-      stage: 'receive' | 'verify' | 'queue',
-      outcome: 'received' | 'verified' | 'unauthorised' | 'quarantined' | 'failed',
-    ) => logger.count(stage, outcome),
-  };
+  // The logger itself, so a webhook line keeps its structured fields (reason, source…); the logger's
+  // allow-list and scrubbing decide what of them is written.
+  const webhookLogger: WebhookLogger = logger;
   const edge = (source: 'hubspot' | 'destination') => {
     const handler = createWebhookHandler({
       spec,

@@ -42,6 +42,8 @@ export const ALLOWED_LOG_FIELDS: ReadonlySet<string> = new Set([
   'value',
   'errorName',
   'crashPoint',
+  'parameter',
+  'maxBodyBytes',
 ]);
 
 const MAX_STRING = 300;

@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiGatewayV2Handler, toApiGatewayV2Event } from '../http/api-gateway.ts';
+import { IntegrationLogger, memoryLogSink } from '../monitor/logger.ts';
 import { DynamoDeadLetterQueue } from '../queue/dynamo-dead-letters.ts';
 import { DynamoWorkQueue } from '../queue/dynamo-queue.ts';
 import { type LocalDynamo, startLocalDynamo } from '../queue/local-dynamo.ts';
@@ -198,6 +199,43 @@ describe('HubSpot webhooks (spec says v3)', () => {
     const response = await handler()(hubspotRequest('{not json', v3('{not json', { secret: 'wrong' })));
     expect(response.status).toBe(401);
     expect(await stored()).toEqual({ queued: 0, deadLetters: 0 });
+  });
+
+  it('logs through the integration logger with its structured fields kept', async () => {
+    const memory = memoryLogSink();
+    const logger = new IntegrationLogger({ integrationId: 'acme-attendees', sink: memory.sink });
+    const body = '[{"objectId":1}]';
+    const res = await handler('hubspot', { logger })(hubspotRequest(body, v3(body, { secret: 'wrong' })));
+    expect(res.status).toBe(401);
+    expect(memory.entries()).toContainEqual(
+      expect.objectContaining({
+        msg: 'webhook signature rejected',
+        reason: 'bad-signature',
+        integrationId: 'acme-attendees',
+        system: 'hubspot',
+      }),
+    );
+    expect(memory.entries().some((e) => 'withheld' in e)).toBe(false);
+    expect(logger.snapshot().counters).toEqual({ 'verify.unauthorised': 1 });
+  });
+
+  it('quarantines a correctly signed body that is not UTF-8 (200, never 401)', async () => {
+    const bytes = Buffer.from([0x5b, 0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d, 0x5d]);
+    const timestamp = NOW;
+    const signature = createHmac('sha256', HUBSPOT_SECRET)
+      .update(`POST${HOOK_URL}`)
+      .update(bytes)
+      .update(String(timestamp))
+      .digest('base64');
+    const res = await handler()(
+      hubspotRequest(bytes, {
+        'content-type': 'application/json',
+        'x-hubspot-signature-v3': signature,
+        'x-hubspot-request-timestamp': String(timestamp),
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(await stored()).toEqual({ queued: 0, deadLetters: 1 });
   });
 
   it('answers 413 over the size cap and stores nothing', async () => {

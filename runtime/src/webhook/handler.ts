@@ -85,7 +85,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
   const mintTraceId = options.mintTraceId ?? randomUUID;
   const verification = verificationFor(spec, source);
   const kind: QueueEnvelope['kind'] = source === 'hubspot' ? 'hubspot-webhook' : 'destination-webhook';
-  const base: Fields = { integration, source };
+  // Named as the integration logger's allow-list names them, so the fields survive into the log line.
+  const base: Fields = { integrationId: integration, system: source };
   // Rebuilt only when the secret values change (a rotation), so HMAC keys are prepared once.
   let cached: { secrets: string[]; verify: Verifier } | undefined;
 
@@ -123,7 +124,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
       logger?.error('could not read the signing secret', {
         ...base,
         parameter: verification.secretParameter,
-        error: errorName(error),
+        errorName: errorName(error),
       });
       return reply(503, { error: 'secret-unavailable' }, { 'retry-after': '30' });
     }
@@ -181,7 +182,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
           ...base,
           traceId,
           deadLetterId: id,
-          detail: malformed,
+          reason: malformed,
         });
         return reply(200, { ok: true, traceId, quarantined: true }, { 'x-kongo-trace-id': traceId });
       } catch (error) {
@@ -189,7 +190,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
         logger?.error('could not quarantine a malformed webhook body', {
           ...base,
           traceId,
-          error: errorName(error),
+          errorName: errorName(error),
         });
         return reply(503, { error: 'store-unavailable' });
       }
@@ -200,7 +201,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
     } catch (error) {
       // Not accepted: a 5xx makes the sender retry, so nothing is lost.
       logger?.count?.('queue', 'failed');
-      logger?.error('could not enqueue a verified webhook', { ...base, traceId, error: errorName(error) });
+      logger?.error('could not enqueue a verified webhook', {
+        ...base,
+        traceId,
+        errorName: errorName(error),
+      });
       return reply(503, { error: 'queue-unavailable' });
     }
     logger?.count?.('receive', 'received');

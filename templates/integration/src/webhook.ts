@@ -46,12 +46,8 @@ function compose(source: WebhookSource): (request: Request) => Promise<Response>
     spec,
     source,
     ...adapters,
-    logger: {
-      info: (message) => logger.info(message),
-      warn: (message) => logger.warn(message),
-      error: (message) => logger.error(message),
-      count: (stage, outcome) => logger.count(stage, outcome),
-    },
+    // The logger itself: webhook lines keep their structured fields (its allow-list and scrubbing apply).
+    logger,
   });
 }
 
