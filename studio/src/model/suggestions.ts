@@ -4,7 +4,7 @@
  */
 import Fuse from 'fuse.js';
 import { rejectionKey } from './changes.ts';
-import { directionRefusal, findPair, type PairDirection, unionDirection } from './pairs.ts';
+import { findPair, type PairDirection } from './pairs.ts';
 import type { Direction, FieldDef, FieldOption, WorkspaceState } from './types.ts';
 import { sidesOf } from './types.ts';
 import { typeFit } from './validation.ts';
@@ -423,13 +423,9 @@ export function likelyPairs(state: WorkspaceState): PairSuggestion[] {
         reason: s.reason,
       });
   }
-  // A suggestion that completes an existing pair must make a pair the model accepts (no ↔ for concat).
-  return [...merged.values()].filter((s) => {
-    const existing = findPair(state.spec, s.hubspot, s.destination);
-    if (!existing) return true;
-    const direction = unionDirection(existing.direction, s.direction);
-    return direction !== existing.direction && !directionRefusal(state, existing, direction);
-  });
+  // Only new pairs: a pair that exists one way was made (or narrowed) that way on purpose, and
+  // proposing its other direction again would undo the consultant's choice.
+  return [...merged.values()].filter((s) => !findPair(state.spec, s.hubspot, s.destination));
 }
 
 /**
