@@ -62,7 +62,7 @@ export async function hydrate(
     const carried = w.latest.record;
     if (carried) {
       const record: Hydrated = { values: carried };
-      const updatedAt = Date.parse(String(carried.updatedAt ?? ''));
+      const updatedAt = w.latest.recordUpdatedAt ?? Date.parse(String(carried.updatedAt ?? ''));
       if (Number.isFinite(updatedAt)) record.updatedAt = updatedAt;
       outcomes.set(w, { ok: true, record });
       continue;

@@ -5,7 +5,12 @@ import { planRecords } from './plan.ts';
 import { splitEnvelope, TIMESTAMPED_DEDUPE_MS, UNTIMESTAMPED_DEDUPE_MS } from './split.ts';
 
 const spec = {
-  destination: { idField: 'id', webhooks: { scheme: 'standard-webhooks', secretParameter: '/x' } },
+  destination: {
+    api: 'graphql',
+    objectType: 'Attendee',
+    naturalKey: { hubspotProperty: 'email', destinationField: 'email' },
+    idField: 'id',
+    webhooks: { scheme: 'standard-webhooks', secretParameter: '/x' } },
 } as unknown as IntegrationSpec;
 
 const envelope = (
@@ -75,7 +80,7 @@ describe('splitEnvelope', () => {
   it('keys destination events by webhook-id and keeps untimestamped schemes long', () => {
     const body = {
       type: 'attendee.updated',
-      timestamp: '2026-01-01T00:00:00Z',
+      occurredAt: '2026-01-01T00:00:00Z',
       data: { id: 'a1', email: 'x@y.z' },
     };
     const signed = splitEnvelope(envelope('destination-webhook', body, { 'webhook-id': 'msg_1' }), spec);
@@ -86,7 +91,7 @@ describe('splitEnvelope', () => {
       occurredAt: Date.parse('2026-01-01T00:00:00Z'),
     });
     const hexSpec = {
-      destination: { idField: 'id', webhooks: { scheme: 'hmac-sha256-hex' } },
+      destination: { ...spec.destination, webhooks: { scheme: 'hmac-sha256-hex', header: 'x-sig' } },
     } as unknown as IntegrationSpec;
     const unsigned = splitEnvelope(envelope('destination-webhook', { ...body, id: 'evt_9' }), hexSpec);
     expect(unsigned.events[0]?.dedupeTtlMs).toBe(UNTIMESTAMPED_DEDUPE_MS);

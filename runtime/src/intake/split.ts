@@ -4,6 +4,11 @@
  */
 import type { System } from '../mapping-store/types.ts';
 import type { QueueEnvelope } from '../queue/types.ts';
+import { connectorForLegacySpec } from '../connector/legacy.ts';
+import { getPath } from '../connector/paths.ts';
+import { parseTimeValue } from '../connector/template.ts';
+import type { ConnectorDocument } from '../connector/types.ts';
+import { parseWebhookBody, webhookEvents } from '../connector/webhook-events.ts';
 import type { IntegrationSpec } from '../spec/types.ts';
 
 export type EventAction = 'upsert' | 'delete' | 'merge' | 'restore' | 'privacy-deletion' | 'ignored';
@@ -31,6 +36,8 @@ export interface InboundEvent {
   record?: Record<string, unknown>;
   /** A re-check Kongo queued itself after a conflict (its conflicts are not counted again). */
   recheck?: true;
+  /** The carried record's own modification time, ms, when its connector names one. */
+  recordUpdatedAt?: number;
   /** HubSpot merges. */
   merge?: { primaryObjectId: string; mergedObjectIds: string[] };
   traceId: string;
@@ -86,12 +93,6 @@ function hubspotAction(type: string): EventAction {
   }
 }
 
-function destinationAction(type: string): EventAction {
-  if (type.endsWith('.deleted')) return 'delete';
-  if (type.endsWith('.created') || type.endsWith('.updated') || type.endsWith('.restored')) return 'upsert';
-  return 'ignored';
-}
-
 function splitHubSpot(envelope: QueueEnvelope, body: unknown, result: SplitResult): void {
   if (!Array.isArray(body)) {
     result.malformed.push({ index: -1, reason: 'HubSpot webhook body is not a JSON array' });
@@ -143,40 +144,71 @@ function splitHubSpot(envelope: QueueEnvelope, body: unknown, result: SplitResul
 
 function splitDestination(
   envelope: QueueEnvelope,
-  body: unknown,
-  spec: IntegrationSpec,
+  text: string,
+  connector: ConnectorDocument,
   result: SplitResult,
 ): void {
-  const idField = spec.destination.idField;
-  if (!isObject(body) || !isObject(body.data)) {
-    result.malformed.push({ index: -1, reason: 'destination webhook body has no data object' });
+  const webhooks = connector.webhooks;
+  if (!webhooks) {
+    result.malformed.push({ index: -1, reason: `connector ${connector.id} describes no webhooks` });
     return;
   }
-  const type = text(body.type) ?? 'unknown';
-  const data = body.data;
-  const objectId = text(data[idField]);
-  const occurredAt =
-    time(body.occurredAt) ?? time(body.timestamp) ?? time(data.updatedAt) ?? envelope.receivedAt;
-  if (objectId === undefined) {
-    result.malformed.push({ index: -1, reason: `destination record lacks ${idField}` });
+  const parsed = parseWebhookBody(webhooks, text);
+  if (!parsed.ok) {
+    result.malformed.push({ index: -1, reason: `destination webhook body: ${parsed.reason}` });
     return;
   }
-  const webhookId = envelope.headers['webhook-id'] ?? text(body.id);
-  const signedTimestamp = spec.destination.webhooks?.scheme === 'standard-webhooks';
-  result.events.push({
-    key: ['dst', webhookId ?? `${type}:${objectId}:${occurredAt}`].join(':'),
-    dedupeTtlMs: signedTimestamp ? TIMESTAMPED_DEDUPE_MS : UNTIMESTAMPED_DEDUPE_MS,
-    source: 'destination',
-    action: destinationAction(type),
-    type,
-    objectId,
-    occurredAt,
-    record: data,
-    traceId: envelope.traceId,
+  const found = webhookEvents(webhooks, parsed.body);
+  result.malformed.push(...found.malformed);
+  const recipe = webhooks.verify;
+  const headerId =
+    recipe.type === 'hmac' && recipe.eventIdHeader ? envelope.headers[recipe.eventIdHeader.toLowerCase()] : undefined;
+  const signedTimestamp = recipe.type === 'hmac' && recipe.timestamp !== undefined;
+  const updatedAtPath = connector.record.updatedAtPath;
+  found.events.forEach((event, index) => {
+    const record = event.record ? projectRecord(event.record, connector) : undefined;
+    const recordTime = record && updatedAtPath ? time(record[updatedAtPath]) : undefined;
+    const occurredAt = time(event.occurredAt) ?? recordTime ?? envelope.receivedAt;
+    const deliveryId = headerId ?? event.eventId;
+    const key = deliveryId
+      ? `${deliveryId}${found.events.length > 1 ? `#${index}` : ''}`
+      : `${event.type}:${event.recordId}:${occurredAt}`;
+    const inbound: InboundEvent = {
+      key: ['dst', key].join(':'),
+      dedupeTtlMs: signedTimestamp ? TIMESTAMPED_DEDUPE_MS : UNTIMESTAMPED_DEDUPE_MS,
+      source: 'destination',
+      action: event.action === 'ignore' ? 'ignored' : event.action,
+      type: event.type,
+      objectId: event.recordId,
+      occurredAt,
+      traceId: envelope.traceId,
+    };
+    if (record) {
+      inbound.record = record;
+      if (recordTime !== undefined) inbound.recordUpdatedAt = recordTime;
+    }
+    result.events.push(inbound);
   });
 }
 
-function splitPoll(envelope: QueueEnvelope, body: unknown, spec: IntegrationSpec, result: SplitResult): void {
+/** A record carried in an event, with its described paths readable as flat keys (as the client returns them). */
+function projectRecord(raw: Record<string, unknown>, connector: ConnectorDocument): Record<string, unknown> {
+  const values: Record<string, unknown> = { ...raw };
+  for (const field of connector.record.fields) {
+    const value = getPath(raw, field.path);
+    if (value !== undefined) values[field.path] = value;
+  }
+  const id = getPath(raw, connector.record.idPath);
+  if (id !== undefined) values[connector.record.idPath] = id;
+  const { updatedAtPath, updatedAtFormat } = connector.record;
+  if (updatedAtPath) {
+    const at = parseTimeValue(getPath(raw, updatedAtPath), updatedAtFormat);
+    if (at !== undefined) values[updatedAtPath] = new Date(at).toISOString();
+  }
+  return values;
+}
+
+function splitPoll(envelope: QueueEnvelope, body: unknown, connector: ConnectorDocument, result: SplitResult): void {
   if (!isObject(body) || !Array.isArray(body.records)) {
     result.malformed.push({ index: -1, reason: 'poll body has no records array' });
     return;
@@ -188,11 +220,11 @@ function splitPoll(envelope: QueueEnvelope, body: unknown, spec: IntegrationSpec
       return;
     }
     const properties = isObject(raw.properties) ? raw.properties : undefined;
-    const objectId = source === 'hubspot' ? text(raw.id) : text(raw[spec.destination.idField]);
+    const objectId = source === 'hubspot' ? text(raw.id) : text(raw[connector.record.idPath]);
     const occurredAt =
       source === 'hubspot'
         ? (time(raw.updatedAt) ?? time(properties?.lastmodifieddate) ?? time(properties?.hs_lastmodifieddate))
-        : time(raw[spec.destination.polling?.cursorField ?? 'updatedAt']);
+        : time(raw[connector.record.updatedAtPath ?? 'updatedAt']);
     if (objectId === undefined) {
       result.malformed.push({ index, reason: 'poll record has no id' });
       return;
@@ -221,8 +253,18 @@ function splitPoll(envelope: QueueEnvelope, body: unknown, spec: IntegrationSpec
 }
 
 /** Splits one envelope into events; a body that is not JSON is reported whole as malformed. */
-export function splitEnvelope(envelope: QueueEnvelope, spec: IntegrationSpec): SplitResult {
+export function splitEnvelope(
+  envelope: QueueEnvelope,
+  spec: IntegrationSpec,
+  connector?: ConnectorDocument,
+): SplitResult {
+  // Specs without destination.connector mean one of the two legacy catalog entries.
+  const destination = (): ConnectorDocument => connector ?? connectorForLegacySpec(spec.destination);
   const result: SplitResult = { events: [], malformed: [] };
+  if (envelope.kind === 'destination-webhook') {
+    splitDestination(envelope, envelope.body, destination(), result);
+    return result;
+  }
   let body: unknown;
   try {
     body = JSON.parse(envelope.body);
@@ -234,11 +276,8 @@ export function splitEnvelope(envelope: QueueEnvelope, spec: IntegrationSpec): S
     case 'hubspot-webhook':
       splitHubSpot(envelope, body, result);
       break;
-    case 'destination-webhook':
-      splitDestination(envelope, body, spec, result);
-      break;
     case 'poll':
-      splitPoll(envelope, body, spec, result);
+      splitPoll(envelope, body, destination(), result);
       break;
     case 'replay': {
       // A replayed dead letter carries the original kind in a header.
@@ -251,7 +290,7 @@ export function splitEnvelope(envelope: QueueEnvelope, spec: IntegrationSpec): S
         result.malformed.push({ index: -1, reason: 'replay envelope without x-kongo-replay-of' });
         break;
       }
-      return splitEnvelope({ ...envelope, kind }, spec);
+      return splitEnvelope({ ...envelope, kind }, spec, connector);
     }
   }
   return result;

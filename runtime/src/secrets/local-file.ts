@@ -3,8 +3,8 @@
  * Re-read when the file changes (checked at most once per `recheckMs`), so a local rotation needs
  * no restart. A missing file means no secrets; a broken one is an error naming the file.
  */
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { type SecretSource, SecretsError } from './types.ts';
 
 export const DEFAULT_SECRETS_FILE = join('.kongo', 'secrets.json');
@@ -27,9 +27,22 @@ export class LocalFileSecretSource implements SecretSource {
     this.#recheckMs = options.recheckMs ?? 1_000;
   }
 
-  async get(name: string): Promise<string | undefined> {
+  async get(name: string, options: { fresh?: boolean } = {}): Promise<string | undefined> {
+    if (options.fresh) this.#checkedAt = Number.NEGATIVE_INFINITY;
     const values = await this.#load();
     return values.get(name);
+  }
+
+  /** Rewrites the file with one value replaced (write to a temporary file, then rename). */
+  async put(name: string, value: string): Promise<void> {
+    this.#checkedAt = Number.NEGATIVE_INFINITY;
+    const values = new Map(await this.#load());
+    values.set(name, value);
+    const temporary = `${this.path}.${process.pid}.tmp`;
+    await mkdir(dirname(this.path), { recursive: true });
+    await writeFile(temporary, `${JSON.stringify(Object.fromEntries(values), null, 2)}\n`, { mode: 0o600 });
+    await rename(temporary, this.path);
+    this.#checkedAt = Number.NEGATIVE_INFINITY;
   }
 
   async #load(): Promise<Map<string, string>> {

@@ -3,12 +3,18 @@
  * `-previous` parameter usually doesn't exist — are cached for `maxAgeMs`, so a warm Lambda makes
  * no SSM call per request. Concurrent misses for one name share one call.
  */
-import { GetParameterCommand, ParameterNotFound, SSMClient, type SSMClientConfig } from '@aws-sdk/client-ssm';
+import {
+  GetParameterCommand,
+  ParameterNotFound,
+  PutParameterCommand,
+  SSMClient,
+  type SSMClientConfig,
+} from '@aws-sdk/client-ssm';
 import { type SecretSource, SecretsError } from './types.ts';
 
 /** The slice of SSMClient this adapter uses (lets tests inject a stand-in). */
 export interface SsmSender {
-  send(command: GetParameterCommand): Promise<{ Parameter?: { Value?: string } }>;
+  send(command: GetParameterCommand | PutParameterCommand): Promise<{ Parameter?: { Value?: string } }>;
 }
 
 export type SsmSecretSourceOptions = ({ client: SsmSender } | { clientConfig: SSMClientConfig }) & {
@@ -29,15 +35,30 @@ export class SsmSecretSource implements SecretSource {
     this.#now = options.now ?? Date.now;
   }
 
-  get(name: string): Promise<string | undefined> {
+  get(name: string, options: { fresh?: boolean } = {}): Promise<string | undefined> {
     const now = this.#now();
     const cached = this.#cache.get(name);
-    if (cached && cached.expiresAt > now) return cached.value;
+    if (cached && cached.expiresAt > now && !options.fresh) return cached.value;
     const value = this.#fetch(name);
     this.#cache.set(name, { value, expiresAt: now + this.#maxAgeMs });
     // A failed call is not cached: the next request tries again.
     value.catch(() => this.#cache.delete(name));
     return value;
+  }
+
+  /** Overwrites a SecureString (needs ssm:PutParameter on that one parameter) and caches the new value. */
+  async put(name: string, value: string): Promise<void> {
+    try {
+      await this.#client.send(
+        new PutParameterCommand({ Name: name, Value: value, Type: 'SecureString', Overwrite: true }),
+      );
+    } catch (error) {
+      throw new SecretsError(
+        `Could not write SSM parameter ${name}; check the function's ssm:PutParameter permission.`,
+        { parameter: name, cause: error },
+      );
+    }
+    this.#cache.set(name, { value: Promise.resolve(value), expiresAt: this.#now() + this.#maxAgeMs });
   }
 
   async #fetch(name: string): Promise<string | undefined> {

@@ -15,7 +15,7 @@ export {
   resolveEnvironment,
   specForProcess,
 } from './environments.ts';
-export { parseSpecText } from './parse.ts';
+export { parseJsonDocument, parseSpecText } from './parse.ts';
 export { type WebhookSource, webhookPath, webhookUrl } from './paths.ts';
 export { childPointer, formatProblem, pointerSegment, SpecError, type SpecProblem } from './problems.ts';
 export { type IntegrationSpecSchema, integrationSpecSchema, PATTERNS, SPEC_SCHEMA_ID } from './schema.ts';
@@ -58,5 +58,5 @@ export type {
   Value,
 } from './types.ts';
 export { FORMULA_NAMES, SPEC_VERSION } from './types.ts';
-export { assertValidSpec, type ValidationResult, validateSpec } from './validate.ts';
+export { assertValidSpec, translate as schemaErrorProblem, type ValidationResult, validateSpec } from './validate.ts';
 export { checkValue, MAX_VALUE_DEPTH } from './values.ts';

@@ -137,6 +137,21 @@ function describeSyntaxError(source: string, reason: string, offset: number | un
  */
 export function parseSpecText(text: string, fileName: string): ValidationResult {
   void fileName;
+  return parseJsonDocument(text, validateSpec, 'an integration spec (a JSON object)');
+}
+
+/**
+ * Parses JSON text and validates it with `validate`, giving every problem the line and column of
+ * its pointer; duplicate keys and syntax errors are reported the same way. The connector format
+ * (`../connector/validate.ts`) reads its files with this too.
+ */
+type Checked = { ok: true } | { ok: false; problems: SpecProblem[] };
+
+export function parseJsonDocument<R extends Checked>(
+  text: string,
+  validate: (json: unknown) => R,
+  expected: string,
+): R | { ok: false; problems: SpecProblem[] } {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   if (source.trim() === '') {
     return {
@@ -146,7 +161,7 @@ export function parseSpecText(text: string, fileName: string): ValidationResult 
           pointer: '',
           line: 1,
           column: 1,
-          message: 'the file is empty; expected an integration spec (a JSON object)',
+          message: `the file is empty; expected ${expected}`,
         },
       ],
     };
@@ -187,7 +202,7 @@ export function parseSpecText(text: string, fileName: string): ValidationResult 
   const problems: SpecProblem[] = [];
   const index = indexPositions(document, problems);
   const json: unknown = JSON.parse(source);
-  const result = validateSpec(json);
+  const result = validate(json);
   if (result.ok && problems.length === 0) return result;
   if (!result.ok) {
     for (const problem of result.problems) {

@@ -54,7 +54,8 @@ const SPECIAL_MINIMUMS: Record<string, string> = {
   '/monitoring/heartbeatSeconds': 'heartbeats run on a schedule that ticks at most once a minute',
 };
 
-function translate(error: ErrorObject): SpecProblem | undefined {
+/** One ajv error as a problem a person can act on (the connector format uses it too). */
+export function translate(error: ErrorObject): SpecProblem | undefined {
   const pointer = error.instancePath;
   const data: unknown = error.data;
   const params = error.params as Record<string, unknown>;

@@ -1,5 +1,6 @@
 /** Webhook signature verification on raw bytes, with the scheme the spec names. */
 export { decodeHubSpotUri } from './hubspot-uri.ts';
+export { createRecipeVerifier, recipeHmac, recipeKey } from './recipe.ts';
 export { type SourceVerification, verificationFor } from './spec-scheme.ts';
 export type {
   SignedRequest,

@@ -11,6 +11,8 @@ export type VerifyFailureReason =
   | 'missing-signature'
   | 'missing-timestamp'
   | 'missing-webhook-id'
+  /** A header the signed payload names is absent (connector recipes). */
+  | 'missing-header'
   | 'malformed-timestamp'
   | 'stale-timestamp'
   | 'future-timestamp'

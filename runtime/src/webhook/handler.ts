@@ -14,7 +14,13 @@ import { readBodyCapped } from '../http/body.ts';
 import type { DeadLetterQueue, QueueEnvelope, WorkQueue } from '../queue/types.ts';
 import { rotatingSecrets } from '../secrets/rotation.ts';
 import type { SecretSource } from '../secrets/types.ts';
+import { connectorForLegacySpec } from '../connector/legacy.ts';
+import { getPath } from '../connector/paths.ts';
+import type { ConnectorDocument, Handshake, SignatureRecipe } from '../connector/types.ts';
+import { parseWebhookBody } from '../connector/webhook-events.ts';
+import { webhookUrl } from '../spec/paths.ts';
 import type { IntegrationSpec } from '../spec/types.ts';
+import { createRecipeVerifier, recipeHmac } from '../verify/recipe.ts';
 import { verificationFor } from '../verify/spec-scheme.ts';
 import type { Verifier, VerifyFailureReason } from '../verify/types.ts';
 import { createVerifier } from '../verify/verifier.ts';
@@ -60,7 +66,12 @@ export interface SecurityEvent {
 }
 
 export interface WebhookHandlerOptions {
-  spec: Pick<IntegrationSpec, 'integration' | 'publicBaseUrl' | 'hubspot' | 'destination'>;
+  spec: Pick<IntegrationSpec, 'integration' | 'publicBaseUrl' | 'hubspot' | 'destination' | 'client'>;
+  /**
+   * The destination's connector (its signature recipe, body format, handshakes). Default: the catalog
+   * entry a spec without `destination.connector` means (docs/CONNECTORS.md).
+   */
+  connector?: ConnectorDocument;
   source: 'hubspot' | 'destination';
   secrets: SecretSource;
   queue: WorkQueue;
@@ -83,7 +94,12 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
   const clock = options.clock ?? { now: () => Date.now() };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const mintTraceId = options.mintTraceId ?? randomUUID;
-  const verification = verificationFor(spec, source);
+  const connector =
+    source === 'destination'
+      ? (options.connector ?? (spec.destination.webhooks ? connectorForLegacySpec(spec.destination) : undefined))
+      : undefined;
+  const verification = source === 'hubspot' ? hubspotVerification(spec) : destinationVerification(spec, connector);
+  const forwarded = [...FORWARDED_HEADERS, ...(verification?.forward ?? [])];
   const kind: QueueEnvelope['kind'] = source === 'hubspot' ? 'hubspot-webhook' : 'destination-webhook';
   // Named as the integration logger's allow-list names them, so the fields survive into the log line.
   const base: Fields = { integrationId: integration, system: source };
@@ -97,10 +113,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
       cached.secrets.some((s, i) => s !== values[i])
     ) {
       if (!verification) throw new Error('unreachable: no verification for this source');
-      cached = {
-        secrets: values,
-        verify: createVerifier(verification.scheme, values, { now: () => clock.now() }),
-      };
+      cached = { secrets: values, verify: verification.build(values, () => clock.now()) };
     }
     return cached.verify;
   }
@@ -154,14 +167,30 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
     const traceId = mintTraceId();
     // Bytes that are not UTF-8 can't be the JSON promised; they are kept exactly, base64-encoded.
     const text = isUtf8(body.bytes) ? body.bytes.toString('utf8') : undefined;
-    const malformed = text === undefined ? 'not-utf8' : malformedReason(text, source);
+    const malformed =
+      text === undefined
+        ? 'not-utf8'
+        : connector?.webhooks
+          ? (() => {
+              const parsed = parseWebhookBody(connector.webhooks, text);
+              return parsed.ok ? null : parsed.reason;
+            })()
+          : malformedReason(text, source);
+    // A handshake (a challenge echo, a URL validation) is answered here, after verification, and not queued.
+    if (text !== undefined && !malformed && connector?.webhooks?.handshakes) {
+      const answer = handshakeAnswer(connector, text, secretValues[0] ?? '');
+      if (answer) {
+        logger?.info('webhook handshake answered', base);
+        return answer;
+      }
+    }
     const envelope: QueueEnvelope = {
       v: 1,
       kind,
       integration,
       traceId,
       receivedAt: clock.now(),
-      headers: forwardedHeaders(req.headers),
+      headers: forwardedHeaders(req.headers, forwarded),
       body: text ?? body.bytes.toString('base64'),
     };
     envelope.headers[VERIFY_MS_HEADER] = String(verifyMs);
@@ -213,6 +242,73 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
   };
 }
 
+interface EdgeVerification {
+  secretParameter: string;
+  url: string;
+  /** Headers the worker needs besides the fixed ones (a recipe's delivery id and timestamp). */
+  forward: string[];
+  build(secrets: string[], now: () => number): Verifier;
+}
+
+function hubspotVerification(spec: WebhookHandlerOptions['spec']): EdgeVerification | null {
+  const found = verificationFor(spec, 'hubspot');
+  if (!found) return null;
+  return {
+    secretParameter: found.secretParameter,
+    url: found.url,
+    forward: [],
+    build: (secrets, now) => createVerifier(found.scheme, secrets, { now }),
+  };
+}
+
+/** The destination's recipe from its connector; the secret parameter from the spec. */
+function destinationVerification(
+  spec: WebhookHandlerOptions['spec'],
+  connector: ConnectorDocument | undefined,
+): EdgeVerification | null {
+  const recipe = connector?.webhooks?.verify;
+  if (!recipe) return null;
+  const forward =
+    recipe.type === 'hmac'
+      ? [recipe.eventIdHeader, recipe.timestamp?.header].filter((h): h is string => h !== undefined).map((h) => h.toLowerCase())
+      : [];
+  return {
+    secretParameter:
+      spec.destination.webhooks?.secretParameter ?? `/${spec.client.slug}/destination-client-secret`,
+    url: webhookUrl(spec, 'destination'),
+    forward,
+    build: (secrets, now) => createRecipeVerifier(recipe, secrets, { now }),
+  };
+}
+
+/** The answer to a handshake request, or null when the body is an ordinary event. */
+function handshakeAnswer(connector: ConnectorDocument, text: string, secret: string): Response | null {
+  const webhooks = connector.webhooks;
+  if (!webhooks?.handshakes) return null;
+  const parsed = parseWebhookBody(webhooks, text);
+  if (!parsed.ok) return null;
+  const body = parsed.body;
+  const handshake: Handshake | undefined = webhooks.handshakes.find(
+    (h) => String(getPath(body, h.when.path) ?? '') === h.when.equals && getPath(body, h.when.path) !== undefined,
+  );
+  if (!handshake) return null;
+  const recipe = webhooks.verify.type === 'hmac' ? (webhooks.verify as SignatureRecipe) : undefined;
+  const fill = (template: string): string =>
+    template.replace(/\{(hmac:)?body\.([^}]+)\}/g, (_all, hmac: string | undefined, path: string) => {
+      const value = getPath(body, path);
+      const plain = value === undefined || value === null ? '' : String(value);
+      return hmac && recipe ? recipeHmac(recipe, secret, plain) : plain;
+    });
+  if (handshake.text !== undefined)
+    return new Response(fill(handshake.text), {
+      status: 200,
+      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+    });
+  const json: Record<string, string> = {};
+  for (const [key, template] of Object.entries(handshake.json ?? {})) json[key] = fill(template);
+  return reply(200, json);
+}
+
 /** Why a verified body can't be what the sender promised, or null when it is fine. Parses only to decide. */
 function malformedReason(text: string, source: 'hubspot' | 'destination'): string | null {
   let parsed: unknown;
@@ -232,9 +328,9 @@ function malformedReason(text: string, source: 'hubspot' | 'destination'): strin
   return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? null : 'not-an-object';
 }
 
-function forwardedHeaders(headers: Headers): Record<string, string> {
+function forwardedHeaders(headers: Headers, names: readonly string[]): Record<string, string> {
   const kept: Record<string, string> = {};
-  for (const name of FORWARDED_HEADERS) {
+  for (const name of names) {
     const value = headers.get(name);
     if (value !== null) kept[name] = value;
   }
