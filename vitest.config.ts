@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      '{runtime,generator,templates,infra,sandbox,cli,studio,notification-centre,test}/**/*.test.{ts,tsx}',
+      '{runtime,connectors,generator,templates,infra,sandbox,cli,studio,notification-centre,test}/**/*.test.{ts,tsx}',
     ],
     exclude: ['**/node_modules/**', '**/dist/**', 'test/fixtures/**', '**/generated-out/**'],
     testTimeout: 30_000,

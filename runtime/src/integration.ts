@@ -7,6 +7,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import type { ConnectorDocument } from './connector/types.ts';
 import { DynamoMappingStore } from './mapping-store/dynamo-store.ts';
 import type { MappingStore } from './mapping-store/types.ts';
 import {
@@ -30,13 +31,12 @@ import type { CommandResult, DeadLetterReport, PendingCommand } from './monitor/
 import { type ControlPanel, controlPanel } from './ops/controls.ts';
 import { type ReplayOutcome, replayDeadLetters } from './ops/dlq.ts';
 import type { DestinationClient } from './outbound/destination.ts';
-import { createGraphQLDestination } from './outbound/graphql-client.ts';
+import { connectorFor, destinationClientFor, storeCredentialLock } from './outbound/destination-factory.ts';
 import type { FetchLike } from './outbound/http-call.ts';
 import { type HubSpotClient, hubspotClientOn } from './outbound/hubspot-client.ts';
 import { type HubSpotObjectApiModule, hubspotObjectApi } from './outbound/hubspot-objects.ts';
-import { destinationProfile, HUBSPOT_PROFILE } from './outbound/profiles.ts';
+import { HUBSPOT_PROFILE } from './outbound/profiles.ts';
 import { createRateBudget, type RateBudget } from './outbound/rate-limit.ts';
-import { createRestDestination } from './outbound/rest-client.ts';
 import type { RetryOptions } from './outbound/retry.ts';
 import type { PollOutcome, PollSource } from './poll/driver.ts';
 import { type HubSpotSearchApi, hubspotSearchApiOn } from './poll/hubspot-search-api.ts';
@@ -121,6 +121,11 @@ export interface IntegrationRuntimeOptions {
   hubspotApi?: HubSpotObjectApiModule;
   /** Injected clients (tests, benchmarks); default: built from the spec and secrets. */
   clients?: { hubspot?: HubSpotClient; destination?: DestinationClient };
+  /**
+   * The connector document the spec's `destination.connector` names (generated code embeds it; the
+   * sandbox reads it from connectors/). A spec without a connector means one of the two legacy entries.
+   */
+  connector?: ConnectorDocument;
   logger?: IntegrationLogger;
 }
 
@@ -253,6 +258,12 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
     return api;
   };
   let destinationClient: Promise<DestinationClient> | undefined;
+  let resolvedConnector: ConnectorDocument | undefined;
+  /** The spec's connector, checked against the spec once (a misfit is an error naming each problem). */
+  const connector = (): ConnectorDocument => {
+    resolvedConnector ??= connectorFor(spec, options.connector);
+    return resolvedConnector;
+  };
   let clients: Promise<{ hubspot: HubSpotClient; destination: DestinationClient }> | undefined;
   let searchApi: HubSpotSearchApi | undefined;
   let worker: Promise<Worker> | undefined;
@@ -262,20 +273,16 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
   const getDestination = (): Promise<DestinationClient> => {
     destinationClient ??= (async () => {
       if (options.clients?.destination) return options.clients.destination;
-      const token = await requiredSecret(secrets, spec.destination.auth.tokenParameter);
-      const side = {
-        ...spec.destination,
-        baseUrl: environment.destinationBaseUrl ?? spec.destination.baseUrl,
-      };
-      const common = {
-        token,
-        profile: destinationProfile(spec.destination),
+      return destinationClientFor({
+        spec,
+        ...(options.connector ? { connector: options.connector } : {}),
+        secrets,
+        ...(environment.destinationBaseUrl ? { baseUrl: environment.destinationBaseUrl } : {}),
+        fields: destinationFields,
+        lock: storeCredentialLock(store, integration),
         ...(environment.fetch ? { fetch: environment.fetch } : {}),
         ...(environment.retry ? { retry: environment.retry } : {}),
-      };
-      return spec.destination.api === 'graphql'
-        ? createGraphQLDestination({ destination: side, fields: destinationFields, ...common })
-        : createRestDestination({ destination: side, ...common });
+      });
     })();
     return destinationClient;
   };
@@ -298,6 +305,7 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
       const built = await clients;
       return createWorker({
         spec,
+        connector: connector(),
         ...(options.mappings ? { mappings: options.mappings } : {}),
         store,
         queue,
@@ -327,6 +335,7 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
     const handler = createWebhookHandler({
       spec,
       source,
+      ...(source === 'destination' && spec.destination.webhooks ? { connector: connector() } : {}),
       secrets,
       queue,
       deadLetters,

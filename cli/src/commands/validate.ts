@@ -1,6 +1,17 @@
 /** `kongo validate FILE…`: checks integration-spec.json files and lists every problem with its place. */
 import { readFile } from 'node:fs/promises';
-import { formatProblem, parseSpecText, type SpecProblem } from '@kongo/runtime/spec';
+import { dirname } from 'node:path';
+import { readConnectorDirectory } from '@kongo/connectors/files';
+import { type ConnectorDocument, checkSpecWithConnector, parseConnectorText } from '@kongo/runtime/connector';
+import {
+  didYouMean,
+  formatProblem,
+  parseJsonDocument,
+  parseSpecText,
+  type SpecProblem,
+  type ValidationResult,
+  validateSpec,
+} from '@kongo/runtime/spec';
 import type { Command } from 'commander';
 
 export interface ValidateOutput {
@@ -44,7 +55,25 @@ export async function validateFiles(
       if (!options.json) output.out(`${file}: ${message}`);
       continue;
     }
-    const result = parseSpecText(text, file);
+    if (/"connectorVersion"\s*:/.test(text)) {
+      const connector = parseConnectorText(text);
+      if (connector.ok) {
+        report.push({ file, ok: true, problems: [] });
+        if (!options.json)
+          output.out(
+            `${file}: valid connector (${connector.connector.id}: ${connector.connector.api}, ${connector.connector.record.fields.length} fields)`,
+          );
+      } else {
+        exitCode = 1;
+        report.push({ file, ok: false, problems: connector.problems });
+        if (!options.json) {
+          for (const problem of connector.problems) output.out(formatProblem(problem, file));
+          if (connector.problems.length > 1) output.err(`${file}: ${connector.problems.length} problems`);
+        }
+      }
+      continue;
+    }
+    const result = await checkSpecText(text, file);
     if (result.ok) {
       report.push({ file, ok: true, problems: [] });
       if (!options.json) {
@@ -68,11 +97,62 @@ export async function validateFiles(
   return exitCode;
 }
 
+/**
+ * A spec's problems, and when it names a connector, the problems of the spec with that connector
+ * (a mapping into a field the API can't write, a missing connection setting…), each with its place.
+ * The connector comes from the catalog or from a `*.connector.json` beside the spec.
+ */
+async function checkSpecText(text: string, file: string): Promise<ValidationResult> {
+  const first = parseSpecText(text, file);
+  if (!first.ok || first.spec.destination.connector === undefined) return first;
+  const id = first.spec.destination.connector;
+  const known = new Map<string, ConnectorDocument>(await readConnectorDirectory());
+  try {
+    for (const [key, doc] of await readConnectorDirectory(dirname(file))) known.set(key, doc);
+  } catch (error) {
+    return {
+      ok: false,
+      problems: [
+        {
+          pointer: '/destination/connector',
+          message: `a connector file beside the spec is invalid: ${(error as Error).message}`,
+        },
+      ],
+    };
+  }
+  const connector = known.get(id);
+  return parseJsonDocument(
+    text,
+    (json): ValidationResult => {
+      const result = validateSpec(json);
+      if (!result.ok) return result;
+      if (!connector) {
+        const hint = didYouMean(id, known.keys());
+        return {
+          ok: false,
+          problems: [
+            {
+              pointer: '/destination/connector',
+              message: `no connector "${id}" in the catalog (npx kongo connectors lists it) or beside the spec as ${id}.connector.json`,
+              ...(hint ? { hint } : {}),
+            },
+          ],
+        };
+      }
+      const problems = checkSpecWithConnector(result.spec, connector);
+      return problems.length > 0 ? { ok: false, problems } : result;
+    },
+    'an integration spec (a JSON object)',
+  );
+}
+
 export function register(program: Command): void {
   program
     .command('validate')
-    .description('check integration-spec.json files: exit 0 when valid, else list every problem and exit 1')
-    .argument('<files...>', 'integration-spec.json files')
+    .description(
+      'check integration-spec.json and *.connector.json files: exit 0 when valid, else list every problem and exit 1',
+    )
+    .argument('<files...>', 'integration-spec.json or connector files')
     .option('--json', 'print a JSON report instead of lines')
     .action(async (files: string[], options: { json?: boolean }) => {
       process.exitCode = await validateFiles(files, options);

@@ -32,6 +32,8 @@ export function legacyRecipe(webhooks: NonNullable<DestinationSide['webhooks']>)
       timestamp: { header: 'webhook-timestamp', unit: 's', toleranceSeconds: 300 },
       eventIdHeader: 'webhook-id',
     };
+  if (webhooks.scheme === 'connector')
+    throw new TypeError('scheme "connector" takes its recipe from destination.connector, not from the spec');
   return {
     type: 'hmac',
     header: webhooks.header.toLowerCase(),
@@ -62,8 +64,18 @@ const ATTENDEE_FIELDS: FieldDescription[] = [
   { path: 'company', type: 'string', label: 'Company' },
   { path: 'jobTitle', type: 'string', label: 'Job title' },
   { path: 'phone', type: 'string', label: 'Phone' },
-  { path: 'status', type: 'enum', label: 'Status', options: ['REGISTERED', 'CHECKED_IN', 'CANCELLED', 'WAITLISTED'] },
-  { path: 'ticketType', type: 'enum', label: 'Ticket type', options: ['GENERAL', 'VIP', 'SPEAKER', 'SPONSOR'] },
+  {
+    path: 'status',
+    type: 'enum',
+    label: 'Status',
+    options: ['REGISTERED', 'CHECKED_IN', 'CANCELLED', 'WAITLISTED'],
+  },
+  {
+    path: 'ticketType',
+    type: 'enum',
+    label: 'Ticket type',
+    options: ['GENERAL', 'VIP', 'SPEAKER', 'SPONSOR'],
+  },
   { path: 'country', type: 'string', label: 'Country' },
   { path: 'createdAt', type: 'datetime', label: 'Created', writable: [] },
   { path: 'updatedAt', type: 'datetime', label: 'Updated', writable: [] },
@@ -73,7 +85,12 @@ const JOB_FIELDS: FieldDescription[] = [
   { path: 'reference', type: 'string', label: 'Reference' },
   { path: 'title', type: 'string', label: 'Title' },
   { path: 'customerEmail', type: 'string', label: 'Customer email' },
-  { path: 'status', type: 'enum', label: 'Status', options: ['QUOTED', 'SCHEDULED', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED'] },
+  {
+    path: 'status',
+    type: 'enum',
+    label: 'Status',
+    options: ['QUOTED', 'SCHEDULED', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED'],
+  },
   { path: 'value', type: 'number', label: 'Value' },
   { path: 'siteAddress', type: 'string', label: 'Site address' },
   { path: 'scheduledDate', type: 'string', label: 'Scheduled date (YYYY-MM-DD)' },

@@ -32,7 +32,9 @@ export function parsePath(path: string): PathSegment[] {
         const eq = inside.indexOf('=');
         const key = inside.slice(0, eq);
         if (eq <= 0 || !KEY.test(key) || KEY.exec(key)?.[0] !== key)
-          throw new TypeError(`path "${path}": "[${inside}]" must be an index like [0] or a match like [name=Region]`);
+          throw new TypeError(
+            `path "${path}": "[${inside}]" must be an index like [0] or a match like [name=Region]`,
+          );
         segments.push({ kind: 'match', key, value: inside.slice(eq + 1) });
       }
       continue;
@@ -92,14 +94,16 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
       if (last) object[segment.name] = value;
       else {
         const existing = object[segment.name];
-        if (!(next?.kind === 'key' ? isObject(existing) : Array.isArray(existing))) object[segment.name] = fresh();
+        if (!(next?.kind === 'key' ? isObject(existing) : Array.isArray(existing)))
+          object[segment.name] = fresh();
         current = object[segment.name];
       }
     } else if (segment.kind === 'index') {
       const array = current as unknown[];
       if (last) array[segment.index] = value;
       else {
-        if (!isObject(array[segment.index]) && !Array.isArray(array[segment.index])) array[segment.index] = fresh();
+        if (!isObject(array[segment.index]) && !Array.isArray(array[segment.index]))
+          array[segment.index] = fresh();
         current = array[segment.index];
       }
     } else {

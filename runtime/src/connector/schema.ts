@@ -59,7 +59,17 @@ export const connectorSchema = {
   title: 'Kongo destination connector',
   type: 'object',
   additionalProperties: false,
-  required: ['connectorVersion', 'id', 'name', 'api', 'baseUrl', 'verifiedAgainst', 'auth', 'record', 'operations'],
+  required: [
+    'connectorVersion',
+    'id',
+    'name',
+    'api',
+    'baseUrl',
+    'verifiedAgainst',
+    'auth',
+    'record',
+    'operations',
+  ],
   properties: {
     $schema: { type: 'string' },
     connectorVersion: { const: 1, description: 'Version of this format.' },

@@ -7,7 +7,14 @@ import type { TimeFormat } from './types.ts';
 /** `{connection.eventId}`, `{id:int}`, `{header.x-zm-request-timestamp}`, `{hmac:body.payload.plainToken}`. */
 export const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_.:$-]*)\}/g;
 
-export type TemplateValue = string | number | boolean | null | undefined | Record<string, unknown> | unknown[];
+export type TemplateValue =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | Record<string, unknown>
+  | unknown[];
 export type TemplateContext = (name: string) => TemplateValue;
 
 /** The names a template uses (`{id:int}` → `id`). */
@@ -18,7 +25,10 @@ export function placeholders(template: string): string[] {
 /** Thrown when a template names a value that is not there. */
 export class MissingValueError extends Error {
   override readonly name = 'MissingValueError';
-  constructor(readonly placeholder: string, template: string) {
+  constructor(
+    readonly placeholder: string,
+    template: string,
+  ) {
     super(`"${template}" needs {${placeholder}}, which has no value`);
   }
 }
@@ -47,7 +57,9 @@ export function renderJson(template: unknown, context: TemplateContext): unknown
       if (whole[2] === 'int' || whole[2] === 'number') {
         const n = Number(value);
         if (!Number.isFinite(n) || (whole[2] === 'int' && !Number.isInteger(n)))
-          throw new TypeError(`{${whole[1]}:${whole[2]}} is ${JSON.stringify(value)}, not ${whole[2] === 'int' ? 'an integer' : 'a number'}`);
+          throw new TypeError(
+            `{${whole[1]}:${whole[2]}} is ${JSON.stringify(value)}, not ${whole[2] === 'int' ? 'an integer' : 'a number'}`,
+          );
         return n;
       }
       if (whole[2] === 'string') return value === null ? null : String(value);

@@ -54,21 +54,49 @@ const AUTH: Record<string, { allowed: string[]; required: string[] }> = {
     required: ['tokenUrl', 'clientId', 'clientSecret', 'clientAuth'],
   },
   'oauth2-refresh-token': {
-    allowed: ['tokenUrl', 'clientId', 'clientSecret', 'clientAuth', 'refreshToken', 'rotates', 'params', 'renewBeforeSeconds'],
+    allowed: [
+      'tokenUrl',
+      'clientId',
+      'clientSecret',
+      'clientAuth',
+      'refreshToken',
+      'rotates',
+      'params',
+      'renewBeforeSeconds',
+    ],
     required: ['tokenUrl', 'clientId', 'clientSecret', 'clientAuth', 'refreshToken', 'rotates'],
   },
 };
-const PAGINATION: Record<string, { allowed: string[]; required: string[]; api?: 'rest' | 'graphql'; uses?: string }> = {
+const PAGINATION: Record<
+  string,
+  { allowed: string[]; required: string[]; api?: 'rest' | 'graphql'; uses?: string }
+> = {
   none: { allowed: [], required: [] },
   cursor: { allowed: ['from', 'path', 'header', 'size'], required: ['from', 'size'], uses: 'cursor' },
   page: { allowed: ['size', 'firstPage', 'totalPagesPath'], required: ['size'], api: 'rest', uses: 'page' },
   offset: { allowed: ['size'], required: ['size'], api: 'rest', uses: 'offset' },
-  relay: { allowed: ['connection', 'size'], required: ['connection', 'size'], api: 'graphql', uses: 'cursor' },
+  relay: {
+    allowed: ['connection', 'size'],
+    required: ['connection', 'size'],
+    api: 'graphql',
+    uses: 'cursor',
+  },
   'link-header': { allowed: ['size'], required: ['size'], api: 'rest' },
 };
 const VERIFY: Record<string, { allowed: string[]; required: string[] }> = {
   hmac: {
-    allowed: ['header', 'algorithm', 'encoding', 'prefix', 'payload', 'secretEncoding', 'secretPrefix', 'timestamp', 'separator', 'eventIdHeader'],
+    allowed: [
+      'header',
+      'algorithm',
+      'encoding',
+      'prefix',
+      'payload',
+      'secretEncoding',
+      'secretPrefix',
+      'timestamp',
+      'separator',
+      'eventIdHeader',
+    ],
     required: ['header', 'algorithm', 'encoding', 'payload'],
   },
   'url-token': { allowed: ['param'], required: ['param'] },
@@ -113,7 +141,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Names every template may use, by where it is used. */
-const RUNTIME_NAMES = ['id', 'key', 'limit', 'cursor', 'page', 'offset', 'since', 'input', 'selection', 'idempotencyKey'];
+const RUNTIME_NAMES = [
+  'id',
+  'key',
+  'limit',
+  'cursor',
+  'page',
+  'offset',
+  'since',
+  'input',
+  'selection',
+  'idempotencyKey',
+];
 
 function templateProblems(doc: Record<string, unknown>): SpecProblem[] {
   const problems: SpecProblem[] = [];
@@ -135,9 +174,14 @@ function templateProblems(doc: Record<string, unknown>): SpecProblem[] {
         continue;
       }
       const allowed = [...(allowRuntime ? RUNTIME_NAMES : []), ...extra];
-      if (scope !== undefined && allowed.includes(scope) && rest.length === 0 && member === undefined) continue;
+      if (scope !== undefined && allowed.includes(scope) && rest.length === 0 && member === undefined)
+        continue;
       if (extra.some((e) => name === e || name.startsWith(`${e}.`))) continue;
-      const hint = didYouMean(name, [...allowed, ...connection.map((c) => `connection.${c}`), ...credentials.map((c) => `credentials.${c}`)]);
+      const hint = didYouMean(name, [
+        ...allowed,
+        ...connection.map((c) => `connection.${c}`),
+        ...credentials.map((c) => `credentials.${c}`),
+      ]);
       problems.push({
         pointer,
         message: `unknown placeholder {${name}}; use {connection.…}, {credentials.…}${allowRuntime ? ` or one of ${RUNTIME_NAMES.map((n) => `{${n}}`).join(', ')}` : ''}`,
@@ -147,8 +191,12 @@ function templateProblems(doc: Record<string, unknown>): SpecProblem[] {
   };
   const walk = (value: unknown, pointer: string, allowRuntime: boolean, extra: string[] = []): void => {
     if (typeof value === 'string') check(value, pointer, allowRuntime, extra);
-    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, childPointer(pointer, i), allowRuntime, extra));
-    else if (isObject(value)) for (const [k, v] of Object.entries(value)) walk(v, childPointer(pointer, k), allowRuntime, extra);
+    else if (Array.isArray(value))
+      value.forEach((v, i) => {
+        walk(v, childPointer(pointer, i), allowRuntime, extra);
+      });
+    else if (isObject(value))
+      for (const [k, v] of Object.entries(value)) walk(v, childPointer(pointer, k), allowRuntime, extra);
   };
   if (typeof doc.baseUrl === 'string') check(doc.baseUrl, '/baseUrl', false);
   walk(doc.auth, '/auth', false);
@@ -156,17 +204,19 @@ function templateProblems(doc: Record<string, unknown>): SpecProblem[] {
   if (isObject(doc.operations))
     for (const [verb, op] of Object.entries(doc.operations)) {
       if (!isObject(op)) continue;
-      for (const part of ['path', 'query', 'body', 'variables', 'graphql'] as const) {
-        if (part === 'graphql') continue; // GraphQL text uses $variables; only {selection} is filled
+      // GraphQL text uses $variables (only {selection} is filled), so it is not a template here.
+      for (const part of ['path', 'query', 'body', 'variables'] as const)
         walk(op[part], `/operations/${verb}/${part}`, true);
-      }
     }
   if (isObject(doc.webhooks)) {
     const verify = doc.webhooks.verify;
     if (isObject(verify) && typeof verify.payload === 'string')
       check(verify.payload, '/webhooks/verify/payload', false, ['body', 'method', 'url', 'header']);
     const handshakes = Array.isArray(doc.webhooks.handshakes) ? doc.webhooks.handshakes : [];
-    handshakes.forEach((h, i) => walk(isObject(h) ? { json: h.json, text: h.text } : undefined, `/webhooks/handshakes/${i}`, false, ['body', 'hmac:body']));
+    handshakes.forEach((h, i) => {
+      const answer = isObject(h) ? { json: h.json, text: h.text } : undefined;
+      walk(answer, `/webhooks/handshakes/${i}`, false, ['body', 'hmac:body']);
+    });
   }
   return problems;
 }
@@ -195,19 +245,30 @@ function pathProblems(doc: Record<string, unknown>): SpecProblem[] {
     checkPath(field.path, `/record/fields/${i}/path`);
     const before = seen.get(field.path);
     if (before !== undefined)
-      problems.push({ pointer: `/record/fields/${i}/path`, message: `"${field.path}" is already described at /record/fields/${before}` });
+      problems.push({
+        pointer: `/record/fields/${i}/path`,
+        message: `"${field.path}" is already described at /record/fields/${before}`,
+      });
     seen.set(field.path, i);
     if (field.type === 'enum' && !Array.isArray(field.options))
       problems.push({ pointer: `/record/fields/${i}`, message: 'an enum field needs "options"' });
     if (/\[[^\]=]+=[^\]]*\]$/.test(field.path))
-      problems.push({ pointer: `/record/fields/${i}/path`, message: 'a field path can\'t end in a match; name the member that holds the value (…[name=Region].value)' });
+      problems.push({
+        pointer: `/record/fields/${i}/path`,
+        message:
+          "a field path can't end in a match; name the member that holds the value (…[name=Region].value)",
+      });
   });
   const paths = [...seen.keys()];
   if (Array.isArray(record.naturalKeys))
     record.naturalKeys.forEach((key, i) => {
       if (typeof key === 'string' && !seen.has(key)) {
         const hint = didYouMean(key, paths);
-        problems.push({ pointer: `/record/naturalKeys/${i}`, message: `"${key}" is not a described field`, ...(hint ? { hint } : {}) });
+        problems.push({
+          pointer: `/record/naturalKeys/${i}`,
+          message: `"${key}" is not a described field`,
+          ...(hint ? { hint } : {}),
+        });
       }
     });
   if (isObject(doc.operations))
@@ -215,8 +276,10 @@ function pathProblems(doc: Record<string, unknown>): SpecProblem[] {
       if (!isObject(op)) continue;
       for (const part of ['record', 'records', 'payload', 'userErrors'] as const)
         checkPath(op[part], `/operations/${verb}/${part}`, true);
-      if (isObject(op.id) && typeof op.id.path === 'string') checkPath(op.id.path, `/operations/${verb}/id/path`);
-      if (isObject(op.body) && typeof op.body.envelope === 'string') checkPath(op.body.envelope, `/operations/${verb}/body/envelope`);
+      if (isObject(op.id) && typeof op.id.path === 'string')
+        checkPath(op.id.path, `/operations/${verb}/id/path`);
+      if (isObject(op.body) && typeof op.body.envelope === 'string')
+        checkPath(op.body.envelope, `/operations/${verb}/body/envelope`);
     }
   if (isObject(doc.webhooks)) {
     const w = doc.webhooks;
@@ -240,34 +303,75 @@ function operationProblems(doc: Record<string, unknown>): SpecProblem[] {
     const at = `/operations/${verb}`;
     if (api === 'rest') {
       for (const part of ['graphql', 'variables', 'payload', 'userErrors'] as const)
-        if (part in op) problems.push({ pointer: `${at}/${part}`, message: `"${part}" is for GraphQL operations; this connector's api is "rest"` });
+        if (part in op)
+          problems.push({
+            pointer: `${at}/${part}`,
+            message: `"${part}" is for GraphQL operations; this connector's api is "rest"`,
+          });
       if (!op.method) problems.push({ pointer: at, message: 'a REST operation needs "method"' });
       if (!op.path) problems.push({ pointer: at, message: 'a REST operation needs "path"' });
     } else if (api === 'graphql') {
       for (const part of ['method', 'path', 'query', 'body'] as const)
-        if (part in op) problems.push({ pointer: `${at}/${part}`, message: `"${part}" is for REST operations; this connector's api is "graphql" (put arguments in "variables")` });
-      if (!op.graphql) problems.push({ pointer: at, message: 'a GraphQL operation needs "graphql" (the document)' });
-      if (op.payload === undefined) problems.push({ pointer: at, message: 'a GraphQL operation needs "payload" (where its result sits under data)' });
+        if (part in op)
+          problems.push({
+            pointer: `${at}/${part}`,
+            message: `"${part}" is for REST operations; this connector's api is "graphql" (put arguments in "variables")`,
+          });
+      if (!op.graphql)
+        problems.push({ pointer: at, message: 'a GraphQL operation needs "graphql" (the document)' });
+      if (op.payload === undefined)
+        problems.push({
+          pointer: at,
+          message: 'a GraphQL operation needs "payload" (where its result sits under data)',
+        });
     }
-    if ((verb === 'list' || verb === 'findByKey') && op.records === undefined && !(api === 'graphql' && isObject(doc.pagination) && doc.pagination.type === 'relay'))
-      problems.push({ pointer: at, message: `"${verb}" needs "records" (where the records array sits in the answer; "" for the answer itself)` });
+    if (
+      (verb === 'list' || verb === 'findByKey') &&
+      op.records === undefined &&
+      !(api === 'graphql' && isObject(doc.pagination) && doc.pagination.type === 'relay')
+    )
+      problems.push({
+        pointer: at,
+        message: `"${verb}" needs "records" (where the records array sits in the answer; "" for the answer itself)`,
+      });
     if (isObject(op.id)) {
       problems.push(...keyed(op.id, `${at}/id`, ID_SOURCE, 'id source', 'from'));
       if (op.id.from === 'caller' && verb !== 'create')
-        problems.push({ pointer: `${at}/id/from`, message: 'a caller-supplied id is chosen on create; on other operations use "request"' });
+        problems.push({
+          pointer: `${at}/id/from`,
+          message: 'a caller-supplied id is chosen on create; on other operations use "request"',
+        });
     }
     if (op.emptyAnswer === 'reread' && !ops.get)
-      problems.push({ pointer: `${at}/emptyAnswer`, message: '"reread" needs operations.get to read the record back' });
-    if (op.emptyAnswer === 'reread' && verb === 'create' && !(isObject(op.id) && (op.id.from === 'header' || op.id.from === 'caller')))
-      problems.push({ pointer: `${at}/emptyAnswer`, message: 'a create answered with no body has no id to re-read by; take the id from a header or supply it (id.from "header" or "caller")' });
+      problems.push({
+        pointer: `${at}/emptyAnswer`,
+        message: '"reread" needs operations.get to read the record back',
+      });
+    if (
+      op.emptyAnswer === 'reread' &&
+      verb === 'create' &&
+      !(isObject(op.id) && (op.id.from === 'header' || op.id.from === 'caller'))
+    )
+      problems.push({
+        pointer: `${at}/emptyAnswer`,
+        message:
+          'a create answered with no body has no id to re-read by; take the id from a header or supply it (id.from "header" or "caller")',
+      });
   }
-  if (!ops.get && !ops.list) problems.push({ pointer: '/operations', message: 'describe at least "get" or "list": Kongo has to read records' });
+  if (!ops.get && !ops.list)
+    problems.push({
+      pointer: '/operations',
+      message: 'describe at least "get" or "list": Kongo has to read records',
+    });
   const pagination = isObject(doc.pagination) ? doc.pagination : undefined;
   if (pagination) {
     problems.push(...keyed(pagination, '/pagination', PAGINATION, 'pagination'));
     const entry = PAGINATION[String(pagination.type)];
     if (entry?.api && api !== entry.api)
-      problems.push({ pointer: '/pagination/type', message: `"${String(pagination.type)}" pagination is for ${entry.api} APIs; this connector's api is "${String(api)}"` });
+      problems.push({
+        pointer: '/pagination/type',
+        message: `"${String(pagination.type)}" pagination is for ${entry.api} APIs; this connector's api is "${String(api)}"`,
+      });
     const list = isObject(ops.list) ? ops.list : undefined;
     if (entry?.uses && list) {
       const used = JSON.stringify([list.query ?? {}, list.variables ?? {}]);
@@ -278,10 +382,20 @@ function operationProblems(doc: Record<string, unknown>): SpecProblem[] {
         });
     }
     if (pagination.type === 'cursor') {
-      if (pagination.from === 'body' && !pagination.path) problems.push({ pointer: '/pagination', message: 'a cursor from the body needs "path"' });
-      if (pagination.from === 'header' && !pagination.header) problems.push({ pointer: '/pagination', message: 'a cursor from a header needs "header"' });
-      if (pagination.from === 'header' && 'path' in pagination) problems.push({ pointer: '/pagination/path', message: '"path" is for a cursor from the body; this one is from a header' });
-      if (pagination.from === 'body' && 'header' in pagination) problems.push({ pointer: '/pagination/header', message: '"header" is for a cursor from a header; this one is from the body' });
+      if (pagination.from === 'body' && !pagination.path)
+        problems.push({ pointer: '/pagination', message: 'a cursor from the body needs "path"' });
+      if (pagination.from === 'header' && !pagination.header)
+        problems.push({ pointer: '/pagination', message: 'a cursor from a header needs "header"' });
+      if (pagination.from === 'header' && 'path' in pagination)
+        problems.push({
+          pointer: '/pagination/path',
+          message: '"path" is for a cursor from the body; this one is from a header',
+        });
+      if (pagination.from === 'body' && 'header' in pagination)
+        problems.push({
+          pointer: '/pagination/header',
+          message: '"header" is for a cursor from a header; this one is from the body',
+        });
     }
   }
   return problems;
@@ -295,9 +409,16 @@ function authProblems(doc: Record<string, unknown>): SpecProblem[] {
     const declared = credentials[auth.refreshToken];
     if (!isObject(declared)) {
       const hint = didYouMean(auth.refreshToken, Object.keys(credentials));
-      problems.push({ pointer: '/auth/refreshToken', message: `"${auth.refreshToken}" is not a declared credential`, ...(hint ? { hint } : {}) });
+      problems.push({
+        pointer: '/auth/refreshToken',
+        message: `"${auth.refreshToken}" is not a declared credential`,
+        ...(hint ? { hint } : {}),
+      });
     } else if (auth.rotates === true && declared.rotates !== true)
-      problems.push({ pointer: `/credentials/${auth.refreshToken}`, message: 'the refresh token rotates: mark this credential "rotates": true so it is written back' });
+      problems.push({
+        pointer: `/credentials/${auth.refreshToken}`,
+        message: 'the refresh token rotates: mark this credential "rotates": true so it is written back',
+      });
   }
   return problems;
 }
@@ -308,17 +429,28 @@ function webhookProblems(doc: Record<string, unknown>): SpecProblem[] {
   const problems = keyed(w.verify, '/webhooks/verify', VERIFY, 'verify');
   const ops = isObject(doc.operations) ? doc.operations : {};
   if (w.record === undefined && !ops.get)
-    problems.push({ pointer: '/webhooks', message: 'the events carry no record ("record" is absent), so Kongo fetches it by id: describe operations.get' });
+    problems.push({
+      pointer: '/webhooks',
+      message:
+        'the events carry no record ("record" is absent), so Kongo fetches it by id: describe operations.get',
+    });
   if (w.jsonFields !== undefined && w.bodyFormat !== 'form')
     problems.push({ pointer: '/webhooks/jsonFields', message: '"jsonFields" is for form-encoded bodies' });
   if (Array.isArray(w.handshakes))
     w.handshakes.forEach((h, i) => {
       if (!isObject(h)) return;
       if ((h.json === undefined) === (h.text === undefined))
-        problems.push({ pointer: `/webhooks/handshakes/${i}`, message: 'a handshake answers with either "json" or "text"' });
+        problems.push({
+          pointer: `/webhooks/handshakes/${i}`,
+          message: 'a handshake answers with either "json" or "text"',
+        });
       const usesHmac = JSON.stringify(h.json ?? h.text ?? '').includes('{hmac:');
       if (usesHmac && !(isObject(w.verify) && w.verify.type === 'hmac'))
-        problems.push({ pointer: `/webhooks/handshakes/${i}`, message: '{hmac:…} answers with the signing recipe\'s algorithm and encoding: it needs verify.type "hmac"' });
+        problems.push({
+          pointer: `/webhooks/handshakes/${i}`,
+          message:
+            '{hmac:…} answers with the signing recipe\'s algorithm and encoding: it needs verify.type "hmac"',
+        });
     });
   return problems;
 }
@@ -335,14 +467,23 @@ function describeType(value: unknown): string {
  */
 export function validateConnector(json: unknown): ConnectorValidation {
   if (!isObject(json))
-    return { ok: false, problems: [{ pointer: '', message: `a connector is a JSON object; found ${describeType(json)}` }] };
+    return {
+      ok: false,
+      problems: [{ pointer: '', message: `a connector is a JSON object; found ${describeType(json)}` }],
+    };
   if (json.connectorVersion !== CONNECTOR_VERSION)
     return {
       ok: false,
       problems: [
         'connectorVersion' in json
-          ? { pointer: '/connectorVersion', message: `connectorVersion ${JSON.stringify(json.connectorVersion)} is not supported; this Kongo reads connectorVersion ${CONNECTOR_VERSION}` }
-          : { pointer: '', message: `missing "connectorVersion"; a connector starts with "connectorVersion": ${CONNECTOR_VERSION}` },
+          ? {
+              pointer: '/connectorVersion',
+              message: `connectorVersion ${JSON.stringify(json.connectorVersion)} is not supported; this Kongo reads connectorVersion ${CONNECTOR_VERSION}`,
+            }
+          : {
+              pointer: '',
+              message: `missing "connectorVersion"; a connector starts with "connectorVersion": ${CONNECTOR_VERSION}`,
+            },
       ],
     };
   const validate = schemaValidator();
@@ -352,7 +493,13 @@ export function validateConnector(json: unknown): ConnectorValidation {
     const problem = translate(error);
     if (problem) problems.push(problem);
   }
-  problems.push(...authProblems(json), ...operationProblems(json), ...pathProblems(json), ...templateProblems(json), ...webhookProblems(json));
+  problems.push(
+    ...authProblems(json),
+    ...operationProblems(json),
+    ...pathProblems(json),
+    ...templateProblems(json),
+    ...webhookProblems(json),
+  );
   const seen = new Set<string>();
   const unique = problems.filter((p) => {
     const key = `${p.pointer}|${p.message}`;

@@ -18,7 +18,10 @@ export interface WebhookEvent {
 export type WebhookBody = { ok: true; body: Record<string, unknown> } | { ok: false; reason: string };
 
 /** Parses the raw text as the connector's body format. */
-export function parseWebhookBody(webhooks: Pick<Webhooks, 'bodyFormat' | 'jsonFields'>, text: string): WebhookBody {
+export function parseWebhookBody(
+  webhooks: Pick<Webhooks, 'bodyFormat' | 'jsonFields'>,
+  text: string,
+): WebhookBody {
   if (webhooks.bodyFormat === 'form') {
     const body: Record<string, unknown> = {};
     for (const [key, value] of new URLSearchParams(text)) {
@@ -38,7 +41,8 @@ export function parseWebhookBody(webhooks: Pick<Webhooks, 'bodyFormat' | 'jsonFi
   } catch {
     return { ok: false, reason: 'not-json' };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { ok: false, reason: 'not-an-object' };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return { ok: false, reason: 'not-an-object' };
   return { ok: true, body: parsed as Record<string, unknown> };
 }
 
@@ -89,7 +93,8 @@ export function webhookEvents(
     }
     if (webhooks.record !== undefined) {
       const record = read(body, event, webhooks.record);
-      if (typeof record === 'object' && record !== null && !Array.isArray(record)) found.record = record as Record<string, unknown>;
+      if (typeof record === 'object' && record !== null && !Array.isArray(record))
+        found.record = record as Record<string, unknown>;
     }
     events.push(found);
   });

@@ -10,7 +10,8 @@ const spec = {
     objectType: 'Attendee',
     naturalKey: { hubspotProperty: 'email', destinationField: 'email' },
     idField: 'id',
-    webhooks: { scheme: 'standard-webhooks', secretParameter: '/x' } },
+    webhooks: { scheme: 'standard-webhooks', secretParameter: '/x' },
+  },
 } as unknown as IntegrationSpec;
 
 const envelope = (

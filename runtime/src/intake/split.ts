@@ -2,13 +2,14 @@
  * Intake, step one: a queued envelope → inbound events with a composite identity. HubSpot sends
  * arrays of events; the destination one event per POST; pollers a page of records.
  */
-import type { System } from '../mapping-store/types.ts';
-import type { QueueEnvelope } from '../queue/types.ts';
+
 import { connectorForLegacySpec } from '../connector/legacy.ts';
 import { getPath } from '../connector/paths.ts';
 import { parseTimeValue } from '../connector/template.ts';
 import type { ConnectorDocument } from '../connector/types.ts';
 import { parseWebhookBody, webhookEvents } from '../connector/webhook-events.ts';
+import type { System } from '../mapping-store/types.ts';
+import type { QueueEnvelope } from '../queue/types.ts';
 import type { IntegrationSpec } from '../spec/types.ts';
 
 export type EventAction = 'upsert' | 'delete' | 'merge' | 'restore' | 'privacy-deletion' | 'ignored';
@@ -162,7 +163,9 @@ function splitDestination(
   result.malformed.push(...found.malformed);
   const recipe = webhooks.verify;
   const headerId =
-    recipe.type === 'hmac' && recipe.eventIdHeader ? envelope.headers[recipe.eventIdHeader.toLowerCase()] : undefined;
+    recipe.type === 'hmac' && recipe.eventIdHeader
+      ? envelope.headers[recipe.eventIdHeader.toLowerCase()]
+      : undefined;
   const signedTimestamp = recipe.type === 'hmac' && recipe.timestamp !== undefined;
   const updatedAtPath = connector.record.updatedAtPath;
   found.events.forEach((event, index) => {
@@ -208,7 +211,12 @@ function projectRecord(raw: Record<string, unknown>, connector: ConnectorDocumen
   return values;
 }
 
-function splitPoll(envelope: QueueEnvelope, body: unknown, connector: ConnectorDocument, result: SplitResult): void {
+function splitPoll(
+  envelope: QueueEnvelope,
+  body: unknown,
+  connector: ConnectorDocument,
+  result: SplitResult,
+): void {
   if (!isObject(body) || !Array.isArray(body.records)) {
     result.malformed.push({ index: -1, reason: 'poll body has no records array' });
     return;

@@ -5,8 +5,9 @@
  * access token is used, and one caller at a time refreshes, across processes, under a lock (a
  * rotated refresh token used twice locks the client out). No provider name appears here.
  */
-import type { Auth, ConnectorDocument } from '../connector/types.ts';
+
 import { renderText, type TemplateContext } from '../connector/template.ts';
+import type { Auth, ConnectorDocument } from '../connector/types.ts';
 import { DeliveryError } from './errors.ts';
 import type { FetchLike } from './http-call.ts';
 
@@ -43,7 +44,10 @@ export function processLock(): CredentialLock {
     withLock(name, work) {
       const previous = tails.get(name) ?? Promise.resolve();
       const run = previous.then(work, work);
-      tails.set(name, run.catch(() => undefined));
+      tails.set(
+        name,
+        run.catch(() => undefined),
+      );
       return run;
     },
   };
@@ -100,8 +104,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
     };
     const clientId = await render(a.clientId);
     const clientSecret = await render(a.clientSecret);
-    if (a.clientAuth === 'basic')
-      headers.authorization = `Basic ${btoa(`${clientId}:${clientSecret}`)}`;
+    if (a.clientAuth === 'basic') headers.authorization = `Basic ${btoa(`${clientId}:${clientSecret}`)}`;
     else {
       form.set('client_id', clientId);
       form.set('client_secret', clientSecret);
@@ -136,7 +139,11 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       throw new DeliveryError(
         'destination',
         `token request for connector ${connector.id} answered ${response.status}${typeof body.error === 'string' ? ` ${body.error}` : ''}${typeof body.access_token !== 'string' && response.ok ? ' without access_token' : ''}`,
-        { status: response.status, retryable: response.status >= 500 || response.status === 429, code: 'TOKEN' },
+        {
+          status: response.status,
+          retryable: response.status >= 500 || response.status === 429,
+          code: 'TOKEN',
+        },
       );
     }
     const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : Number(body.expires_in ?? 3600);
@@ -162,11 +169,15 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       const { token, refreshToken: next } = await tokenRequest(form, a);
       if (a.rotates) {
         if (next === undefined)
-          throw new DeliveryError('destination', `connector ${connector.id}: the token answer carried no new refresh_token though the connector says it rotates`, {
-            status: 200,
-            retryable: false,
-            code: 'TOKEN',
-          });
+          throw new DeliveryError(
+            'destination',
+            `connector ${connector.id}: the token answer carried no new refresh_token though the connector says it rotates`,
+            {
+              status: 200,
+              retryable: false,
+              code: 'TOKEN',
+            },
+          );
         if (next !== refreshToken) await credentials.put(a.refreshToken, next);
       }
       return token;
@@ -184,7 +195,8 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
 
   return {
     async apply(url, headers) {
-      for (const [name, value] of Object.entries(connector.headers ?? {})) headers[name.toLowerCase()] = await render(value);
+      for (const [name, value] of Object.entries(connector.headers ?? {}))
+        headers[name.toLowerCase()] = await render(value);
       switch (auth.type) {
         case 'none':
           return;

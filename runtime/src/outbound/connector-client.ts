@@ -15,7 +15,12 @@ import {
   type TemplateContext,
 } from '../connector/template.ts';
 import type { ConnectorDocument, Operation, Pagination } from '../connector/types.ts';
-import { createAuthorizer, type CredentialLock, type CredentialStore, processLock } from './connector-auth.ts';
+import {
+  type CredentialLock,
+  type CredentialStore,
+  createAuthorizer,
+  processLock,
+} from './connector-auth.ts';
 import type { ChangePage, DestinationClient, DestinationRecord, WriteOptions } from './destination.ts';
 import { DeliveryError, isRetryableStatus } from './errors.ts';
 import { type CallResult, type FetchLike, httpCall, redactUrl } from './http-call.ts';
@@ -113,7 +118,7 @@ function nextLink(header: string | null): string | null {
   if (!header) return null;
   for (const part of header.split(',')) {
     const match = /<([^>]+)>\s*;(?:[^,]*?)rel="?([^";]+)"?/.exec(part);
-    if (match && match[2]?.split(/\s+/).includes('next')) return match[1] ?? null;
+    if (match?.[2]?.split(/\s+/).includes('next')) return match[1] ?? null;
   }
   return null;
 }
@@ -167,7 +172,10 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
     if (raw === undefined || raw === null || raw === '')
       throw fail(`no id at ${where}; nothing is recorded — check the connector's id source`, 'NO_ID');
     if (typeof raw !== 'string' && typeof raw !== 'number')
-      throw fail(`the id at ${where} is ${Array.isArray(raw) ? 'an array' : typeof raw}, not a ${recordSpec.idType} id`, 'BAD_ID');
+      throw fail(
+        `the id at ${where} is ${Array.isArray(raw) ? 'an array' : typeof raw}, not a ${recordSpec.idType} id`,
+        'BAD_ID',
+      );
     const id = String(raw);
     const shapeOk =
       recordSpec.idType === 'integer'
@@ -176,17 +184,26 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
           ? UUID.test(id)
           : id.length <= 512 && !/\s/.test(id) && id !== 'undefined' && id !== 'null';
     if (!shapeOk || (idPattern && !idPattern.test(id)))
-      throw fail(`the id at ${where} is "${id.slice(0, 64)}", not a ${recordSpec.idType} id${idPattern ? ` matching ${recordSpec.idPattern}` : ''}`, 'BAD_ID');
+      throw fail(
+        `the id at ${where} is "${id.slice(0, 64)}", not a ${recordSpec.idType} id${idPattern ? ` matching ${recordSpec.idPattern}` : ''}`,
+        'BAD_ID',
+      );
     return id;
   };
 
   /** An API record → the port's record: values by top-level key and by every described path. */
   const toRecord = (raw: unknown, where: string, knownId?: string): DestinationRecord => {
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-      throw fail(`expected a record at ${where}, found ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`, 'BAD_RECORD');
+      throw fail(
+        `expected a record at ${where}, found ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`,
+        'BAD_RECORD',
+      );
     const source = raw as Record<string, unknown>;
     const rawId = getPath(source, recordSpec.idPath);
-    const id = knownId !== undefined && (rawId === undefined || rawId === null) ? knownId : checkId(rawId, `${where}.${recordSpec.idPath}`);
+    const id =
+      knownId !== undefined && (rawId === undefined || rawId === null)
+        ? knownId
+        : checkId(rawId, `${where}.${recordSpec.idPath}`);
     const values: Record<string, unknown> = { ...source };
     for (const path of selectionPaths) {
       const value = getPath(source, path);
@@ -206,12 +223,19 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
   };
 
   /** Field values (keyed by path) → a nested body; a field the operation can't write is refused. */
-  const buildInput = (values: Record<string, unknown>, verb: 'create' | 'update'): Record<string, unknown> => {
+  const buildInput = (
+    values: Record<string, unknown>,
+    verb: 'create' | 'update',
+  ): Record<string, unknown> => {
     const body: Record<string, unknown> = {};
     for (const [path, value] of Object.entries(values)) {
       const allowed = writable.get(path);
       if (allowed && !allowed.includes(verb))
-        throw fail(`"${path}" can't be written on ${verb} (the connector marks it ${allowed.length ? allowed.join('/') : 'read-only'})`, 'NOT_WRITABLE', 400);
+        throw fail(
+          `"${path}" can't be written on ${verb} (the connector marks it ${allowed.length ? allowed.join('/') : 'read-only'})`,
+          'NOT_WRITABLE',
+          400,
+        );
       setPath(body, path, value);
     }
     return body;
@@ -234,10 +258,12 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
     notFound: boolean;
   }
 
-  const contextFn = (values: Record<string, unknown>): TemplateContext => (name) => {
-    if (name in values) return values[name] as never;
-    return baseContext(name);
-  };
+  const contextFn =
+    (values: Record<string, unknown>): TemplateContext =>
+    (name) => {
+      if (name in values) return values[name] as never;
+      return baseContext(name);
+    };
 
   /** Sends one operation once (inside the budget); maps statuses and GraphQL errors to outcomes. */
   const sendOnce = async (call: Call, allowReauth = true): Promise<Answer> => {
@@ -285,12 +311,17 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
           payload = {};
           setPath(payload, op.body.envelope, input);
         }
-        if (op.body?.extra) payload = { ...(renderJson(op.body.extra, ctx) as Record<string, unknown>), ...payload };
+        if (op.body?.extra)
+          payload = { ...(renderJson(op.body.extra, ctx) as Record<string, unknown>), ...payload };
         if (op.body?.format === 'form') {
           headers['content-type'] = 'application/x-www-form-urlencoded';
           const form = new URLSearchParams();
           for (const [key, value] of Object.entries(payload))
-            if (value !== undefined) form.set(key, value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+            if (value !== undefined)
+              form.set(
+                key,
+                value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value),
+              );
           body = form.toString();
         } else {
           headers['content-type'] = 'application/json';
@@ -308,7 +339,8 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
     budget.observe(result.headers);
     if (result.status === 401 && allowReauth && authorizer.invalidate()) return sendOnce(call, false);
     const notFoundStatuses = op.notFound ?? [404];
-    if (notFoundStatuses.includes(result.status)) return { status: result.status, headers: result.headers, body: undefined, notFound: true };
+    if (notFoundStatuses.includes(result.status))
+      return { status: result.status, headers: result.headers, body: undefined, notFound: true };
     let parsed: unknown;
     if (result.text !== '') {
       try {
@@ -320,33 +352,52 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
     const where = `${method} ${redactUrl(url.toString())}`;
     if (result.status < 200 || result.status >= 300) throw failure(where, result, parsed);
     if (connector.api === 'graphql') {
-      const response = (parsed ?? {}) as { data?: unknown; errors?: Array<{ message?: string; extensions?: Record<string, unknown> }> };
+      const response = (parsed ?? {}) as {
+        data?: unknown;
+        errors?: Array<{ message?: string; extensions?: Record<string, unknown> }>;
+      };
       const first = response.errors?.[0];
       if (first) {
         const code = typeof first.extensions?.code === 'string' ? first.extensions.code : undefined;
         if (code && (limits.notFoundCodes ?? ['NOT_FOUND']).includes(code))
           return { status: result.status, headers: result.headers, body: parsed, notFound: true };
         const retryable = code !== undefined && (limits.retryableCodes ?? []).includes(code);
-        throw new DeliveryError('destination', `${connector.id}: ${where} GraphQL error ${code ?? ''} ${first.message ?? ''}`.trim(), {
-          status: result.status,
-          retryable,
-          ...(code ? { code } : {}),
-          ...hint(costWaitMs(parsed) ?? undefined),
-        });
+        throw new DeliveryError(
+          'destination',
+          `${connector.id}: ${where} GraphQL error ${code ?? ''} ${first.message ?? ''}`.trim(),
+          {
+            status: result.status,
+            retryable,
+            ...(code ? { code } : {}),
+            ...hint(costWaitMs(parsed) ?? undefined),
+          },
+        );
       }
       const payload = getPath(response.data, op.payload ?? '');
       if (op.userErrors) {
         const userErrors = getPath(payload, op.userErrors);
         if (Array.isArray(userErrors) && userErrors.length > 0) {
-          const messages = userErrors.map((e) => (typeof e === 'object' && e && 'message' in e ? String(e.message) : JSON.stringify(e)));
-          throw new DeliveryError('destination', `${connector.id}: ${call.verb} refused: ${messages.join('; ')}`, {
-            status: result.status,
-            retryable: false,
-            code: 'USER_ERRORS',
-          });
+          const messages = userErrors.map((e) =>
+            typeof e === 'object' && e && 'message' in e ? String(e.message) : JSON.stringify(e),
+          );
+          throw new DeliveryError(
+            'destination',
+            `${connector.id}: ${call.verb} refused: ${messages.join('; ')}`,
+            {
+              status: result.status,
+              retryable: false,
+              code: 'USER_ERRORS',
+            },
+          );
         }
       }
-      return { status: result.status, headers: result.headers, body: parsed, payload, notFound: payload === null || payload === undefined };
+      return {
+        status: result.status,
+        headers: result.headers,
+        body: parsed,
+        payload,
+        notFound: payload === null || payload === undefined,
+      };
     }
     return { status: result.status, headers: result.headers, body: parsed, notFound: false };
   };
@@ -365,7 +416,9 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
     const code =
       (getPath(parsed, 'errors[0].extensions.code') as string | undefined) ??
       (getPath(parsed, 'error.code') as string | undefined) ??
-      (typeof getPath(parsed, 'code') === 'string' || typeof getPath(parsed, 'code') === 'number' ? String(getPath(parsed, 'code')) : undefined);
+      (typeof getPath(parsed, 'code') === 'string' || typeof getPath(parsed, 'code') === 'number'
+        ? String(getPath(parsed, 'code'))
+        : undefined);
     let wait: number | undefined;
     for (const { name, unit } of profile.retryAfterHeaders) {
       const raw = result.headers.get(name);
@@ -381,12 +434,16 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
         break;
       }
     }
-    return new DeliveryError('destination', `${connector.id}: ${where} answered ${result.status}${code ? ` ${code}` : ''}`, {
-      status: result.status,
-      retryable: isRetryableStatus(result.status),
-      ...(code ? { code: String(code) } : {}),
-      ...hint(wait ?? costWaitMs(parsed) ?? undefined),
-    });
+    return new DeliveryError(
+      'destination',
+      `${connector.id}: ${where} answered ${result.status}${code ? ` ${code}` : ''}`,
+      {
+        status: result.status,
+        retryable: isRetryableStatus(result.status),
+        ...(code ? { code: String(code) } : {}),
+        ...hint(wait ?? costWaitMs(parsed) ?? undefined),
+      },
+    );
   };
 
   const send = (call: Call, retry = true): Promise<Answer> =>
@@ -426,7 +483,8 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
     }
     const found = getPath(container, op.records ?? '');
     if (found === undefined || found === null) return [];
-    if (!Array.isArray(found)) throw fail(`the list answer's "${op.records ?? ''}" is not an array`, 'BAD_RECORD');
+    if (!Array.isArray(found))
+      throw fail(`the list answer's "${op.records ?? ''}" is not an array`, 'BAD_RECORD');
     return found;
   };
 
@@ -439,7 +497,8 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
     const op = operation(verb);
     const size = 'size' in pagination ? pagination.size : 100;
     const context: Record<string, unknown> = { limit: size, ...extra };
-    if (pagination.type === 'page') context.page = position === null ? (pagination.firstPage ?? 1) : Number(position);
+    if (pagination.type === 'page')
+      context.page = position === null ? (pagination.firstPage ?? 1) : Number(position);
     else if (pagination.type === 'offset') context.offset = position === null ? 0 : Number(position);
     else if (position !== null) context.cursor = position;
     const answer = await send({
@@ -455,18 +514,28 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
       case 'none':
         return { raws, next: null, end: null };
       case 'cursor': {
-        const raw = pagination.from === 'body' ? getPath(answer.body, pagination.path) : answer.headers.get(pagination.header);
-        const next = typeof raw === 'string' && raw !== '' ? raw : typeof raw === 'number' ? String(raw) : null;
+        const raw =
+          pagination.from === 'body'
+            ? getPath(answer.body, pagination.path)
+            : answer.headers.get(pagination.header);
+        const next =
+          typeof raw === 'string' && raw !== '' ? raw : typeof raw === 'number' ? String(raw) : null;
         return { raws, next, end: null };
       }
       case 'page': {
         const page = Number(context.page);
-        const totalPages = pagination.totalPagesPath ? Number(getPath(answer.body, pagination.totalPagesPath)) : Number.NaN;
+        const totalPages = pagination.totalPagesPath
+          ? Number(getPath(answer.body, pagination.totalPagesPath))
+          : Number.NaN;
         const more = Number.isFinite(totalPages) ? page < totalPages : raws.length >= size;
         return { raws, next: more && raws.length > 0 ? String(page + 1) : null, end: null };
       }
       case 'offset':
-        return { raws, next: raws.length >= size ? String(Number(context.offset) + raws.length) : null, end: null };
+        return {
+          raws,
+          next: raws.length >= size ? String(Number(context.offset) + raws.length) : null,
+          end: null,
+        };
       case 'relay': {
         const info = getPath(getPath(container, pagination.connection), 'pageInfo');
         const endCursor = getPath(info, 'endCursor');
@@ -482,14 +551,21 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
     if (updatedAfter === undefined || !connector.modifiedSince) return undefined;
     const ms = Date.parse(updatedAfter);
     if (Number.isNaN(ms)) return undefined;
-    return formatTime(ms - (connector.modifiedSince.overlapSeconds ?? 0) * 1000, connector.modifiedSince.format);
+    return formatTime(
+      ms - (connector.modifiedSince.overlapSeconds ?? 0) * 1000,
+      connector.modifiedSince.format,
+    );
   };
 
   const compare = (a: DestinationRecord, b: DestinationRecord): number =>
     (a.updatedAt ?? 0) - (b.updatedAt ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
   /** Reads every page of a list (bounded), for APIs whose order or cursors can't carry a poll. */
-  const scan = async (verb: 'list' | 'findByKey', extra: Record<string, unknown>, maxPages = 500): Promise<unknown[]> => {
+  const scan = async (
+    verb: 'list' | 'findByKey',
+    extra: Record<string, unknown>,
+    maxPages = 500,
+  ): Promise<unknown[]> => {
     const all: unknown[] = [];
     let position: string | null = null;
     for (let page = 0; page < maxPages; page++) {
@@ -498,12 +574,17 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
       if (next === null) return all;
       position = next;
     }
-    throw fail(`${verb} still had pages after ${maxPages}; narrow it with a modified-since filter`, 'TOO_MANY_PAGES', 0);
+    throw fail(
+      `${verb} still had pages after ${maxPages}; narrow it with a modified-since filter`,
+      'TOO_MANY_PAGES',
+      0,
+    );
   };
 
   const findByNaturalKey = async (value: string): Promise<DestinationRecord | null> => {
     const wanted = value.toLowerCase();
-    const matches = (r: DestinationRecord) => String(r.values[options.naturalKeyField] ?? '').toLowerCase() === wanted;
+    const matches = (r: DestinationRecord) =>
+      String(r.values[options.naturalKeyField] ?? '').toLowerCase() === wanted;
     if (operations.findByKey) {
       const raws = (await fetchPage('findByKey', null, { key: value })).raws;
       return raws.map((raw) => toRecord(raw, 'findByKey answer')).find(matches) ?? null;
@@ -514,7 +595,12 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
   };
 
   /** The id of a written record, from where the operation says it comes. */
-  const writtenId = (answer: Answer, op: Operation, verb: string, requestId: string | undefined): string | undefined => {
+  const writtenId = (
+    answer: Answer,
+    op: Operation,
+    verb: string,
+    requestId: string | undefined,
+  ): string | undefined => {
     const source = op.id ?? { from: 'body', path: `${op.record ? `${op.record}.` : ''}${recordSpec.idPath}` };
     switch (source.from) {
       case 'body': {
@@ -524,7 +610,10 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
       case 'header': {
         const value = answer.headers.get(source.name);
         if (source.pattern && value !== null && !new RegExp(source.pattern).test(value))
-          throw fail(`the ${source.name} header "${value.slice(0, 64)}" does not match ${source.pattern}`, 'BAD_ID');
+          throw fail(
+            `the ${source.name} header "${value.slice(0, 64)}" does not match ${source.pattern}`,
+            'BAD_ID',
+          );
         return checkId(value, `${verb} answer header ${source.name}`);
       }
       case 'request':
@@ -541,14 +630,29 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
   };
 
   /** After a 2xx: the written record, re-read or built from the answer. */
-  const writtenRecord = async (answer: Answer, op: Operation, verb: 'create' | 'update', id: string): Promise<DestinationRecord> => {
+  const writtenRecord = async (
+    answer: Answer,
+    op: Operation,
+    verb: 'create' | 'update',
+    id: string,
+  ): Promise<DestinationRecord> => {
     const raw = recordIn(answer, op);
-    const empty = raw === undefined || raw === null || (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0);
+    const empty =
+      raw === undefined ||
+      raw === null ||
+      (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0);
     if (empty) {
       if (op.emptyAnswer === 'reread') {
         const reread = await get(id);
-        if (!reread) throw fail(`${verb} answered ${answer.status} with no body and the record ${id} could not be read back`, 'NO_RECORD', 404, true);
-        if (reread.id !== id) throw fail(`${verb} wrote ${id} but reading it back gave ${reread.id}`, 'BAD_ID');
+        if (!reread)
+          throw fail(
+            `${verb} answered ${answer.status} with no body and the record ${id} could not be read back`,
+            'NO_RECORD',
+            404,
+            true,
+          );
+        if (reread.id !== id)
+          throw fail(`${verb} wrote ${id} but reading it back gave ${reread.id}`, 'BAD_ID');
         return reread;
       }
       return { id, values: { [recordSpec.idPath]: id } };
@@ -576,10 +680,17 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
       // A create is safe to repeat only with an idempotency key or an id we chose; otherwise one
       // attempt here, and the worker's retry looks the record up by natural key first.
       const safe = Object.keys(headers).length > 0 || callerId !== undefined;
-      const answer = await send({ verb: 'create', op, context: { input, idempotencyKey: write.idempotencyKey }, headers }, safe);
+      const answer = await send(
+        { verb: 'create', op, context: { input, idempotencyKey: write.idempotencyKey }, headers },
+        safe,
+      );
       if (answer.notFound) throw fail('create answered not-found', 'NOT_FOUND', answer.status);
       if (answer.status === 204 && (op.id === undefined || op.id.from === 'body'))
-        throw fail('create answered 204 No Content: no id to record; the record may exist — the connector must take the id from a header or supply it', 'NO_ID', 204);
+        throw fail(
+          'create answered 204 No Content: no id to record; the record may exist — the connector must take the id from a header or supply it',
+          'NO_ID',
+          204,
+        );
       const id = writtenId(answer, op, 'create', callerId);
       if (id === undefined) throw fail('create gave no id', 'NO_ID');
       return writtenRecord(answer, op, 'create', id);
@@ -588,17 +699,32 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
       const op = operation('update');
       const input = buildInput(values, 'update');
       const headers = await idempotencyHeaders(write.idempotencyKey);
-      const answer = await send({ verb: 'update', op, context: { id, input, idempotencyKey: write.idempotencyKey }, headers });
+      const answer = await send({
+        verb: 'update',
+        op,
+        context: { id, input, idempotencyKey: write.idempotencyKey },
+        headers,
+      });
       if (answer.notFound) return null;
-      const source = op.id ?? { from: 'body', path: `${op.record ? `${op.record}.` : ''}${recordSpec.idPath}` };
+      const source = op.id ?? {
+        from: 'body',
+        path: `${op.record ? `${op.record}.` : ''}${recordSpec.idPath}`,
+      };
       const raw = recordIn(answer, op);
       const emptyBody = raw === undefined || raw === null;
       if (emptyBody && source.from === 'body') {
         if (op.emptyAnswer !== 'reread')
-          throw fail(`update answered ${answer.status} with no record, so no id: set operations.update.emptyAnswer "reread" or id.from "request"`, 'NO_ID', answer.status);
+          throw fail(
+            `update answered ${answer.status} with no record, so no id: set operations.update.emptyAnswer "reread" or id.from "request"`,
+            'NO_ID',
+            answer.status,
+          );
         return writtenRecord(answer, op, 'update', id);
       }
-      const newId = source.from === 'body' ? writtenId(answer, op, 'update', id) : (writtenId(answer, op, 'update', id) ?? id);
+      const newId =
+        source.from === 'body'
+          ? writtenId(answer, op, 'update', id)
+          : (writtenId(answer, op, 'update', id) ?? id);
       return writtenRecord(answer, op, 'update', newId ?? id);
     },
     async remove(id) {
@@ -620,7 +746,10 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
       // after the cursor, in (updatedAt, id) order, as one page.
       const records = (await scan('list', extra))
         .map((raw) => toRecord(raw, 'list answer'))
-        .filter((r) => after === undefined || Number.isNaN(after) || r.updatedAt === undefined || r.updatedAt >= after)
+        .filter(
+          (r) =>
+            after === undefined || Number.isNaN(after) || r.updatedAt === undefined || r.updatedAt >= after,
+        )
         .sort(compare);
       return { records, next: null, end: null };
     },

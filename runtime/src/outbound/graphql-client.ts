@@ -29,7 +29,11 @@ export interface GraphQLDestinationOptions {
 export function createGraphQLDestination(options: GraphQLDestinationOptions): DestinationClient {
   const connector = connectorForLegacySpec({ ...options.destination, api: 'graphql' });
   // Spec names become GraphQL text in the legacy entry's documents.
-  for (const name of [options.destination.naturalKey.destinationField, options.destination.idField, ...Object.values(options.destination.graphql ?? {})])
+  for (const name of [
+    options.destination.naturalKey.destinationField,
+    options.destination.idField,
+    ...Object.values(options.destination.graphql ?? {}),
+  ])
     if (!/^[_A-Za-z][_0-9A-Za-z]*$/.test(name))
       throw new TypeError(`"${name}" is not a GraphQL name; check the spec's destination.`);
   return createConnectorClient({

@@ -58,5 +58,10 @@ export type {
   Value,
 } from './types.ts';
 export { FORMULA_NAMES, SPEC_VERSION } from './types.ts';
-export { assertValidSpec, translate as schemaErrorProblem, type ValidationResult, validateSpec } from './validate.ts';
+export {
+  assertValidSpec,
+  translate as schemaErrorProblem,
+  type ValidationResult,
+  validateSpec,
+} from './validate.ts';
 export { checkValue, MAX_VALUE_DEPTH } from './values.ts';

@@ -210,6 +210,7 @@ describe('types.ts and the schema', () => {
     const schemes: Every<NonNullable<DestinationSide['webhooks']>['scheme']> = {
       'standard-webhooks': true,
       'hmac-sha256-hex': true,
+      connector: true,
     };
     expectEnum(at('/destination/webhooks/scheme'), schemes);
   });

@@ -352,8 +352,9 @@ export const integrationSpecSchema = {
           description: 'How the destination signs its webhooks (null or absent: it sends none).',
           properties: {
             scheme: {
-              enum: ['standard-webhooks', 'hmac-sha256-hex'],
-              description: 'Standard Webhooks, or a hex HMAC-SHA256 of the raw body in a header.',
+              enum: ['standard-webhooks', 'hmac-sha256-hex', 'connector'],
+              description:
+                "Standard Webhooks, a hex HMAC-SHA256 of the raw body in a header, or (with destination.connector) the connector's own recipe.",
             },
             header: {
               type: 'string',

@@ -161,6 +161,19 @@ export function semanticProblems(spec: unknown): SpecProblem[] {
       });
     }
     if (webhooks) {
+      const named = destination.connector !== undefined;
+      if (webhooks.scheme === 'connector' && !named)
+        problems.push({
+          pointer: '/destination/webhooks/scheme',
+          message:
+            '"connector" means the connector\'s own signature recipe; name one in destination.connector',
+        });
+      if (named && webhooks.scheme !== undefined && webhooks.scheme !== 'connector')
+        problems.push({
+          pointer: '/destination/webhooks/scheme',
+          message:
+            'with destination.connector the connector says how webhooks are signed; set "scheme": "connector"',
+        });
       if (webhooks.scheme === 'hmac-sha256-hex' && webhooks.header === undefined) {
         problems.push({
           pointer: '/destination/webhooks',

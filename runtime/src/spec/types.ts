@@ -110,7 +110,9 @@ export type IdempotencyMode = 'idempotency-key-header' | 'natural-key-lookup' | 
 
 export type DestinationWebhooks =
   | { scheme: 'standard-webhooks'; secretParameter: string }
-  | { scheme: 'hmac-sha256-hex'; header: string; secretParameter: string };
+  | { scheme: 'hmac-sha256-hex'; header: string; secretParameter: string }
+  /** The connector's signature recipe (docs/CONNECTORS.md); only with destination.connector. */
+  | { scheme: 'connector'; secretParameter: string };
 
 export interface DestinationPolling {
   /** Seconds between polls (minimum 60 on AWS schedules; shorter allowed locally). */

@@ -19,13 +19,24 @@ function matched(index: number): VerifyResult {
 }
 
 /** Key bytes from a secret as the recipe says (`whsec_`-prefixed base64, or UTF-8 text). */
-export function recipeKey(recipe: Pick<SignatureRecipe, 'secretEncoding' | 'secretPrefix'>, secret: string): KeyObject {
-  const bare = recipe.secretPrefix && secret.startsWith(recipe.secretPrefix) ? secret.slice(recipe.secretPrefix.length) : secret;
+export function recipeKey(
+  recipe: Pick<SignatureRecipe, 'secretEncoding' | 'secretPrefix'>,
+  secret: string,
+): KeyObject {
+  const bare =
+    recipe.secretPrefix && secret.startsWith(recipe.secretPrefix)
+      ? secret.slice(recipe.secretPrefix.length)
+      : secret;
   return createSecretKey(Buffer.from(bare, recipe.secretEncoding === 'base64' ? 'base64' : 'utf8'));
 }
 
 /** The payload template split into literal text and request parts, once per verifier. */
-type Part = { kind: 'text'; text: string } | { kind: 'body' } | { kind: 'method' } | { kind: 'url' } | { kind: 'header'; name: string };
+type Part =
+  | { kind: 'text'; text: string }
+  | { kind: 'body' }
+  | { kind: 'method' }
+  | { kind: 'url' }
+  | { kind: 'header'; name: string };
 function compilePayload(template: string): Part[] {
   const parts: Part[] = [];
   let last = 0;

@@ -25,7 +25,8 @@ export function verificationFor(
     };
   }
   const webhooks = spec.destination.webhooks;
-  if (!webhooks) return null;
+  // A connector's recipe is not one of these schemes: the webhook edge builds it (verify/recipe.ts).
+  if (!webhooks || webhooks.scheme === 'connector') return null;
   const scheme: VerificationScheme =
     webhooks.scheme === 'standard-webhooks'
       ? { type: 'standard-webhooks' }

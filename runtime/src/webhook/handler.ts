@@ -10,14 +10,14 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { readBodyCapped } from '../http/body.ts';
-import type { DeadLetterQueue, QueueEnvelope, WorkQueue } from '../queue/types.ts';
-import { rotatingSecrets } from '../secrets/rotation.ts';
-import type { SecretSource } from '../secrets/types.ts';
 import { connectorForLegacySpec } from '../connector/legacy.ts';
 import { getPath } from '../connector/paths.ts';
 import type { ConnectorDocument, Handshake, SignatureRecipe } from '../connector/types.ts';
 import { parseWebhookBody } from '../connector/webhook-events.ts';
+import { readBodyCapped } from '../http/body.ts';
+import type { DeadLetterQueue, QueueEnvelope, WorkQueue } from '../queue/types.ts';
+import { rotatingSecrets } from '../secrets/rotation.ts';
+import type { SecretSource } from '../secrets/types.ts';
 import { webhookUrl } from '../spec/paths.ts';
 import type { IntegrationSpec } from '../spec/types.ts';
 import { createRecipeVerifier, recipeHmac } from '../verify/recipe.ts';
@@ -96,9 +96,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
   const mintTraceId = options.mintTraceId ?? randomUUID;
   const connector =
     source === 'destination'
-      ? (options.connector ?? (spec.destination.webhooks ? connectorForLegacySpec(spec.destination) : undefined))
+      ? (options.connector ??
+        (spec.destination.webhooks ? connectorForLegacySpec(spec.destination) : undefined))
       : undefined;
-  const verification = source === 'hubspot' ? hubspotVerification(spec) : destinationVerification(spec, connector);
+  const verification =
+    source === 'hubspot' ? hubspotVerification(spec) : destinationVerification(spec, connector);
   const forwarded = [...FORWARDED_HEADERS, ...(verification?.forward ?? [])];
   const kind: QueueEnvelope['kind'] = source === 'hubspot' ? 'hubspot-webhook' : 'destination-webhook';
   // Named as the integration logger's allow-list names them, so the fields survive into the log line.
@@ -270,7 +272,9 @@ function destinationVerification(
   if (!recipe) return null;
   const forward =
     recipe.type === 'hmac'
-      ? [recipe.eventIdHeader, recipe.timestamp?.header].filter((h): h is string => h !== undefined).map((h) => h.toLowerCase())
+      ? [recipe.eventIdHeader, recipe.timestamp?.header]
+          .filter((h): h is string => h !== undefined)
+          .map((h) => h.toLowerCase())
       : [];
   return {
     secretParameter:
@@ -289,7 +293,8 @@ function handshakeAnswer(connector: ConnectorDocument, text: string, secret: str
   if (!parsed.ok) return null;
   const body = parsed.body;
   const handshake: Handshake | undefined = webhooks.handshakes.find(
-    (h) => String(getPath(body, h.when.path) ?? '') === h.when.equals && getPath(body, h.when.path) !== undefined,
+    (h) =>
+      String(getPath(body, h.when.path) ?? '') === h.when.equals && getPath(body, h.when.path) !== undefined,
   );
   if (!handshake) return null;
   const recipe = webhooks.verify.type === 'hmac' ? (webhooks.verify as SignatureRecipe) : undefined;

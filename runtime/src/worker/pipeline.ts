@@ -806,7 +806,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       return null;
     }
     const arrival = arrivalOf(message, clock.now());
-    const split = splitEnvelope(envelope, spec);
+    const split = splitEnvelope(envelope, spec, deps.connector);
     if (split.malformed.length > 0) {
       // Signed but unreadable: quarantined whole for people, never dropped; readable siblings go on.
       const endQuarantine = startSpan(clock);

@@ -1,4 +1,5 @@
 /** The worker's dependencies (all injected) and what it reports. */
+import type { ConnectorDocument } from '../connector/types.ts';
 import type { FieldError } from '../formulas/index.ts';
 import type { MappingStore, SyncEntity, System } from '../mapping-store/types.ts';
 import type { IntegrationLogger } from '../monitor/logger.ts';
@@ -57,6 +58,8 @@ export interface WorkerOptions {
 
 export interface WorkerDeps {
   spec: IntegrationSpec;
+  /** The destination's connector (webhook bodies, poll records); default: the spec's legacy entry. */
+  connector?: ConnectorDocument;
   mappings?: MappingsOverride;
   store: MappingStore;
   queue: WorkQueue;
