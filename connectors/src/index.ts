@@ -9,13 +9,21 @@ import {
   credentialNames,
   validateConnector,
 } from '@kongo/runtime/connector';
+import jobberClients from '../catalog/jobber-clients.connector.json' with { type: 'json' };
 import kongoEventsGraphql from '../catalog/kongo-events-graphql.connector.json' with { type: 'json' };
 import kongoJobsRest from '../catalog/kongo-jobs-rest.connector.json' with { type: 'json' };
+import servicem8Jobs from '../catalog/servicem8-jobs.connector.json' with { type: 'json' };
+import webexEventsAttendees from '../catalog/webex-events-attendees.connector.json' with { type: 'json' };
+import zoomMeetingRegistrants from '../catalog/zoom-meeting-registrants.connector.json' with { type: 'json' };
 
 /** The catalog's documents as files hold them (validated by `catalog()`). */
 const DOCUMENTS: Record<string, unknown> = {
   'kongo-events-graphql': kongoEventsGraphql,
   'kongo-jobs-rest': kongoJobsRest,
+  'jobber-clients': jobberClients,
+  'servicem8-jobs': servicem8Jobs,
+  'webex-events-attendees': webexEventsAttendees,
+  'zoom-meeting-registrants': zoomMeetingRegistrants,
 };
 
 /** A catalog entry that does not validate: a bug in the catalog, reported with every problem. */

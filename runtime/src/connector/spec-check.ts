@@ -94,11 +94,7 @@ export function checkSpecWithConnector(spec: IntegrationSpec, connector: Connect
             pointer: `${at}/target`,
             message: `connector ${id} can't write "${mapping.target}": the API treats it as read-only`,
           });
-        else if (writable.length === 1)
-          problems.push({
-            pointer: `${at}/target`,
-            message: `connector ${id} can write "${mapping.target}" only on ${writable[0]}; a later HubSpot change to it could never reach the destination — map it from a field that changes only before ${writable[0] === 'create' ? 'creation' : 'updates'}, or drop it`,
-          });
+        // One-write fields (create-only names, an update-only status action) are left out of the other write.
       } else {
         fieldRefs(mapping.value).forEach((ref) => {
           if (!readable.includes(ref)) unknown(ref, `${at}/value`, 'field');

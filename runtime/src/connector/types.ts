@@ -19,6 +19,8 @@ export interface ConnectionSetting {
   description: string;
   required?: boolean;
   example?: string | number | boolean;
+  /** Used when the spec gives none (a documented endpoint, an API version). */
+  default?: string | number | boolean;
 }
 
 export interface CredentialSetting {
@@ -122,6 +124,8 @@ export interface Operation {
   id?: IdSource;
   /** A 2xx with an empty body (204): re-read the record with `get`. */
   emptyAnswer?: 'reread' | 'fail';
+  /** The answer is not the record (an OK message, a receipt): always read the record back with `get`. */
+  reread?: boolean;
   /** Statuses that mean "no such record". Default [404]. */
   notFound?: number[];
   /** list: the API returns records ordered by (updated time, id) and its cursor stays valid between polls. */
@@ -143,8 +147,8 @@ export interface Operations {
  */
 export type Pagination =
   | { type: 'none' }
-  | { type: 'cursor'; from: 'body'; path: string; size: number }
-  | { type: 'cursor'; from: 'header'; header: string; size: number }
+  | { type: 'cursor'; from: 'body'; path: string; size: number; firstCursor?: string }
+  | { type: 'cursor'; from: 'header'; header: string; size: number; firstCursor?: string }
   | { type: 'page'; size: number; firstPage?: number; totalPagesPath?: string }
   | { type: 'offset'; size: number }
   /** `connection` is the path of the Relay connection under the payload (`edges { node }` or `nodes`, `pageInfo`). */
@@ -219,6 +223,8 @@ export interface Limits {
   retryAfterHeaders?: Array<{ name: string; unit: 's' | 'ms' }>;
   rateLimitHeaders?: { remaining: string; max?: string };
   timeoutMs?: number;
+  /** Statuses worth another attempt besides 408, 429 and 5xx (a 409 "request still running"). */
+  retryableStatuses?: number[];
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;

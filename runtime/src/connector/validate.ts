@@ -72,7 +72,11 @@ const PAGINATION: Record<
   { allowed: string[]; required: string[]; api?: 'rest' | 'graphql'; uses?: string }
 > = {
   none: { allowed: [], required: [] },
-  cursor: { allowed: ['from', 'path', 'header', 'size'], required: ['from', 'size'], uses: 'cursor' },
+  cursor: {
+    allowed: ['from', 'path', 'header', 'size', 'firstCursor'],
+    required: ['from', 'size'],
+    uses: 'cursor',
+  },
   page: { allowed: ['size', 'firstPage', 'totalPagesPath'], required: ['size'], api: 'rest', uses: 'page' },
   offset: { allowed: ['size'], required: ['size'], api: 'rest', uses: 'offset' },
   relay: {
@@ -176,6 +180,7 @@ function templateProblems(doc: Record<string, unknown>): SpecProblem[] {
       const allowed = [...(allowRuntime ? RUNTIME_NAMES : []), ...extra];
       if (scope !== undefined && allowed.includes(scope) && rest.length === 0 && member === undefined)
         continue;
+      if (allowRuntime && scope === 'input' && member !== undefined) continue; // a part of the record's fields
       if (extra.some((e) => name === e || name.startsWith(`${e}.`))) continue;
       const hint = didYouMean(name, [
         ...allowed,
@@ -342,7 +347,7 @@ function operationProblems(doc: Record<string, unknown>): SpecProblem[] {
           message: 'a caller-supplied id is chosen on create; on other operations use "request"',
         });
     }
-    if (op.emptyAnswer === 'reread' && !ops.get)
+    if ((op.emptyAnswer === 'reread' || op.reread) && !ops.get)
       problems.push({
         pointer: `${at}/emptyAnswer`,
         message: '"reread" needs operations.get to read the record back',

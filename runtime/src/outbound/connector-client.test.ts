@@ -52,6 +52,7 @@ const connector = (
       { path: 'profile.first_name', type: 'string' },
       { path: 'custom_fields[name=Region].value', type: 'string' },
       { path: 'email', type: 'string', writable: ['create'] },
+      { path: 'created', type: 'datetime', writable: [] },
     ],
   },
   operations,
@@ -157,12 +158,23 @@ describe('ids from where the connector says, never a silent bad one', () => {
     });
   });
 
-  it('refuses to write a field the API can write only on create', async () => {
+  it('leaves a create-only field out of an update, and sends no update when nothing else is left', async () => {
+    answer = () => ({ status: 200, body: { uuid: UUID_1, status: 'Quote' } });
+    const before = seen.length;
     const c = client({
       get: { method: 'GET', path: '/jobs/{id}' },
       update: { method: 'PATCH', path: '/jobs/{id}' },
     });
-    await expect(c.update(UUID_1, { email: 'a@b.c' }, { idempotencyKey: 'u' })).rejects.toMatchObject({
+    expect((await c.update(UUID_1, { email: 'a@b.c' }, { idempotencyKey: 'u' }))?.id).toBe(UUID_1);
+    expect(seen.slice(before).map((r) => r.method)).toEqual(['GET']);
+  });
+
+  it('refuses to write a read-only field', async () => {
+    const c = client({
+      get: { method: 'GET', path: '/jobs/{id}' },
+      update: { method: 'PATCH', path: '/jobs/{id}' },
+    });
+    await expect(c.update(UUID_1, { created: 'x' }, { idempotencyKey: 'u' })).rejects.toMatchObject({
       code: 'NOT_WRITABLE',
     });
   });
