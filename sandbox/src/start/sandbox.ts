@@ -519,7 +519,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           await fetch(`${base}/subscriptions/${sub.id}?${key}`, { method: 'DELETE' });
       }
       await fetch(`${base}/settings?${key}`, { method: 'DELETE' });
-      log(`removed HubSpot app ${appId}'s webhook target and subscriptions (replaced)`);
+      log(`removed HubSpot app ${appId}'s webhook target and subscriptions`);
     };
 
     const load = async (specText: string, specFileName: string): Promise<LoadedIntegration> => {
@@ -631,6 +631,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
 
     for (const starter of starters) await load(starter.text, basename(starter.file));
+
+    // What Run locally loaded in an earlier session is not loaded again at start: its webhook
+    // subscriptions (kept in the simulators' state files) would call routes that no longer exist,
+    // and their retries would delay every live delivery. Remove them.
+    const ours = `${gateway.url}/webhooks/`;
+    const stale = (url: string | undefined) =>
+      url?.startsWith(ours) === true && !integrations.has(url.slice(ours.length).split('/')[0] ?? '');
+    for (const simulator of [events, jobs])
+      for (const sub of simulator.subscriptions.list())
+        if (stale(sub.url)) simulator.subscriptions.remove(sub.id);
+    if (!realHubSpot) {
+      const listed = await fetch(`${hubspot.url}/_admin/subscriptions`);
+      const { results } = (await listed.json()) as {
+        results: Array<{ appId: number; settings: { targetUrl?: string } | null }>;
+      };
+      for (const app of results) if (stale(app.settings?.targetUrl)) await forgetHubSpotApp(app.appId);
+    }
 
     closers.push(async () => {
       for (const name of integrations.keys()) stopTimers(name);
