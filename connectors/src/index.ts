@@ -9,6 +9,7 @@ import {
   credentialNames,
   validateConnector,
 } from '@kongo/runtime/connector';
+import eventbriteAttendees from '../catalog/eventbrite-attendees.connector.json' with { type: 'json' };
 import jobberClients from '../catalog/jobber-clients.connector.json' with { type: 'json' };
 import kongoEventsGraphql from '../catalog/kongo-events-graphql.connector.json' with { type: 'json' };
 import kongoJobsRest from '../catalog/kongo-jobs-rest.connector.json' with { type: 'json' };
@@ -18,6 +19,7 @@ import zoomMeetingRegistrants from '../catalog/zoom-meeting-registrants.connecto
 
 /** The catalog's documents as files hold them (validated by `catalog()`). */
 const DOCUMENTS: Record<string, unknown> = {
+  'eventbrite-attendees': eventbriteAttendees,
   'kongo-events-graphql': kongoEventsGraphql,
   'kongo-jobs-rest': kongoJobsRest,
   'jobber-clients': jobberClients,
