@@ -53,7 +53,7 @@ import { SsmSecretSource } from './secrets/ssm.ts';
 import type { SecretSource } from './secrets/types.ts';
 import type { HubSpotObjectType, IntegrationSpec } from './spec/types.ts';
 import { createWebhookHandler, type WebhookLogger } from './webhook/handler.ts';
-import { type CrashHook, crashHookFromEnv } from './worker/crash.ts';
+import { type CrashHook, crashHookFromEnv, noCrash } from './worker/crash.ts';
 import { createWorker, effectiveFlows, fieldSets, type Worker } from './worker/pipeline.ts';
 import type { BatchOutcome, MappingsOverride, RuntimeHooks } from './worker/types.ts';
 
@@ -81,7 +81,11 @@ export interface RuntimeEnvironment {
   clock?: Clock;
   fetch?: FetchLike;
   logSink?: LogSink;
-  /** Default: KONGO_CRASH_AT from the process environment. */
+  /**
+   * A test hook that SIGKILLs the process at a named step. Default none: only `localEnvironment` reads
+   * KONGO_CRASH_AT (tests and local runs); `awsEnvironment` never does, so a stray variable on a
+   * deployed function changes nothing.
+   */
   crash?: CrashHook;
   /** Fraction of the HubSpot budget this process may use (1/N for N concurrent Lambda instances). */
   budgetShare?: number;
@@ -237,7 +241,7 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
       clock,
       ...(environment.logSink ? { sink: environment.logSink } : {}),
     });
-  const crash = environment.crash ?? crashHookFromEnv();
+  const crash = environment.crash ?? noCrash;
   const controls = controlPanel(store, integration, {
     now: () => clock.now(),
     ...(environment.controlsCacheMs === undefined ? {} : { cacheMs: environment.controlsCacheMs }),
@@ -649,7 +653,7 @@ export function localEnvironment(options: LocalEnvironmentOptions): RuntimeEnvir
     ...(options.notificationCentreUrl ? { notificationCentreUrl: options.notificationCentreUrl } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.logSink ? { logSink: options.logSink } : {}),
-    ...(options.crash ? { crash: options.crash } : {}),
+    crash: options.crash ?? crashHookFromEnv(),
     ...(options.retry ? { retry: options.retry } : {}),
     ...tuning(options),
   };
