@@ -164,7 +164,13 @@ describe('25,000 records sharing one timestamp', () => {
       expect(Date.now() - started).toBeLessThan(20_000);
       expect(queue.sent.every((e) => JSON.parse(e.body).records.length <= 100)).toBe(true);
       const spec = {
-        destination: { idField: 'id', polling: { intervalSeconds: 60, cursorField: 'updatedAt' } },
+        destination: {
+          api: 'graphql',
+          objectType: 'Attendee',
+          idField: 'id',
+          naturalKey: { hubspotProperty: 'email', destinationField: 'email' },
+          polling: { intervalSeconds: 60, cursorField: 'updatedAt' },
+        },
       };
       const keys = new Set(
         queue.sent.flatMap((e) => splitEnvelope(e, spec as never).events.map((ev) => ev.objectId)),

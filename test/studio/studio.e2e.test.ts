@@ -187,8 +187,19 @@ describe('the studio in a browser', () => {
     expect(await me.mappingCount('destination-to-hubspot')).toBe(4);
 
     // The spec's JSON Schema drives the editor's diagnostics.
-    await pasteIntoEditor(JSON.stringify({ ...edited, environment: 'moon' }, null, 2));
-    await page.keyboard.press('Control+Home');
+    // The paste follows an undo on the canvas; under load the editor can still be taking the undone
+    // text when the keys arrive, so check the paste took (top of the file) and paste again if not.
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // let the undo reach the editor's text
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await pasteIntoEditor(JSON.stringify({ ...edited, environment: 'moon' }, null, 2));
+      await page.keyboard.press('Control+Home');
+      const took = await expect
+        .poll(() => lines.textContent(), { timeout: 3_000 })
+        .toContain('moon')
+        .then(() => true)
+        .catch(() => false);
+      if (took) break;
+    }
     await page.waitForSelector('[data-testid="spec-editor"] .squiggly-error', { timeout: 15_000 });
 
     // Open the exported file again: the canvas and the editor show it, exactly.

@@ -38,7 +38,27 @@ describe('observe', () => {
       t: 200,
       s: 200,
       o: 'destination',
+      p: 100, // made after the side held HubSpot's edit of t=100
     });
+  });
+
+  it("lets an edit made after its side got the other side's value win inside the conflict window", () => {
+    // HubSpot's edit at t=100 landed on the destination at 150; a person edits it there at 102 on a
+    // clock 3 s behind — within the window by the clocks, but after they saw HubSpot's value.
+    const state = inSync();
+    state.base.destination.lastName = { h: fieldHash('Lovelace'), t: 100, s: 98, o: 'hubspot' };
+    const seen = observe(state, 'destination', [{ field: 'lastName', value: 'Byron', at: 99 }], WINDOW);
+    expect(seen.verdicts).toEqual({ lastName: 'changed' });
+    const d = toHubSpot(seen.state, { lastName: 'Byron' }, seen.verdicts);
+    expect(d.conflicts).toEqual([]);
+    expect(d.writes.lastname?.value).toBe('Byron');
+    // An edit made before HubSpot's value reached the destination is still a conflict HubSpot wins.
+    const unseen = inSync();
+    unseen.base.destination.lastName = { h: fieldHash('Ada'), t: 50, s: 50, o: 'destination' };
+    const early = observe(unseen, 'destination', [{ field: 'lastName', value: 'Byron', at: 102 }], WINDOW);
+    const e = toHubSpot(early.state, { lastName: 'Byron' }, early.verdicts);
+    expect(e.conflicts).toEqual(['lastname']);
+    expect(e.writes).toEqual({});
   });
 
   it('calls a value older on its own side than what Kongo knows stale', () => {

@@ -109,7 +109,16 @@ export function observe(
       verdicts[o.field] = 'unchanged';
       continue;
     }
-    next.base[side][o.field] = { h, t: o.at, s: o.at, o: side };
+    // Made after this side got the other side's edit (ours, landed): a successor of it, not a conflict.
+    const succeeds =
+      base !== undefined && base.o !== side && base.s !== undefined && o.at >= base.s ? base.t : undefined;
+    next.base[side][o.field] = {
+      h,
+      t: o.at,
+      s: o.at,
+      o: side,
+      ...(succeeds === undefined ? {} : { p: succeeds }),
+    };
     verdicts[o.field] = 'changed';
   }
   return { state: next, verdicts, restore };
@@ -204,6 +213,13 @@ export function decide(input: DecideInput): Decision {
     }
     // Never edited on the source (a default, an empty field at creation): nothing to carry over.
     if (t === 0) continue;
+    // An edit made after its side held the target's edit (or a newer one) follows it: newest wins, even
+    // across clocks that differ by seconds. Only edits made without seeing each other can conflict.
+    const succeeds = m.inputs.some((field) => (input.state.base[input.source][field]?.p ?? -1) >= held.t);
+    if (succeeds && o === input.source) {
+      decision.writes[m.target] = { value: m.value, t, o };
+      continue;
+    }
     const inConflict =
       held.o === target && o === input.source && Math.abs(t - held.t) <= input.conflicts.windowMs;
     if (inConflict) {

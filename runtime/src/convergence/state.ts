@@ -18,6 +18,11 @@ export interface FieldBase {
   s?: number;
   /** The side where the edit was made. */
   o: System;
+  /**
+   * For a person's edit made on this side after it already held a value carrying the other side's
+   * edit: that edit's source time. The edit is its successor (the person saw it), never a conflict.
+   */
+  p?: number;
 }
 
 /** One value Kongo wrote to a field: the next change that carries it is our echo (once). */

@@ -133,7 +133,8 @@ describe('HubSpot simulator state file', () => {
       stateFile: file,
       indexingLagMs: 0,
       apps: [APP],
-      webhooks: { batchWindowMs: 0, timeoutMs: 500 },
+      // A 1 s batch window: the copy below is taken before the first (failing) attempt reschedules it hours away.
+      webhooks: { batchWindowMs: 1_000, timeoutMs: 500 },
     });
     open.push(first);
     first.setWebhookTarget(APP.appId, 'http://127.0.0.1:9/down');
