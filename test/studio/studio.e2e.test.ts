@@ -230,8 +230,10 @@ describe('the studio in a browser', () => {
       .getByRole('button', { name: 'accept the live schema' })
       .click();
     await expect
-      .poll(() =>
-        page.locator('[data-testid="problems-empty"], [data-testid="problem-list"]').first().textContent(),
+      .poll(
+        () =>
+          page.locator('[data-testid="problems-empty"], [data-testid="problem-list"]').first().textContent(),
+        { timeout: 15_000 },
       )
       .not.toContain('Schema drift');
 
