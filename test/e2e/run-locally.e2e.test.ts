@@ -156,6 +156,10 @@ async function newSpec(name: string, clientName: string, destination: string) {
 describe('run locally: preflight, then load beside the others', () => {
   it("creates a missing destination token with the simulator's own, loads beside the starters, and lands a change", async () => {
     const spec = await newSpec('acme-attendees', 'Acme Events', 'events-platform');
+    // velflex-attendees syncs the same contacts into the same events platform, which refuses a second
+    // attendee with one email: look the attendee up by email before creating, so this integration's
+    // change lands whichever of the two gets there first.
+    spec.destination.idempotency = 'natural-key-lookup';
     const secrets = JSON.parse(readFileSync(join(test.stateDir, 'secrets.json'), 'utf8')) as Record<
       string,
       string
@@ -211,7 +215,9 @@ describe('run locally: preflight, then load beside the others', () => {
       'deliver',
       'observe',
     ]);
-    expect((await attendeeByEmail('ada@example.com')).company).toBe('Engines');
+    await expect
+      .poll(async () => (await attendeeByEmail('ada@example.com')).company, { timeout: 10_000 })
+      .toBe('Engines');
   }, 60_000);
 
   it('refuses, naming the secret and the fix, when the destination rejects the token — and loads nothing', async () => {
