@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fieldHash } from '../echo/hash.ts';
 import { committedBase, decide, type FieldWrite, observe, rememberWrites } from './rules.ts';
-import { emptyFieldState, type FieldState } from './state.ts';
+import { emptyFieldState, type FieldBase, type FieldState, MAX_ECHOES_PER_FIELD } from './state.ts';
 
 const WINDOW = { now: 1_000_000, echoWindowMs: 86_400_000 };
 const conflicts = { windowMs: 5_000, winner: 'hubspot' as const };
@@ -61,9 +61,12 @@ describe('observe', () => {
     expect(e.writes).toEqual({});
   });
 
-  it('calls a value older on its own side than what Kongo knows stale', () => {
-    const r = observe(inSync(), 'destination', [{ field: 'lastName', value: 'Byron', at: 90 }], WINDOW);
+  it("calls a value older on its own side than that side's own newer edit stale", () => {
+    const state = inSync();
+    state.base.destination.lastName = { h: fieldHash('Ada'), t: 120, s: 120, o: 'destination' };
+    const r = observe(state, 'destination', [{ field: 'lastName', value: 'Byron', at: 90 }], WINDOW);
     expect(r.verdicts).toEqual({ lastName: 'stale' });
+    expect(r.state.base.destination.lastName?.h).toBe(fieldHash('Ada'));
   });
 
   it('absorbs each written value once, so a person typing it again later is a change', () => {
@@ -119,6 +122,163 @@ describe('observe', () => {
     );
     expect(r.verdicts).toEqual({ lastname: 'overwritten' });
     expect(r.restore).toEqual(['lastname']);
+  });
+});
+
+describe("a person's edit that Kongo's write landed on top of (soak: concurrent edits, clocks 3 s apart)", () => {
+  // The destination's edit "Byron" at 12,600 (its clock, 3 s ahead) was written to HubSpot, landing at
+  // 13,000 on HubSpot's clock; a person had edited HubSpot's lastname to "King" at 9,900 — before the
+  // write landed and without seeing it. 2.7 s apart by source time: inside the 5 s window.
+  function landedOnTop(): FieldState {
+    const state = inSync();
+    state.base.destination.lastName = { h: fieldHash('Byron'), t: 12_600, s: 12_600, o: 'destination' };
+    state.base.hubspot.lastname = { h: fieldHash('Byron'), t: 12_600, s: 13_000, o: 'destination' };
+    return state;
+  }
+  const fromHubSpot = (
+    state: FieldState,
+    verdicts: Record<string, 'overwritten'>,
+    winner: 'hubspot' | 'destination',
+  ) =>
+    decide({
+      state,
+      source: 'hubspot',
+      sourceValues: { lastname: 'King' },
+      mapped: [{ target: 'lastName', inputs: ['lastname'], value: 'King' }],
+      verdicts,
+      create: false,
+      conflicts: { windowMs: 5_000, winner },
+      ownedByTarget: none,
+      ownedBySource: none,
+    });
+
+  it('gives it to the declared side inside the window, although it is older by source time', () => {
+    const seen = observe(
+      landedOnTop(),
+      'hubspot',
+      [{ field: 'lastname', value: 'King', at: 9_900, provenance: 'person' }],
+      WINDOW,
+    );
+    expect(seen.verdicts).toEqual({ lastname: 'overwritten' });
+    expect(seen.restore).toEqual(['lastname']);
+    const won = fromHubSpot(seen.state, { lastname: 'overwritten' }, 'hubspot');
+    expect(won.conflicts).toEqual(['lastName']);
+    expect(won.writes).toEqual({ lastName: { value: 'King', t: 9_900, o: 'hubspot' } });
+    const lost = fromHubSpot(seen.state, { lastname: 'overwritten' }, 'destination');
+    expect(lost.writes).toEqual({});
+    expect(lost.lost).toEqual(['lastName']);
+  });
+
+  it('lets the newer edit win beyond the window: an edit older than the one Kongo wrote is not written', () => {
+    const seen = observe(
+      landedOnTop(),
+      'hubspot',
+      [{ field: 'lastname', value: 'King', at: 6_000, provenance: 'person' }],
+      WINDOW,
+    );
+    const d = fromHubSpot(seen.state, { lastname: 'overwritten' }, 'hubspot');
+    expect(d.conflicts).toEqual([]);
+    expect(d.writes).toEqual({});
+    expect(d.older).toEqual(['lastName']);
+  });
+
+  it('never lets it beat an edit made on the other side after that side held it', () => {
+    // "King" (HubSpot, 9,900) reached the destination at 10,100; a person there then typed "Byron" at
+    // 12,600 having seen "King" (p = 9,900). A late look at "King" must not undo "Byron", whoever the
+    // declared winner is.
+    const state = landedOnTop();
+    state.base.destination.lastName = {
+      h: fieldHash('Byron'),
+      t: 12_600,
+      s: 12_600,
+      o: 'destination',
+      p: 9_900,
+    };
+    const seen = observe(
+      state,
+      'hubspot',
+      [{ field: 'lastname', value: 'King', at: 9_900, provenance: 'person' }],
+      WINDOW,
+    );
+    const d = fromHubSpot(seen.state, { lastname: 'overwritten' }, 'hubspot');
+    expect(d.writes).toEqual({});
+    expect(d.conflicts).toEqual([]);
+    expect(d.older).toEqual(['lastName']);
+  });
+});
+
+describe('a record read before our write landed', () => {
+  it('shows the value our write replaced: stale, not an edit, even after the echo used the entry up', () => {
+    // The destination held "Ada" (created at 100). Kongo wrote HubSpot's "King" (t=90) over it, landing
+    // at 300; the person's edit of another field at 250 came with the whole record, "Ada" included.
+    let state = emptyFieldState();
+    state.base.destination.lastName = { h: fieldHash('Ada'), t: 100, s: 100, o: 'destination' };
+    state = rememberWrites(
+      state,
+      'destination',
+      { lastName: { value: 'King', t: 90, o: 'hubspot' } },
+      'k1',
+      1_000,
+      86_400_000,
+    );
+    state.base.destination.lastName = committedBase({ lastName: { value: 'King', t: 90, o: 'hubspot' } }, 300)
+      .lastName as FieldBase;
+    const echo = observe(state, 'destination', [{ field: 'lastName', value: 'King', at: 300 }], WINDOW);
+    expect(echo.verdicts).toEqual({ lastName: 'echo' });
+    for (const s of [state, echo.state]) {
+      const snapshot = observe(s, 'destination', [{ field: 'lastName', value: 'Ada', at: 250 }], WINDOW);
+      expect(snapshot.verdicts).toEqual({ lastName: 'stale' });
+      expect(snapshot.restore).toEqual([]);
+      // A value the field never held before our write is a person's edit our write landed on.
+      const edited = observe(s, 'destination', [{ field: 'lastName', value: 'Byron', at: 250 }], WINDOW);
+      expect(edited.verdicts).toEqual({ lastName: 'overwritten' });
+    }
+    // The used-up entry absorbs no second echo: a person typing "King" again later is a change.
+    const again = observe(
+      echo.state,
+      'destination',
+      [{ field: 'lastName', value: 'Byron', at: 400 }],
+      WINDOW,
+    );
+    const king = observe(again.state, 'destination', [{ field: 'lastName', value: 'King', at: 500 }], WINDOW);
+    expect(king.verdicts).toEqual({ lastName: 'changed' });
+  });
+
+  it('drops used-up entries first when a field has more writes than the cap', () => {
+    let state = emptyFieldState();
+    for (let i = 0; i < MAX_ECHOES_PER_FIELD; i++) {
+      state = rememberWrites(
+        state,
+        'hubspot',
+        { jobtitle: { value: `v${i}`, t: i, o: 'destination' } },
+        `k${i}`,
+        1_000 + i,
+        86_400_000,
+      );
+      if (i > 0)
+        state = observe(
+          state,
+          'hubspot',
+          [{ field: 'jobtitle', value: `v${i}`, at: 2_000 + i }],
+          WINDOW,
+        ).state;
+    }
+    state = rememberWrites(
+      state,
+      'hubspot',
+      { jobtitle: { value: 'new', t: 99, o: 'destination' } },
+      'kn',
+      1_100,
+      86_400_000,
+    );
+    const entries = state.echoes.hubspot.jobtitle ?? [];
+    expect(entries).toHaveLength(MAX_ECHOES_PER_FIELD);
+    // v0 was never echoed: it is still ours when its late echo comes.
+    expect(
+      observe(state, 'hubspot', [{ field: 'jobtitle', value: 'v0', at: 1_500 }], WINDOW).verdicts,
+    ).toEqual({
+      jobtitle: 'echo',
+    });
   });
 });
 

@@ -5,7 +5,7 @@
  * 1. observe: each field of an inbound record is compared with the last value Kongo saw or wrote on
  *    that side. It is our echo (provenance, else a not-yet-used entry of the write history), unchanged,
  *    stale (that side already moved past it), overwritten (a person's edit that our write landed on
- *    top of although the edit is newer by source time) or a change at its source time.
+ *    top of: the two never saw each other, decide() says which wins) or a change at its source time.
  * 2. decide: each mapping whose inputs are current yields the target value; it is written only when it
  *    differs from what the target holds and its source time is newer (conflict window and field
  *    ownership aside).
@@ -54,7 +54,7 @@ export function observe(
   const echoOfOurCreate = observations.some((o) => {
     if (o.provenance === 'ours') return true;
     const h = fieldHash(o.value);
-    return o.provenance !== 'person' && (state.echoes[side][o.field] ?? []).some((e) => e.h === h);
+    return o.provenance !== 'person' && (state.echoes[side][o.field] ?? []).some((e) => e.h === h && !e.u);
   });
   for (const o of observations) {
     const h = fieldHash(o.value);
@@ -64,10 +64,10 @@ export function observe(
     );
     // Provenance first: a change the side says we made is our echo. Else the history: any value we
     // wrote within the window (not only the latest) absorbs one echo, so A→B→A by a person survives.
-    const matched = o.provenance === 'person' ? -1 : entries.findIndex((e) => e.h === h);
+    const matched = o.provenance === 'person' ? -1 : entries.findIndex((e) => e.h === h && !e.u);
     if (o.provenance === 'ours' || matched >= 0) {
       const entry: EchoEntry | undefined = matched >= 0 ? entries[matched] : undefined;
-      if (matched >= 0) entries.splice(matched, 1);
+      if (entry) entries[matched] = { ...entry, u: 1 };
       next.echoes[side][o.field] = entries;
       const newer = base === undefined || base.s === undefined || o.at >= base.s;
       if (newer) {
@@ -90,11 +90,20 @@ export function observe(
     }
     if (base) {
       const olderOnSide = base.s !== undefined ? o.at < base.s : o.at < base.t;
+      // A record read before our write landed still shows the value our write replaced: no edit.
+      const replaced = base.o !== side && entries.some((e) => e.h === base.h && e.r === h);
+      if (olderOnSide && replaced) {
+        verdicts[o.field] = 'stale';
+        continue;
+      }
       if (olderOnSide) {
-        // The side holds a newer value than this one. If that newer value is ours and this edit is
-        // newer by source time than the edit we wrote, our write landed on top of a person's newer
-        // edit (it was in flight when they made it): the edit wins and is put back on its side.
-        if (base.o !== side && base.s !== undefined && o.at > base.t) {
+        // The side holds a newer value than this one. If that newer value is ours (it carries the other
+        // side's edit), our write landed on top of this person's edit, made before the write landed: the
+        // two edits never saw each other. Which one wins is decide()'s to say, by source time and the
+        // conflict window (an edit 3 s older on a clock 3 s behind may be inside the window and go to
+        // the declared side); if this edit wins it is put back on its own side, else the worker keeps
+        // the base. An older value of this side's own is simply stale.
+        if (base.o !== side && base.s !== undefined) {
           next.base[side][o.field] = { h, t: o.at, s: base.s, o: side };
           verdicts[o.field] = 'overwritten';
           restore.push(o.field);
@@ -220,6 +229,11 @@ export function decide(input: DecideInput): Decision {
       decision.writes[m.target] = { value: m.value, t, o };
       continue;
     }
+    // And the other way round: the target's edit was made after the target held this very edit.
+    if (held.o === target && held.p !== undefined && held.p >= t && o === input.source) {
+      decision.older.push(m.target);
+      continue;
+    }
     const inConflict =
       held.o === target && o === input.source && Math.abs(t - held.t) <= input.conflicts.windowMs;
     if (inConflict) {
@@ -252,10 +266,24 @@ export function rememberWrites(
   };
   for (const [field, write] of Object.entries(writes)) {
     const h = fieldHash(write.value);
-    const kept = (next.echoes[side][field] ?? []).filter((e) => now - e.at <= echoWindowMs);
-    if (!kept.some((e) => e.k === key && e.h === h))
-      kept.push({ h, t: write.t, o: write.o, at: now, k: key });
-    next.echoes[side][field] = kept.slice(-MAX_ECHOES_PER_FIELD);
+    let kept = (next.echoes[side][field] ?? []).filter((e) => now - e.at <= echoWindowMs);
+    if (!kept.some((e) => e.k === key && e.h === h && !e.u)) {
+      const replaced = state.base[side][field]?.h;
+      kept.push({
+        h,
+        t: write.t,
+        o: write.o,
+        at: now,
+        k: key,
+        ...(replaced === undefined ? {} : { r: replaced }),
+      });
+    }
+    // Over the cap, entries already used up go first (oldest first), then the oldest.
+    while (kept.length > MAX_ECHOES_PER_FIELD) {
+      const used = kept.findIndex((e) => e.u);
+      kept = used >= 0 ? kept.filter((_, i) => i !== used) : kept.slice(1);
+    }
+    next.echoes[side][field] = kept;
   }
   return next;
 }

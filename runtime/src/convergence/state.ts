@@ -35,6 +35,13 @@ export interface EchoEntry {
   at: number;
   /** The intent key the write went out with (a repeated attempt adds no second entry). */
   k: string;
+  /**
+   * `fieldHash` of the value the field held (its base) when Kongo decided this write: a record read
+   * before the write landed still shows it, and that is no edit.
+   */
+  r?: string;
+  /** 1 once an echo used this entry up (kept, for `r`, until the window or the cap drops it). */
+  u?: 1;
 }
 
 export interface FieldState {
