@@ -34,6 +34,7 @@ import {
   type EditLogEntry,
   expectedState,
   type FinalRecord,
+  heldBeforeFrom,
   judge,
   type Side,
 } from './soak/model.ts';
@@ -596,7 +597,16 @@ async function main(): Promise<void> {
       `settled in ${(settled.ms / 1000).toFixed(0)} s${settled.quiet ? '' : ` — NOT quiet after ${SETTLE_MS / 1000} s (queue or webhooks still busy)`}`,
     );
 
-    const truth = expectedState(generator.log, { windowMs, winner });
+    // Who saw whose edit comes from the simulators' own write logs (an edit made after its side held the
+    // other side's edit follows it; docs/RUNTIME.md "Decide").
+    const heldBefore = heldBeforeFrom(
+      {
+        hubspot: world.hubspot.writes().filter((w) => w.objectType === 'contacts'),
+        destination: world.events.writes.list(),
+      },
+      (side, field) => (side === 'hubspot' ? field : (FIELDS[field] ?? field)),
+    );
+    const truth = expectedState(generator.log, { windowMs, winner }, heldBefore);
     const policy = world.spec.policies.deletes;
     const verdict = judge(truth, finals(world), policy);
     const hubspotWrites = causelessWrites(
@@ -648,7 +658,11 @@ async function main(): Promise<void> {
           `    ${m.email} ${m.side} ${m.field}: expected ${m.expected}, found ${m.actual} (${m.kind})`,
         );
     }
-    if (args.keep) writeFileSync(join(world.dataDir, 'edit-log.json'), JSON.stringify(generator.log));
+    if (args.keep) {
+      writeFileSync(join(world.dataDir, 'edit-log.json'), JSON.stringify(generator.log));
+      writeFileSync(join(world.dataDir, 'hubspot-writes.json'), JSON.stringify(world.hubspot.writes()));
+      writeFileSync(join(world.dataDir, 'events-writes.json'), JSON.stringify(world.events.writes.list()));
+    }
     if (args.keep)
       writeFileSync(
         join(world.dataDir, 'soak-result.json'),

@@ -1,6 +1,6 @@
 // The soak benchmark's truth and checks (pure): they decide what "converged" means, so they get tests.
 import { describe, expect, it } from 'vitest';
-import { causelessWrites, type EditLogEntry, expectedState, judge } from './model.ts';
+import { causelessWrites, type EditLogEntry, expectedState, heldBeforeFrom, judge } from './model.ts';
 
 const edit = (
   side: EditLogEntry['side'],
@@ -35,6 +35,31 @@ describe('soak truth', () => {
       { windowMs: 5_000, winner: 'destination' },
     );
     expect(destinationWins.get('p@example.com')?.fields.company?.value).toBe('D');
+  });
+
+  it("lets an edit made after its side held the other side's edit win, inside the window too", () => {
+    // HubSpot's "H" (10,000) was written to the destination at 12,000 on its clock; a person there typed "D"
+    // at 13,500, after seeing "H": newest wins, no conflict. Without that write first, HubSpot wins.
+    const log = [edit('hubspot', 10_000, { company: 'H' }), edit('destination', 13_500, { company: 'D' })];
+    const apiWrite = (at: number) => ({
+      by: 'api' as const,
+      operation: 'update' as const,
+      key: 'P@example.com',
+      at: new Date(at).toISOString(),
+      changed: { companyName: { before: 'old', after: 'H' } },
+    });
+    const toField = (side: EditLogEntry['side'], field: string) =>
+      side === 'destination' && field === 'company' ? 'companyName' : field;
+    const saw = heldBeforeFrom({ hubspot: [], destination: [apiWrite(12_000)] }, toField);
+    expect(expectedState(log, rule, saw).get('p@example.com')?.fields.company).toMatchObject({
+      value: 'D',
+      conflict: false,
+    });
+    const tooLate = heldBeforeFrom({ hubspot: [], destination: [apiWrite(14_000)] }, toField);
+    expect(expectedState(log, rule, tooLate).get('p@example.com')?.fields.company).toMatchObject({
+      value: 'H',
+      conflict: true,
+    });
   });
 
   it('judges an older value as a lost change, a missing record, and a deleted one that came back', () => {

@@ -26,6 +26,31 @@ export interface ConflictRule {
   winner: Side;
 }
 
+/**
+ * Whether `side` held `value` in `field` (HubSpot name), written there by the integration, no later than
+ * `atMs` on that side's clock — read from that simulator's own write log. An edit made after its side held the
+ * other side's edit follows it (the person saw it): newest wins there, never the conflict window
+ * (docs/RUNTIME.md, "Decide").
+ */
+export type HeldBefore = (side: Side, email: string, field: string, value: string, atMs: number) => boolean;
+
+/** `HeldBefore` from the simulators' write logs (`toField` maps a HubSpot property to that side's field name). */
+export function heldBeforeFrom(
+  logs: Record<Side, readonly (LoggedWrite & { at: string })[]>,
+  toField: (side: Side, field: string) => string,
+): HeldBefore {
+  return (side, email, field, value, atMs) => {
+    const name = toField(side, field);
+    return logs[side].some(
+      (w) =>
+        w.by === 'api' &&
+        w.key?.toLowerCase() === email &&
+        w.changed[name]?.after === value &&
+        Date.parse(w.at) <= atMs,
+    );
+  };
+}
+
 export interface FieldTruth {
   value: string | null;
   side: Side;
@@ -44,7 +69,11 @@ export interface PersonTruth {
 }
 
 /** Expected final state per person (by email), from the log alone. */
-export function expectedState(log: readonly EditLogEntry[], rule: ConflictRule): Map<string, PersonTruth> {
+export function expectedState(
+  log: readonly EditLogEntry[],
+  rule: ConflictRule,
+  heldBefore: HeldBefore = () => false,
+): Map<string, PersonTruth> {
   const newest = new Map<string, Map<string, Partial<Record<Side, EditLogEntry>>>>();
   const people = new Map<string, PersonTruth>();
   for (const entry of log) {
@@ -75,14 +104,32 @@ export function expectedState(log: readonly EditLogEntry[], rule: ConflictRule):
       let winner: EditLogEntry;
       let conflict = false;
       if (hubspot && destination) {
-        conflict = Math.abs(hubspot.sourceTimeMs - destination.sourceTimeMs) < rule.windowMs;
-        winner = conflict
-          ? rule.winner === 'hubspot'
+        const hubspotValue = hubspot.fields[field] ?? '';
+        const destinationValue = destination.fields[field] ?? '';
+        // An edit made after its side held the other side's newest edit succeeds it: no conflict.
+        const destinationSaw = heldBefore(
+          'destination',
+          email,
+          field,
+          hubspotValue,
+          destination.sourceTimeMs,
+        );
+        const hubspotSaw = heldBefore('hubspot', email, field, destinationValue, hubspot.sourceTimeMs);
+        conflict =
+          !destinationSaw &&
+          !hubspotSaw &&
+          Math.abs(hubspot.sourceTimeMs - destination.sourceTimeMs) <= rule.windowMs;
+        winner = destinationSaw
+          ? destination
+          : hubspotSaw
             ? hubspot
-            : destination
-          : hubspot.sourceTimeMs > destination.sourceTimeMs
-            ? hubspot
-            : destination;
+            : conflict
+              ? rule.winner === 'hubspot'
+                ? hubspot
+                : destination
+              : hubspot.sourceTimeMs > destination.sourceTimeMs
+                ? hubspot
+                : destination;
       } else {
         winner = (hubspot ?? destination) as EditLogEntry;
       }
