@@ -41,7 +41,10 @@ const GROUP: Record<IntegrationSpec['hubspot']['objectType'], string> = {
   deals: 'dealinformation',
 };
 
-/** The subscriptions the spec's hubspot-to-destination triggers and mappings call for, sorted. */
+/**
+ * The subscriptions the spec's hubspot-to-destination triggers and mappings call for, sorted; for
+ * contacts always with `contact.privacyDeletion`.
+ */
 export function desiredSubscriptions(spec: IntegrationSpec): DesiredSubscription[] {
   const flow = spec.flows.find((candidate) => candidate.direction === 'hubspot-to-destination');
   if (!flow) return [];
@@ -49,7 +52,11 @@ export function desiredSubscriptions(spec: IntegrationSpec): DesiredSubscription
     .filter((name) => name !== 'hs_lastmodifieddate' && name !== 'lastmodifieddate')
     .sort(compare);
   const wanted: DesiredSubscription[] = [];
-  for (const trigger of [...new Set(flow.triggers)].sort(compare)) {
+  // Privacy by default: a contacts integration always hears contact.privacyDeletion, so a person's
+  // deletion in HubSpot purges Kongo's copy and applies policies.privacy.destinationCopy.
+  const triggers = new Set(flow.triggers);
+  if (spec.hubspot.objectType === 'contacts') triggers.add('contact.privacyDeletion');
+  for (const trigger of [...triggers].sort(compare)) {
     if (trigger.endsWith('.propertyChange')) {
       for (const propertyName of properties) wanted.push({ eventType: trigger, propertyName });
     } else wanted.push({ eventType: trigger });

@@ -393,8 +393,18 @@ export class IntegrationStack extends Stack {
       }),
     );
     this.deadLetterQueue.grantSendMessages(worker.role);
-    this.#grantItems(worker.role, [...TABLE_ACTIONS.worker]);
     const spec = this.#spec;
+    if (direction === 'hubspot-to-destination' && spec.hubspot.objectType === 'contacts') {
+      // A contact.privacyDeletion removes the person's dead letters (runtime/src/ops/lifecycle.ts):
+      // SQS can only find them by receiving (a peek that hides them briefly) and then deleting.
+      worker.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+          resources: [this.deadLetterQueue.queueArn],
+        }),
+      );
+    }
+    this.#grantItems(worker.role, [...TABLE_ACTIONS.worker]);
     // Both API tokens, and the Notification Centre's URL and key: the worker posts its traces there.
     this.#grantParameters(worker.role, [
       spec.hubspot.accessTokenParameter,

@@ -36,28 +36,36 @@ describe('hubspot setup', () => {
     expect(desiredSubscriptions(spec)).toEqual([
       { eventType: 'contact.creation' },
       { eventType: 'contact.deletion' },
+      { eventType: 'contact.privacyDeletion' },
       ...['company', 'country', 'email', 'firstname', 'jobtitle', 'lastname', 'lifecyclestage', 'phone'].map(
         (propertyName) => ({ eventType: 'contact.propertyChange', propertyName }),
       ),
     ]);
   });
 
+  it('subscribes a contacts integration to privacy deletions even when its triggers leave them out', () => {
+    const without = structuredClone(spec);
+    for (const flow of without.flows)
+      flow.triggers = flow.triggers.filter((trigger) => trigger !== 'contact.privacyDeletion');
+    expect(desiredSubscriptions(without)).toContainEqual({ eventType: 'contact.privacyDeletion' });
+  });
+
   it('plans without changing anything on a dry run', async () => {
     const steps = await hubspotSetup(spec, { ...options(), dryRun: true });
-    expect(steps.map((s) => s.status)).toEqual(Array(12).fill('create'));
+    expect(steps.map((s) => s.status)).toEqual(Array(13).fill('create'));
     const subscriptions = await fetch(`${sim.url}/webhooks/v3/${APP.appId}/subscriptions?hapikey=dev-key`);
     expect(((await subscriptions.json()) as { results: unknown[] }).results).toEqual([]);
   });
 
   it('creates the unique property, the webhook target and the subscriptions, then finds them all on a rerun', async () => {
     const first = await hubspotSetup(spec, options());
-    expect(first.filter((s) => s.status === 'create')).toHaveLength(12);
+    expect(first.filter((s) => s.status === 'create')).toHaveLength(13);
     const property = await fetch(`${sim.url}/crm/v3/properties/contacts/kongo_sync_id`, {
       headers: { authorization: `Bearer ${APP.accessToken}` },
     });
     expect(await property.json()).toMatchObject({ name: 'kongo_sync_id', hasUniqueValue: true });
     const second = await hubspotSetup(spec, options());
-    expect(second.map((s) => s.status)).toEqual(Array(12).fill('exists'));
+    expect(second.map((s) => s.status)).toEqual(Array(13).fill('exists'));
   });
 
   it('updates a changed target URL and says what it was', async () => {

@@ -1,5 +1,5 @@
 // Operations on the running integration: pause/resume, dry-run, unmapped enum values, deletes,
-// merges, restores and privacy deletion — on dynalite and both simulators.
+// merges and restores — on dynalite and both simulators (privacy deletion: privacy.test.ts).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../runtime/src/queue/local-dynamo.ts';
 import { APP, type Harness, type HarnessOptions, startHarness } from './harness.ts';
@@ -162,40 +162,6 @@ describe('operations', () => {
       { system: 'hubspot', from: merged.id, to: survivor.id, reason: 'merged' },
     ]);
     expect(await t.runtime.store.resolve(t.spec.integration.name, 'hubspot', merged.id)).toBeNull();
-  });
-
-  it('purges a person on contact.privacyDeletion: mapping, natural key and dead letters', async () => {
-    const t = await harness();
-    const contact = await t.hub.ui.create('contacts', { email: 'forget@example.com', firstname: 'Forget' });
-    await t.settle();
-    const entity = await t.runtime.store.resolve(t.spec.integration.name, 'hubspot', contact.id);
-    expect(entity).not.toBeNull();
-    await t.runtime.deadLetters.put({
-      integration: t.spec.integration.name,
-      reason: 'retries-exhausted',
-      kind: 'hubspot-webhook',
-      failedAt: Date.now(),
-      attempts: 5,
-      recordId: contact.id,
-      envelope: {
-        v: 1,
-        kind: 'hubspot-webhook',
-        integration: t.spec.integration.name,
-        traceId: 't',
-        receivedAt: Date.now(),
-        headers: {},
-        body: `[{"objectId":${contact.id}}]`,
-      },
-    });
-
-    const response = await hubspotApi(t, '/crm/v3/objects/contacts/gdpr-delete', { objectId: contact.id });
-    expect(response.status).toBe(204);
-    const outcome = await t.settle();
-    expect(outcome.records.some((r) => r.outcome === 'purged')).toBe(true);
-    expect(await t.runtime.store.getEntity(entity?.kongoId ?? '')).toBeNull();
-    expect(await t.runtime.store.lookupNaturalKey(t.spec.integration.name, 'forget@example.com')).toBeNull();
-    expect(await t.runtime.deadLetters.list({ integration: t.spec.integration.name })).toHaveLength(0);
-    expect(await t.runtime.store.isForgotten(t.spec.integration.name, 'nk:forget@example.com')).toBe(true);
   });
 
   it('leaves a field the other side owns alone on updates, but writes it on creates', async () => {

@@ -13,7 +13,14 @@ import {
   type DynamoDBDocumentClient,
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ENTITY_SK, mapKey, naturalKeyKey, syncKey } from '../mapping-store/keys.ts';
+import {
+  ENTITY_SK,
+  legacyNaturalKeyKey,
+  mapKey,
+  naturalKeyHash,
+  naturalKeyKey,
+  syncKey,
+} from '../mapping-store/keys.ts';
 import type { Intent } from '../mapping-store/types.ts';
 import { type DynamoClientInput, documentClient, nowSeconds, ttlSeconds } from '../queue/table.ts';
 
@@ -111,13 +118,18 @@ export class BackfillLedger {
   async naturalKeys(integration: string, keys: readonly string[]): Promise<Map<string, NaturalKeyHolder>> {
     const found = new Map<string, NaturalKeyHolder>();
     const unique = [...new Set(keys)];
-    for (let i = 0; i < unique.length; i += 100) {
+    for (let i = 0; i < unique.length; i += 50) {
       type KeysRequest = Record<string, { Keys: Array<Record<string, unknown>>; ConsistentRead?: boolean }>;
+      // Each key under its hashed item and the plain item of claims written before hashing (read
+      // both): 50 keys a request, BatchGetItem's 100-key limit.
+      const byPk = new Map<string, string>();
+      for (const key of unique.slice(i, i + 50)) {
+        byPk.set(naturalKeyKey(integration, key), key);
+        byPk.set(legacyNaturalKeyKey(integration, key), key);
+      }
       let request: KeysRequest | undefined = {
         [this.#table]: {
-          Keys: unique
-            .slice(i, i + 100)
-            .map((key) => ({ pk: naturalKeyKey(integration, key), sk: ENTITY_SK })),
+          Keys: [...byPk.keys()].map((pk) => ({ pk, sk: ENTITY_SK })),
           ConsistentRead: true,
         },
       };
@@ -127,10 +139,11 @@ export class BackfillLedger {
           new BatchGetCommand({ RequestItems: request }),
         );
         for (const item of result.Responses?.[this.#table] ?? []) {
-          const pk = String(item.pk);
-          const key = pk.slice(`NK#${integration}#`.length);
-          if (typeof item.kongoId === 'string')
-            found.set(key, { kongoId: item.kongoId, byBackfill: item.claimedBy === 'backfill' });
+          const key = byPk.get(String(item.pk));
+          // The hashed claim wins over a plain one left beside it.
+          if (key === undefined || typeof item.kongoId !== 'string') continue;
+          if (found.has(key) && String(item.pk) === legacyNaturalKeyKey(integration, key)) continue;
+          found.set(key, { kongoId: item.kongoId, byBackfill: item.claimedBy === 'backfill' });
         }
         const rest = result.UnprocessedKeys?.[this.#table]?.Keys ?? [];
         request = rest.length > 0 ? { [this.#table]: { Keys: rest, ConsistentRead: true } } : undefined;
@@ -181,7 +194,7 @@ export class BackfillLedger {
         written: { hubspot: identity.intent.hash },
         drift: [],
         status: 'active',
-        naturalKey: identity.naturalKey,
+        naturalKeyHash: naturalKeyHash(identity.naturalKey),
       });
       for (const [system, id] of [
         ['destination', identity.destinationId],

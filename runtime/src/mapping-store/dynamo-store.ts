@@ -20,7 +20,18 @@ import {
 import { type FieldState, type Lease, normaliseFieldState } from '../convergence/state.ts';
 import { type DynamoClientInput, documentClient, nowSeconds, ttlSeconds } from '../queue/table.ts';
 import { MappingStoreError } from './errors.ts';
-import { cursorKey, ENTITY_SK, eventKey, forgottenKey, mapKey, naturalKeyKey, syncKey } from './keys.ts';
+import {
+  cursorKey,
+  ENTITY_SK,
+  eventKey,
+  forgottenKey,
+  legacyNaturalKeyKey,
+  mapKey,
+  naturalKeyHash,
+  naturalKeyHashKey,
+  naturalKeyKey,
+  syncKey,
+} from './keys.ts';
 import type {
   ClaimOutcome,
   CommitWrite,
@@ -68,7 +79,12 @@ function entityFrom(item: Item): SyncEntity {
     drift: (item.drift ?? []) as DriftEntry[],
     status: (item.status ?? 'active') as EntityStatus,
   };
-  if (typeof item.naturalKey === 'string') entity.naturalKey = item.naturalKey;
+  if (typeof item.naturalKeyHash === 'string') entity.naturalKeyHash = item.naturalKeyHash;
+  else if (typeof item.naturalKey === 'string') {
+    // Written before keys were hashed: read both (docs/RUNTIME.md "Natural keys").
+    entity.naturalKeyHash = naturalKeyHash(item.naturalKey);
+    entity.legacyNaturalKey = item.naturalKey;
+  }
   if (typeof item.statusReason === 'string') entity.statusReason = item.statusReason;
   if (typeof item.fieldState === 'object' && item.fieldState !== null)
     entity.fieldState = normaliseFieldState(item.fieldState as Partial<FieldState>);
@@ -213,11 +229,41 @@ export class DynamoMappingStore implements MappingStore {
 
   async lookupNaturalKey(integration: string, key: string): Promise<string | null> {
     const item = await this.#get(naturalKeyKey(integration, key), 'lookupNaturalKey');
-    return item && typeof item.kongoId === 'string' ? item.kongoId : null;
+    if (item && typeof item.kongoId === 'string') return item.kongoId;
+    return this.#migrateLegacyClaim(integration, key);
+  }
+
+  /**
+   * A claim written before keys were hashed (`NK#{integration}#{plain key}`): moved to the hashed
+   * key (conditional, so a concurrent claim of the hashed key still decides) and the plain item
+   * deleted. Returns the holder, or null when there is no legacy claim.
+   */
+  async #migrateLegacyClaim(integration: string, key: string): Promise<string | null> {
+    const legacyPk = legacyNaturalKeyKey(integration, key);
+    const legacy = await this.#get(legacyPk, 'lookupNaturalKey');
+    if (!legacy || typeof legacy.kongoId !== 'string') return null;
+    const pk = naturalKeyKey(integration, key);
+    const moved = await this.#put(
+      { ...legacy, pk, migratedAt: this.#now() },
+      'attribute_not_exists(pk)',
+      undefined,
+      'lookupNaturalKey',
+    );
+    let holder = legacy.kongoId;
+    if (!moved) {
+      // Someone claimed the hashed key meanwhile (another worker migrating the same claim): theirs holds.
+      const current = await this.#get(pk, 'lookupNaturalKey');
+      if (current && typeof current.kongoId === 'string') holder = current.kongoId;
+    }
+    await this.#delete(legacyPk, 'lookupNaturalKey');
+    return holder;
   }
 
   async claimNaturalKey(integration: string, key: string, kongoId: string): Promise<ClaimOutcome> {
     const pk = naturalKeyKey(integration, key);
+    // A plain claim from before hashing still holds the key: move it first, then it decides.
+    const legacyHolder = await this.#migrateLegacyClaim(integration, key);
+    if (legacyHolder !== null) return { claimed: legacyHolder === kongoId, kongoId: legacyHolder };
     // The race-deciding write: of two creates of the same person on both sides, one claims the key.
     const won = await this.#put(
       { pk, type: 'natural-key', integration, kongoId, claimedAt: this.#now() },
@@ -253,7 +299,7 @@ export class DynamoMappingStore implements MappingStore {
       written: {},
       drift: [],
       status: 'active',
-      ...(input.naturalKey === undefined ? {} : { naturalKey: input.naturalKey }),
+      ...(input.naturalKey === undefined ? {} : { naturalKeyHash: naturalKeyHash(input.naturalKey) }),
     };
     if (await this.#put(item, 'attribute_not_exists(pk)', undefined, 'ensureEntity')) return entityFrom(item);
     const existing = await this.getEntity(input.kongoId);
@@ -597,9 +643,10 @@ export class DynamoMappingStore implements MappingStore {
           await this.#delete(mapKey(entity.integration, system, drift.from), 'purge');
       }
     }
-    if (entity.naturalKey !== undefined) {
-      await this.#delete(naturalKeyKey(entity.integration, entity.naturalKey), 'purge');
-    }
+    if (entity.naturalKeyHash !== undefined)
+      await this.#delete(naturalKeyHashKey(entity.integration, entity.naturalKeyHash), 'purge');
+    if (entity.legacyNaturalKey !== undefined)
+      await this.#delete(legacyNaturalKeyKey(entity.integration, entity.legacyNaturalKey), 'purge');
     await this.#delete(syncKey(kongoId), 'purge');
   }
 

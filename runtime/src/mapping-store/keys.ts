@@ -11,8 +11,29 @@ export const ENTITY_SK = '_';
 export const syncKey = (kongoId: string): string => `SYNC#${kongoId}`;
 export const mapKey = (integration: string, system: System, id: string): string =>
   `MAP#${integration}#${system}#${id}`;
-export const naturalKeyKey = (integration: string, key: string): string => `NK#${integration}#${key}`;
-export const eventKey = (integration: string, key: string): string => `EVT#${integration}#${key}`;
+/**
+ * A normalised natural key as stored: a one-way hash (sha256, base64url, domain-separated), so the
+ * table never holds an email or reference in plain text. Claims and lookups only compare keys; the
+ * plain value is never read back (lookups on the other side use the record's own value).
+ */
+export const naturalKeyHash = (key: string): string =>
+  createHash('sha256').update(`kongo-natural-key\0${key}`).digest('base64url');
+/** `NK#{integration}#h:{naturalKeyHash}`: the claim item of a normalised natural key. */
+export const naturalKeyKey = (integration: string, key: string): string =>
+  naturalKeyHashKey(integration, naturalKeyHash(key));
+export const naturalKeyHashKey = (integration: string, hash: string): string => `NK#${integration}#h:${hash}`;
+/**
+ * The plain `NK#{integration}#{key}` items written before keys were hashed: still read (and moved to
+ * the hashed key on first use) so existing claims keep deciding races; purge deletes them too.
+ */
+export const legacyNaturalKeyKey = (integration: string, key: string): string => `NK#${integration}#${key}`;
+/**
+ * An inbound event's dedupe claim. The event key names record ids (HubSpot's objectId), so it is
+ * hashed like a natural key: the claim outlives a privacy deletion by up to its expiry, and must
+ * not identify the person meanwhile.
+ */
+export const eventKey = (integration: string, key: string): string =>
+  `EVT#${integration}#${createHash('sha256').update(key).digest('base64url')}`;
 export const cursorKey = (integration: string, name: string): string => `CURSOR#${integration}#${name}`;
 
 /**

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type FieldState, leaseBusy, normaliseFieldState } from '../convergence/state.ts';
+import { naturalKeyHash } from './keys.ts';
 import type {
   ClaimOutcome,
   CommitWrite,
@@ -55,11 +56,11 @@ export class MemoryMappingStore implements MappingStore {
   }
 
   async lookupNaturalKey(integration: string, key: string): Promise<string | null> {
-    return this.#naturalKeys.get(`${integration}#${key}`) ?? null;
+    return this.#naturalKeys.get(`${integration}#${naturalKeyHash(key)}`) ?? null;
   }
 
   async claimNaturalKey(integration: string, key: string, kongoId: string): Promise<ClaimOutcome> {
-    const k = `${integration}#${key}`;
+    const k = `${integration}#${naturalKeyHash(key)}`;
     const holder = this.#naturalKeys.get(k);
     if (holder !== undefined) return { claimed: false, kongoId: holder };
     this.#naturalKeys.set(k, kongoId);
@@ -86,7 +87,7 @@ export class MemoryMappingStore implements MappingStore {
         written: {},
         drift: [],
         status: 'active',
-        ...(input.naturalKey === undefined ? {} : { naturalKey: input.naturalKey }),
+        ...(input.naturalKey === undefined ? {} : { naturalKeyHash: naturalKeyHash(input.naturalKey) }),
       };
       this.#entities.set(input.kongoId, entity);
     }
@@ -269,8 +270,8 @@ export class MemoryMappingStore implements MappingStore {
     const entity = this.#entities.get(kongoId);
     if (!entity) return;
     for (const [key, holder] of this.#maps) if (holder === kongoId) this.#maps.delete(key);
-    if (entity.naturalKey !== undefined)
-      this.#naturalKeys.delete(`${entity.integration}#${entity.naturalKey}`);
+    if (entity.naturalKeyHash !== undefined)
+      this.#naturalKeys.delete(`${entity.integration}#${entity.naturalKeyHash}`);
     this.#entities.delete(kongoId);
   }
 

@@ -60,8 +60,16 @@ export interface SyncEntity {
   createdAt: number;
   updatedAt: number;
   ids: Partial<Record<System, string>>;
-  /** The normalised natural key claimed for it, if any. */
-  naturalKey?: string;
+  /**
+   * `naturalKeyHash` of the normalised natural key claimed for it, if any: the entity never stores
+   * the key itself (an email is personal data; a privacy deletion must leave nothing of it).
+   */
+  naturalKeyHash?: string;
+  /**
+   * The plain normalised key, only on entities written before keys were hashed (read, never
+   * written): purge uses it to delete their plain `NK#` item too.
+   */
+  legacyNaturalKey?: string;
   /** occurredAt (ms) of the newest inbound change applied, per source side. */
   lastApplied: Partial<Record<System, number>>;
   intents: Partial<Record<System, Intent>>;
@@ -139,7 +147,10 @@ export interface MappingStore {
   lookupNaturalKey(integration: string, key: string): Promise<string | null>;
   /** Claims a natural key with attribute_not_exists; the loser learns the winner's kongoId. */
   claimNaturalKey(integration: string, key: string, kongoId: string): Promise<ClaimOutcome>;
-  /** Creates `SYNC#{kongoId}` if absent and returns the stored entity either way. */
+  /**
+   * Creates `SYNC#{kongoId}` if absent and returns the stored entity either way. `naturalKey` is the
+   * plain normalised key; only its hash is stored.
+   */
   ensureEntity(input: { kongoId: string; integration: string; naturalKey?: string }): Promise<SyncEntity>;
   /** Hangs an external id on the entity (both directions) unless it already has a different one. */
   linkId(kongoId: string, system: System, id: string): Promise<LinkOutcome>;
@@ -186,7 +197,10 @@ export interface MappingStore {
     value: string,
     expectedVersion: number | null,
   ): Promise<boolean>;
-  /** Deletes the entity, its MAP items and its NK claim (privacy deletion). */
+  /**
+   * Deletes the entity, every `MAP#` item that points at it (current and rolled ids) and its `NK#`
+   * claim, hashed and legacy plain (privacy deletion).
+   */
   purge(kongoId: string): Promise<void>;
   /**
    * Remembers that a person asked to be forgotten, by a one-way hash of each key (an id or a

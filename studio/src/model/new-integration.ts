@@ -112,7 +112,13 @@ export function newIntegrationSpec(input: NewIntegrationInput): StudioSpec {
     flows: [
       {
         direction: 'hubspot-to-destination',
-        triggers: [`${prefix}.creation`, `${prefix}.propertyChange`, `${prefix}.deletion`],
+        // A contact's privacy deletion purges Kongo's copy too (privacy by default, docs/OPERATIONS.md).
+        triggers: [
+          `${prefix}.creation`,
+          `${prefix}.propertyChange`,
+          `${prefix}.deletion`,
+          ...(prefix === 'contact' ? ['contact.privacyDeletion'] : []),
+        ],
         mappings: [],
       },
       {
