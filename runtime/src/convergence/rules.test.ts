@@ -244,6 +244,45 @@ describe('a record read before our write landed', () => {
     expect(king.verdicts).toEqual({ lastName: 'changed' });
   });
 
+  it("takes a person's losing edit that a later read of the whole record shows again as stale, not newer", () => {
+    // HubSpot's "King" (t=29,900) was decided while the destination still held "Ada" and landed there at
+    // 51,800. The person's "Byron" (32,900, 3 s from King: a conflict HubSpot wins) was read under it; a
+    // read for their next edit of another field (43,200) still shows "Byron", stamped with 43,200.
+    let state = emptyFieldState();
+    state.base.destination.lastName = { h: fieldHash('Ada'), t: 100, s: 100, o: 'destination' };
+    state = rememberWrites(
+      state,
+      'destination',
+      { lastName: { value: 'King', t: 29_900, o: 'hubspot' } },
+      'k1',
+      1_000,
+      86_400_000,
+    );
+    state.base.destination.lastName = committedBase(
+      { lastName: { value: 'King', t: 29_900, o: 'hubspot' } },
+      51_800,
+    ).lastName as FieldBase;
+    const first = observe(state, 'destination', [{ field: 'lastName', value: 'Byron', at: 32_900 }], WINDOW);
+    expect(first.verdicts).toEqual({ lastName: 'overwritten' });
+    // decide() gives it to HubSpot (conflict); the worker keeps the base, as it does for a lost conflict.
+    first.state.base.destination.lastName = state.base.destination.lastName;
+    const later = observe(
+      first.state,
+      'destination',
+      [{ field: 'lastName', value: 'Byron', at: 43_200 }],
+      WINDOW,
+    );
+    expect(later.verdicts).toEqual({ lastName: 'stale' });
+    // A value never seen under that write is still a person's edit made before it landed.
+    const other = observe(
+      first.state,
+      'destination',
+      [{ field: 'lastName', value: 'Lamb', at: 43_200 }],
+      WINDOW,
+    );
+    expect(other.verdicts).toEqual({ lastName: 'overwritten' });
+  });
+
   it('drops used-up entries first when a field has more writes than the cap', () => {
     let state = emptyFieldState();
     for (let i = 0; i < MAX_ECHOES_PER_FIELD; i++) {
@@ -315,6 +354,30 @@ describe('decide', () => {
     expect(d.conflicts).toEqual(['lastname']);
     expect(d.lost).toEqual(['lastname']);
     expect(d.writes).toEqual({});
+  });
+
+  it('creates with every computable field, inputs this record never observed included (the natural key)', () => {
+    // A HubSpot message held only firstname's propertyChange; email came with the read, unobserved.
+    const state = emptyFieldState();
+    state.base.hubspot.firstname = { h: fieldHash('Ada'), t: 100, s: 100, o: 'hubspot' };
+    const d = decide({
+      state,
+      source: 'hubspot',
+      sourceValues: { firstname: 'Ada', email: 'ada@example.com' },
+      mapped: [
+        { target: 'firstName', inputs: ['firstname'], value: 'Ada' },
+        { target: 'email', inputs: ['email'], value: 'ada@example.com' },
+      ],
+      verdicts: { firstname: 'changed' },
+      create: true,
+      conflicts,
+      ownedByTarget: none,
+      ownedBySource: none,
+    });
+    expect(d.writes).toEqual({
+      firstName: { value: 'Ada', t: 100, o: 'hubspot' },
+      email: { value: 'ada@example.com', t: 0, o: 'hubspot' },
+    });
   });
 
   it('never writes back a value that differs only through a lossy formula', () => {

@@ -12,7 +12,13 @@
  */
 import { fieldHash, normaliseValue } from '../echo/hash.ts';
 import { otherSystem, type System } from '../mapping-store/types.ts';
-import { type EchoEntry, type FieldBase, type FieldState, MAX_ECHOES_PER_FIELD } from './state.ts';
+import {
+  type EchoEntry,
+  type FieldBase,
+  type FieldState,
+  MAX_ECHOES_PER_FIELD,
+  MAX_SEEN_UNDER_WRITE,
+} from './state.ts';
 
 /** One field of an inbound record as its side reports it. */
 export interface FieldObservation {
@@ -91,7 +97,10 @@ export function observe(
     if (base) {
       const olderOnSide = base.s !== undefined ? o.at < base.s : o.at < base.t;
       // A record read before our write landed still shows the value our write replaced: no edit.
-      const replaced = base.o !== side && entries.some((e) => e.h === base.h && e.r === h);
+      // So does one showing a person's edit that an earlier read already showed under that write (it was
+      // judged then, at its own time; a later read of the whole record re-stamps it with the record's time).
+      const replaced =
+        base.o !== side && entries.some((e) => e.h === base.h && (e.r === h || e.v?.includes(h)));
       if (olderOnSide && replaced) {
         verdicts[o.field] = 'stale';
         continue;
@@ -107,6 +116,12 @@ export function observe(
           next.base[side][o.field] = { h, t: o.at, s: base.s, o: side };
           verdicts[o.field] = 'overwritten';
           restore.push(o.field);
+          for (let i = entries.length - 1; i >= 0; i--) {
+            const entry = entries[i];
+            if (entry?.h !== base.h) continue;
+            entries[i] = { ...entry, v: [...(entry.v ?? []), h].slice(-MAX_SEEN_UNDER_WRITE) };
+            break;
+          }
         } else verdicts[o.field] = 'stale';
         continue;
       }
@@ -188,6 +203,10 @@ export function decide(input: DecideInput): Decision {
     let caused = false;
     for (const field of m.inputs) {
       const base = input.state.base[input.source][field];
+      // Never observed on this side (a create whose events named other properties, e.g. a reordered
+      // propertyChange batch without the creation): on a create the record's value as read is all there
+      // is, and the target holds nothing to protect — else a create would go out without its natural key.
+      if (!base && input.create) continue;
       if (!base || base.h !== fieldHash(input.sourceValues[field])) {
         current = false;
         break;

@@ -42,6 +42,11 @@ export interface EchoEntry {
   r?: string;
   /** 1 once an echo used this entry up (kept, for `r`, until the window or the cap drops it). */
   u?: 1;
+  /**
+   * `fieldHash`es of a person's edits a read showed under this write (made before it landed, verdict
+   * `overwritten`): judged once at their own time, a later read showing them again is no new edit.
+   */
+  v?: string[];
 }
 
 export interface FieldState {
@@ -58,6 +63,9 @@ export interface Lease {
 
 /** Written values remembered per field (the oldest go first): bounds the item size. */
 export const MAX_ECHOES_PER_FIELD = 16;
+
+/** A person's edits remembered per written value (`EchoEntry.v`). */
+export const MAX_SEEN_UNDER_WRITE = 4;
 
 export function emptyFieldState(): FieldState {
   return { base: { hubspot: {}, destination: {} }, echoes: { hubspot: {}, destination: {} } };
