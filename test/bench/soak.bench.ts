@@ -142,6 +142,7 @@ async function startKongo(world: Omit<World, 'kongo'>): Promise<World['kongo']> 
     hubspotBaseUrl: world.hubspot.url,
     destinationBaseUrl: world.events.url,
     workers: Number(args.workers),
+    log: args.keep,
   };
   const child = fork(join(import.meta.dirname, 'soak', 'kongo-process.ts'), [JSON.stringify(config)], {
     execArgv: ['--import', 'tsx'],

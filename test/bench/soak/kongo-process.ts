@@ -21,6 +21,8 @@ export interface KongoProcessConfig {
   hubspotBaseUrl: string;
   destinationBaseUrl: string;
   workers: number;
+  /** Write the runtime's log lines (JSON, ids and outcomes only) to stdout, i.e. the data folder's kongo.log. */
+  log?: boolean;
 }
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -41,7 +43,7 @@ const runtime = createIntegrationRuntime({
     secretsFile: config.secretsFile,
     hubspotBaseUrl: config.hubspotBaseUrl,
     destinationBaseUrl: config.destinationBaseUrl,
-    logSink: () => {},
+    logSink: config.log ? (line) => process.stdout.write(`${line}\n`) : () => {},
   }),
 });
 const name = spec.integration.name;
