@@ -84,4 +84,10 @@ export interface LocalRuns {
   specText(name: string): string | undefined;
   /** Traces and failures of `name` since `since` (ms), newest last. */
   activity(name: string, since: number): { traces: TraceView[]; failures: FailureView[] };
+  /**
+   * Stop (`false`) or restart (`true`) a loaded integration's handlers and routes: two integrations
+   * syncing the same records would overwrite each other, so the consultant stops the one not in use.
+   * Throws when no integration has that name.
+   */
+  setRunning(name: string, running: boolean): void;
 }

@@ -253,6 +253,15 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioSe
     }
     if (route === 'GET /api/local/integrations')
       return send(res, 200, { integrations: requireLocal().list() });
+    const switchMatch = /^POST \/api\/local\/integrations\/([\w.-]+)\/(stop|start)$/.exec(route);
+    if (switchMatch) {
+      const local = requireLocal();
+      const name = switchMatch[1]!;
+      if (local.specText(name) === undefined)
+        throw new StudioHttpError(404, `No integration named ${name} runs locally`);
+      local.setRunning(name, switchMatch[2] === 'start');
+      return send(res, 200, { integrations: local.list() });
+    }
     const localMatch = /^GET \/api\/local\/integrations\/([\w.-]+)\/(spec|activity)$/.exec(route);
     if (localMatch) {
       const local = requireLocal();

@@ -1,22 +1,34 @@
 /**
- * The consultant's journey, measured: `npm start`, then in Chromium a NEW contacts ↔ attendees
- * integration with the issue's 15 fixed mappings, Run locally, and one change each way landing.
- * The browser part uses only Playwright's pointer and keyboard on what is on screen (no
- * page.evaluate, no storage, no API calls); every click, key chord, typed string and option pick is
- * counted. Setup outside the studio (not counted): the client's portal holds a custom "Ticket type"
- * property, as a real client's would; the two changes are made the way a person makes them, in the
- * HubSpot and events simulators (their admin APIs stand for the systems' own screens).
+ * The consultant's journeys, measured: `npm start`, then in Chromium two NEW integrations, each
+ * Run locally with one change each way landing:
  *
- *   node --import tsx test/bench/journey.bench.ts
+ * - contacts ↔ attendees with the issue's 15 fixed mappings;
+ * - deals ↔ jobs: the job's `title` = concat(deal name, " – ", job reference) one way (concat has no
+ *   inverse), the job reference as the natural key, and deal stage ↔ job status as an enumMap both
+ *   ways. The starter `porter-group-jobs` syncs the same deals and jobs (its `title` ← `dealname`
+ *   would feed our concat back into the deal name), so the consultant stops it in Open running first.
+ *
+ * The browser part uses only Playwright's pointer and keyboard on what is on screen (no
+ * page.evaluate, no storage, no API calls); every click, drag, key chord, typed string and option
+ * pick is counted. Setup outside the studio (not counted): the client's portal holds a custom
+ * "Ticket type" contact property, as a real client's would; the changes are made the way a person
+ * makes them, in the HubSpot, events and jobs simulators (their admin APIs stand for the systems'
+ * own screens).
+ *
+ *   node --import tsx test/bench/journey.bench.ts [contacts|jobs]   (both by default)
  *
  * Needs the fixed ports 4300–4370 free (it runs `npm start` itself) and Debian's chromium.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Locator } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
+import { actionCounter, jobsIntegrationInUi, mappingsMade, pairTable } from '../studio/journeys.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+const which = process.argv[2] ?? 'both';
+if (!['both', 'contacts', 'jobs'].includes(which))
+  throw new Error(`Unknown journey "${which}": use contacts, jobs or nothing (both)`);
 const started = Date.now();
 
 const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/src/start.ts'], {
@@ -31,62 +43,80 @@ await new Promise<void>((ready, fail) => {
     buffer += chunk.toString();
     for (const line of buffer.split('\n')) {
       const m = /^([A-Za-z ()-]+): (http\S+)$/.exec(line.trim());
-      if (m) lines[m[1]!] = m[2]!;
+      if (m?.[1] && m[2]) lines[m[1]] = m[2];
     }
     if (buffer.includes('Ctrl-C stops everything')) ready();
   });
   child.once('exit', (code) => fail(new Error(`npm start exited (${code})`)));
 });
-const studioUrl = lines.Studio!;
-const hubspotUrl = lines['HubSpot simulator']!.replace(/\/$/, '');
-const eventsUrl = lines['Events simulator']!.replace(/\/$/, '');
-
-// The client's portal: a custom ticket-type property (HubSpot's properties API, the starter's token).
-const secrets = JSON.parse(readFileSync(join(ROOT, '.kongo', 'secrets.json'), 'utf8')) as Record<
-  string,
-  string
->;
-const portalToken = secrets['/velflex/hubspot-access-token'];
-const created = await fetch(`${hubspotUrl}/crm/v3/properties/contacts`, {
-  method: 'POST',
-  headers: { authorization: `Bearer ${portalToken}`, 'content-type': 'application/json' },
-  body: JSON.stringify({
-    name: 'ticket_type',
-    label: 'Ticket type',
-    type: 'enumeration',
-    fieldType: 'select',
-    groupName: 'contactinformation',
-    options: ['General', 'VIP', 'Speaker', 'Sponsor'].map((label, i) => ({
-      label,
-      value: label.toLowerCase(),
-      displayOrder: i,
-    })),
-  }),
-});
-if (!created.ok && created.status !== 409)
-  throw new Error(`ticket_type: ${created.status} ${await created.text()}`);
-
-let actions = 0;
-const act = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
-  actions++;
-  if (process.env.JOURNEY_VERBOSE) console.log(`${actions}. ${what}`);
-  return work();
+const url = (label: string): string => {
+  const found = lines[label];
+  if (!found) throw new Error(`npm start printed no "${label}" line`);
+  return found.replace(/\/$/, '');
 };
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu'],
-});
-const browserStart = Date.now();
-let landedBothWays = false;
-let contactsActions = 0;
-let pairsMade = 0;
-try {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(studioUrl);
-  await page.waitForSelector('[data-testid="canvas"]');
-  const name = `journey-${Date.now().toString(36)}`;
+const studioUrl = url('Studio');
+const hubspotUrl = url('HubSpot simulator');
+const eventsUrl = url('Events simulator');
+const jobsUrl = url('Jobs simulator');
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Polls `probe` every 200 ms until it answers something truthy, or `tries` run out. */
+async function until<T>(tries: number, probe: () => Promise<T | undefined | false>): Promise<T | undefined> {
+  for (let i = 0; i < tries; i++) {
+    const found = await probe();
+    if (found) return found;
+    await sleep(200);
+  }
+  return undefined;
+}
+const sendJson = async (method: string, to: string, body: unknown): Promise<unknown> => {
+  const res = await fetch(to, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${to}: ${res.status} ${await res.text()}`);
+  return res.json();
+};
+
+interface Journey {
+  actions: number;
+  pairs: number;
+  landed: boolean;
+  seconds: number;
+}
+
+async function contactsJourney(page: Page): Promise<Journey> {
+  const begun = Date.now();
+  const { act, count } = actionCounter('contacts');
+  // The client's portal: a custom ticket-type property (HubSpot's properties API, the starter's token).
+  const secrets = JSON.parse(readFileSync(join(ROOT, '.kongo', 'secrets.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
+  const created = await fetch(`${hubspotUrl}/crm/v3/properties/contacts`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${secrets['/velflex/hubspot-access-token']}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({
+      name: 'ticket_type',
+      label: 'Ticket type',
+      type: 'enumeration',
+      fieldType: 'select',
+      groupName: 'contactinformation',
+      options: ['General', 'VIP', 'Speaker', 'Sponsor'].map((label, i) => ({
+        label,
+        value: label.toLowerCase(),
+        displayOrder: i,
+      })),
+    }),
+  });
+  if (!created.ok && created.status !== 409)
+    throw new Error(`ticket_type: ${created.status} ${await created.text()}`);
+
+  const name = `journey-${Date.now().toString(36)}`;
   await act('New integration', () => page.click('[data-testid="new-integration-open"]'));
   await act('type the client', () => page.fill('[data-testid="new-client"]', 'Journey Events'));
   await act('type the name', () => page.fill('[data-testid="new-name"]', name));
@@ -95,38 +125,7 @@ try {
   await act('Field pairs view', () => page.click('[data-testid="view-table"]'));
   await act('Accept all likely', () => page.click('[data-testid="pairs-accept-likely"]'));
 
-  const row = (pair: string): Locator => page.locator(`[data-testid="pair-row"][data-pair="${pair}"]`);
-  const addPair = async (hubspotQuery: string, hubspot: string, destQuery: string, destination: string) => {
-    if ((await row(`${hubspot}|${destination}`).count()) > 0) return;
-    await act(`HubSpot picker for ${hubspot}`, () => page.click('[data-testid="pair-new-hubspot"]'));
-    await act(`type ${hubspotQuery}`, () => page.keyboard.type(hubspotQuery));
-    await page.locator(`[data-testid="pair-new-hubspot-options"] [data-field="${hubspot}"]`).waitFor();
-    await act(`pick ${hubspot}`, () =>
-      page.click(`[data-testid="pair-new-hubspot-options"] [data-field="${hubspot}"]`),
-    );
-    await act(`destination picker for ${destination}`, () =>
-      page.click('[data-testid="pair-new-destination"]'),
-    );
-    await act(`type ${destQuery}`, () => page.keyboard.type(destQuery));
-    await page
-      .locator(`[data-testid="pair-new-destination-options"] [data-field="${destination}"]`)
-      .waitFor();
-    await act(`pick ${destination}`, () =>
-      page.click(`[data-testid="pair-new-destination-options"] [data-field="${destination}"]`),
-    );
-    await row(`${hubspot}|${destination}`).waitFor();
-  };
-  const direction = async (pair: string, d: 'to-destination' | 'to-hubspot' | 'both') => {
-    const button = row(pair).locator(`[data-testid="pair-direction-${d}"]`);
-    if ((await button.getAttribute('aria-pressed')) !== 'true')
-      await act(`${pair} ${d}`, () => button.click());
-  };
-  const formula = async (pair: string, preset: string) => {
-    const select = row(pair).locator('[data-testid="pair-formula-to-destination"]');
-    if ((await select.inputValue()) !== preset)
-      await act(`${pair} → ${preset}`, () => select.selectOption(preset));
-  };
-
+  const t = pairTable(page, act);
   // Both ways: email, first/last name, company, job title, phone.
   for (const [h, q, d] of [
     ['email', 'email', 'email'],
@@ -136,22 +135,22 @@ try {
     ['jobtitle', 'job title', 'jobTitle'],
     ['phone', 'phone number', 'phone'],
   ] as const) {
-    await addPair(q, h, d, d);
-    await direction(`${h}|${d}`, 'both');
+    await t.addPair(q, h, d, d);
+    await t.direction(`${h}|${d}`, 'both');
   }
-  await formula('email|email', 'lowercase+stripSpaces');
-  await formula('phone|phone', 'stripSpaces');
+  await t.formula('email|email', 'lowercase+stripSpaces');
+  await t.formula('phone|phone', 'stripSpaces');
   // HubSpot → events only: country, status from Lead Status, ticket type.
-  await addPair('country', 'country', 'country', 'country');
-  await direction('country|country', 'to-destination');
-  await addPair('lead status', 'hs_lead_status', 'status', 'status');
-  await direction('hs_lead_status|status', 'to-destination');
-  await addPair('ticket type', 'ticket_type', 'ticket', 'ticketType');
-  await direction('ticket_type|ticketType', 'to-destination');
+  await t.addPair('country', 'country', 'country', 'country');
+  await t.direction('country|country', 'to-destination');
+  await t.addPair('lead status', 'hs_lead_status', 'status', 'status');
+  await t.direction('hs_lead_status|status', 'to-destination');
+  await t.addPair('ticket type', 'ticket_type', 'ticket', 'ticketType');
+  await t.direction('ticket_type|ticketType', 'to-destination');
 
   // Lead Status has no option named like an attendee status: NEW → REGISTERED, the rest otherwise WAITLISTED.
   await act('Edit Lead Status map', () =>
-    row('hs_lead_status|status').locator('[data-testid="pair-formula-to-destination-enum"]').click(),
+    t.row('hs_lead_status|status').locator('[data-testid="pair-formula-to-destination-enum"]').click(),
   );
   await act('NEW → REGISTERED', () =>
     page.locator('[data-testid="enum-editor"] select[aria-label="Map NEW"]').selectOption('REGISTERED'),
@@ -160,58 +159,39 @@ try {
     page.locator('[data-testid="enum-otherwise"]').selectOption({ label: 'WAITLISTED' }),
   );
   await act('Edit ticket type map', () =>
-    row('ticket_type|ticketType').locator('[data-testid="pair-formula-to-destination-enum"]').click(),
+    t.row('ticket_type|ticketType').locator('[data-testid="pair-formula-to-destination-enum"]').click(),
   );
   await act('Accept all option suggestions', () => page.click('[data-testid="enum-accept-all"]'));
-
-  pairsMade =
-    Number(
-      /(\d+)/.exec(
-        await page.locator('[data-testid="direction-hubspot-to-destination"] .count').innerText(),
-      )?.[1],
-    ) +
-    Number(
-      /(\d+)/.exec(
-        await page.locator('[data-testid="direction-destination-to-hubspot"] .count').innerText(),
-      )?.[1],
-    );
+  const pairs = await mappingsMade(page);
 
   await act('Run locally', () => page.click('[data-testid="run-locally"]'));
   await page.locator('[data-testid="run-locally-status"]').waitFor({ timeout: 60_000 });
+  const actions = count();
 
   // One change each way, made as a person makes it in each system.
   const email = `${name}@example.com`;
-  await fetch(`${hubspotUrl}/_admin/records/contacts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      properties: {
-        email: ` ${email.toUpperCase()}`,
-        firstname: 'Ada',
-        lastname: 'Lovelace',
-        company: 'Engines',
-        jobtitle: 'Analyst',
-        phone: '+44 20 7946 0000',
-        country: 'UK',
-        hs_lead_status: 'NEW',
-        ticket_type: 'vip',
-      },
-    }),
+  await sendJson('POST', `${hubspotUrl}/_admin/records/contacts`, {
+    properties: {
+      email: ` ${email.toUpperCase()}`,
+      firstname: 'Ada',
+      lastname: 'Lovelace',
+      company: 'Engines',
+      jobtitle: 'Analyst',
+      phone: '+44 20 7946 0000',
+      country: 'UK',
+      hs_lead_status: 'NEW',
+      ticket_type: 'vip',
+    },
   });
   await page
     .locator('[data-testid="run-trace-outcome"]')
     .filter({ hasText: 'landed' })
     .waitFor({ timeout: 60_000 });
   type Attendee = Record<string, string | null>;
-  const attendee = async (): Promise<Attendee | undefined> => {
+  const out = await until(100, async () => {
     const { data } = (await (await fetch(`${eventsUrl}/_admin/records`)).json()) as { data: Attendee[] };
     return data.find((a) => a.email === email);
-  };
-  let out: Attendee | undefined;
-  for (let i = 0; i < 100 && !out; i++) {
-    out = await attendee();
-    if (!out) await new Promise((r) => setTimeout(r, 200));
-  }
+  });
   const outOk =
     out?.firstName === 'Ada' &&
     out.lastName === 'Lovelace' &&
@@ -225,32 +205,109 @@ try {
   if (out?.id) {
     // A person edits the attendee later than policies.conflicts.windowSeconds (5 s) after the
     // HubSpot change: within the window the spec's conflict winner (HubSpot) would keep HubSpot's values.
-    await new Promise((r) => setTimeout(r, 6_000));
-    await fetch(`${eventsUrl}/_admin/records/${out.id}`, {
-      method: 'PATCH',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jobTitle: 'Chief Analyst', company: 'Analytical Engines' }),
+    await sleep(6_000);
+    await sendJson('PATCH', `${eventsUrl}/_admin/records/${out.id}`, {
+      jobTitle: 'Chief Analyst',
+      company: 'Analytical Engines',
     });
-    for (let i = 0; i < 150 && !backOk; i++) {
-      const search = await fetch(`${hubspotUrl}/_admin/records/contacts`);
-      const { results } = (await search.json()) as { results: Array<{ properties: Record<string, string> }> };
-      const contact = results.find((c) => c.properties.email === email);
-      backOk =
-        contact?.properties.jobtitle === 'Chief Analyst' &&
-        contact.properties.company === 'Analytical Engines';
-      if (!backOk) await new Promise((r) => setTimeout(r, 200));
+    backOk = Boolean(
+      await until(150, async () => {
+        const search = await fetch(`${hubspotUrl}/_admin/records/contacts`);
+        const { results } = (await search.json()) as {
+          results: Array<{ properties: Record<string, string> }>;
+        };
+        const contact = results.find((c) => c.properties.email === email);
+        return (
+          contact?.properties.jobtitle === 'Chief Analyst' &&
+          contact.properties.company === 'Analytical Engines'
+        );
+      }),
+    );
+  }
+  if (!outOk) console.log(`contacts: HubSpot → events landed as ${JSON.stringify(out)}`);
+  if (!backOk) console.log('contacts: events → HubSpot did not land');
+  return { actions, pairs, landed: outOk && backOk, seconds: (Date.now() - begun) / 1000 };
+}
+
+async function jobsJourney(page: Page): Promise<Journey> {
+  const begun = Date.now();
+  const { act, count } = actionCounter('jobs');
+  await jobsIntegrationInUi(page, act, { client: 'Journey Builders', stop: ['porter-group-jobs'] });
+  const actions = count();
+  const pairs = await mappingsMade(page);
+
+  // A salesperson wins a deal in HubSpot; later the field team cancels the job.
+  const reference = `J-${Date.now().toString(36).toUpperCase()}`;
+  await sendJson('POST', `${hubspotUrl}/_admin/records/deals`, {
+    properties: { dealname: 'Roof repair', job_reference: reference, dealstage: 'closedwon', amount: '1200' },
+  });
+  await page
+    .locator('[data-testid="run-trace-outcome"]')
+    .filter({ hasText: 'landed' })
+    .waitFor({ timeout: 60_000 });
+  type Job = Record<string, unknown>;
+  const job = await until(100, async () => {
+    const { data } = (await (
+      await fetch(`${jobsUrl}/_admin/records?reference=${encodeURIComponent(reference)}`)
+    ).json()) as { data: Job[] };
+    return data[0]?.title ? data[0] : undefined;
+  });
+  const outOk = job?.title === `Roof repair – ${reference}` && job.status === 'SCHEDULED';
+  if (!outOk) console.log(`jobs: HubSpot → jobs landed as ${JSON.stringify(job)}`);
+  let backOk = false;
+  if (job?.id) {
+    await sleep(6_000); // past policies.conflicts.windowSeconds, as in the contacts journey
+    await sendJson('PATCH', `${jobsUrl}/_admin/records/${String(job.id)}`, { status: 'CANCELLED' });
+    let last: Record<string, string> | undefined;
+    backOk = Boolean(
+      await until(150, async () => {
+        const { results } = (await (await fetch(`${hubspotUrl}/_admin/records/deals`)).json()) as {
+          results: Array<{ properties: Record<string, string> }>;
+        };
+        last = results.find((d) => d.properties.job_reference === reference)?.properties;
+        return last?.dealstage === 'closedlost' && last.dealname === 'Roof repair';
+      }),
+    );
+    if (!backOk) console.log(`jobs: jobs → HubSpot left the deal as ${JSON.stringify(last)}`);
+  }
+  return { actions, pairs, landed: outOk && backOk, seconds: (Date.now() - begun) / 1000 };
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu'],
+});
+const results: Array<[string, Journey | Error]> = [];
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(studioUrl);
+  await page.waitForSelector('[data-testid="canvas"]');
+  for (const [label, journey] of [
+    ['contacts ↔ attendees', contactsJourney],
+    ['deals ↔ jobs', jobsJourney],
+  ] as const) {
+    if (which !== 'both' && !label.startsWith(which === 'contacts' ? 'contacts' : 'deals')) continue;
+    try {
+      results.push([label, await journey(page)]);
+    } catch (error) {
+      results.push([label, error as Error]);
+      await page.screenshot({ path: join(ROOT, 'test-results', `journey-bench-${label.split(' ')[0]}.png`) });
     }
   }
-  if (!outOk) console.log(`HubSpot → events landed as ${JSON.stringify(out)}`);
-  landedBothWays = outOk && backOk;
-  contactsActions = actions;
 } finally {
-  const browserSeconds = (Date.now() - browserStart) / 1000;
   await browser.close();
-  console.log(`UI actions: ${contactsActions || actions}`);
-  console.log(`field pairs: ${pairsMade}`);
-  console.log(`browser time: ${browserSeconds.toFixed(1)} s`);
-  console.log(`landed both ways: ${landedBothWays ? 'yes' : 'no'}`);
+  for (const [label, r] of results) {
+    console.log(`\n${label}`);
+    if (r instanceof Error) {
+      console.log(`  failed: ${r.message}`);
+      continue;
+    }
+    console.log(`UI actions: ${r.actions}`);
+    console.log(`field pairs: ${r.pairs}`);
+    console.log(`browser time: ${r.seconds.toFixed(1)} s`);
+    console.log(`landed both ways: ${r.landed ? 'yes' : 'no'}`);
+  }
   console.log(`(total with npm start: ${((Date.now() - started) / 1000).toFixed(0)} s)`);
   child.kill('SIGINT');
 }

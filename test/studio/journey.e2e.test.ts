@@ -8,17 +8,22 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type StudioServer, startStudio } from '@kongo/studio';
 import { newIntegrationSpec } from '@kongo/studio/model';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { destinationTemplates, studioOptionsFor } from '../../sandbox/src/start/studio-wiring.ts';
 import { sendJson, startTestSandbox, type TestSandbox } from '../e2e/harness.ts';
 import { buildStudio, launchChromium } from './harness.ts';
+import { actionCounter, jobsIntegrationInUi } from './journeys.ts';
 
 let test: TestSandbox;
 let studio: StudioServer;
 let chromium: { browser: Browser; close: () => Promise<void> };
 let page: Page;
 const consoleErrors: string[] = [];
+
+/** The text as rendered (line breaks between blocks), which the assertions below read. */
+// biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText, not the DOM property; textContent would lose the rendered line breaks.
+const shown = (locator: Locator): Promise<string> => locator.innerText();
 
 beforeAll(async () => {
   test = await startTestSandbox();
@@ -66,7 +71,7 @@ async function openSpecFile(name: string, clientName: string): Promise<string> {
   const file = join(dir, `${name}.integration-spec.json`);
   writeFileSync(file, JSON.stringify(spec, null, 2));
   await page.setInputFiles('[data-testid="open-spec"]', file);
-  await expect.poll(() => page.locator('.topbar .brand').innerText()).toContain(name);
+  await expect.poll(() => shown(page.locator('.topbar .brand'))).toContain(name);
   return spec.client.slug;
 }
 
@@ -78,13 +83,13 @@ describe('the consultant journey in a browser', () => {
     await expect.poll(() => page.inputValue('[data-testid="new-name"]')).toBe('acme-events-attendees');
     await page.click('[data-testid="new-create"]');
     await expect
-      .poll(() => page.locator('.topbar .brand').innerText())
+      .poll(() => shown(page.locator('.topbar .brand')))
       .toContain('Acme Events · acme-events-attendees');
     await expect
-      .poll(() => page.locator('[data-testid="open-connect-hubspot"]').innerText())
+      .poll(() => shown(page.locator('[data-testid="open-connect-hubspot"]')))
       .toMatch(/\d{3} properties · connected/);
     await expect
-      .poll(() => page.locator('[data-testid="open-connect-destination"]').innerText())
+      .poll(() => shown(page.locator('[data-testid="open-connect-destination"]')))
       .toBe('Destination: 12 fields');
     expect(await page.locator('input[type="password"]').count()).toBe(0); // no token asked for
   });
@@ -95,15 +100,15 @@ describe('the consultant journey in a browser', () => {
     await page.click('[data-testid="run-locally"]');
     const status = page.locator('[data-testid="run-locally-status"]');
     await expect
-      .poll(() => status.innerText(), { timeout: 20_000 })
+      .poll(() => shown(status), { timeout: 20_000 })
       .toMatch(
         /^Running acme-attendees locally \(generation 1, beside the others\) — all \d+ checks passed\.$/,
       );
     await page.click('text=Show the');
-    expect(await page.locator('[data-testid="run-checks"]').innerText()).toContain(
+    expect(await shown(page.locator('[data-testid="run-checks"]'))).toContain(
       `secret /${slug}/destination-api-token\ncreated in ${join(test.stateDir, 'secrets.json')} (the events-platform simulator's token)`,
     );
-    expect(await page.locator('[data-testid="run-waiting"]').innerText()).toMatch(
+    expect(await shown(page.locator('[data-testid="run-waiting"]'))).toMatch(
       /^Waiting for the next record change/,
     );
 
@@ -111,7 +116,7 @@ describe('the consultant journey in a browser', () => {
       properties: { email: 'Grace@Example.com', firstname: 'Grace', company: 'Navy' },
     });
     await expect
-      .poll(() => page.locator('[data-testid="run-trace-outcome"]').innerText(), { timeout: 20_000 })
+      .poll(() => shown(page.locator('[data-testid="run-trace-outcome"]')), { timeout: 20_000 })
       .toBe('landed');
     for (const stage of ['trigger', 'receive', 'verify', 'transform', 'idempotency', 'deliver', 'observe'])
       expect(await page.locator(`[data-testid="stage-${stage}"]`).getAttribute('class')).toMatch(
@@ -130,9 +135,9 @@ describe('the consultant journey in a browser', () => {
     await page.click('[data-testid="run-locally"]');
     const refused = page.locator('[data-testid="run-refused"]');
     await expect
-      .poll(() => refused.innerText(), { timeout: 20_000 })
+      .poll(() => shown(refused), { timeout: 20_000 })
       .toContain('Not loaded: events-platform answers with /globex/destination-api-token');
-    const text = await refused.innerText();
+    const text = await shown(refused);
     expect(text).toMatch(/rejected the token in \/globex\/destination-api-token .*: 400 INVALID_TOKEN/);
     expect(text).toContain('Fix: Delete /globex/destination-api-token from');
     expect(await page.locator('[data-testid="run-locally-status"]').count()).toBe(0);
@@ -153,28 +158,77 @@ describe('the consultant journey in a browser', () => {
     ]);
     await page.click('[data-testid="open-running-porter-group-jobs"]');
     await expect
-      .poll(() => page.locator('.topbar .brand').innerText())
+      .poll(() => shown(page.locator('.topbar .brand')))
       .toContain('Porter Group · porter-group-jobs');
     // A fresh job system holds no job: its documented fields are the schema.
     await expect
-      .poll(() => page.locator('[data-testid="open-connect-destination"]').innerText())
+      .poll(() => shown(page.locator('[data-testid="open-connect-destination"]')))
       .toBe('Destination: 11 fields');
-    expect(await page.locator('[data-testid="direction-hubspot-to-destination"] .count').innerText()).toBe(
-      '3',
-    );
+    expect(await shown(page.locator('[data-testid="direction-hubspot-to-destination"] .count'))).toBe('3');
 
     await page.click('[data-testid="run-locally"]');
     const confirm = page.locator('[data-testid="run-confirm"]');
     await expect
-      .poll(() => confirm.innerText())
+      .poll(() => shown(confirm))
       .toMatch(
         /porter-group-jobs already runs locally \(generation 1, 8 mappings\)\. Replace it with this spec\?/,
       );
     expect(test.sandbox.integrations.get('porter-group-jobs')?.generation).toBe(1);
     await page.click('[data-testid="run-replace"]');
     await expect
-      .poll(() => page.locator('[data-testid="run-locally-status"]').innerText(), { timeout: 20_000 })
+      .poll(() => shown(page.locator('[data-testid="run-locally-status"]')), { timeout: 20_000 })
       .toMatch(/^Running porter-group-jobs locally \(generation 2, replaced the previous one\)/);
     expect(consoleErrors).toEqual([]);
   });
+
+  it('builds deals ↔ jobs from New integration — title by concat one way, deal stage ↔ status both ways — and a change lands each way', async () => {
+    onTestFailed(() => page.screenshot({ path: 'test-results/journey-jobs.png' }).then(() => {}));
+    const { act, count } = actionCounter('jobs e2e');
+    const name = await jobsIntegrationInUi(page, act, {
+      client: 'Porter Builders',
+      stop: ['porter-group-jobs'],
+    });
+    expect(name).toBe('porter-builders-jobs');
+    expect(count()).toBeLessThanOrEqual(41);
+    await expect
+      .poll(() => shown(page.locator('[data-testid="run-locally-status"]')), { timeout: 20_000 })
+      .toMatch(/^Running porter-builders-jobs locally \(generation 1, beside the others\)/);
+    // Stopped in Open running: its routes are gone, so it cannot write the same jobs.
+    expect(test.sandbox.integrations.get('porter-group-jobs')?.running).toBe(false);
+
+    await sendJson('POST', `${test.sandbox.urls.hubspot}/_admin/records/deals`, {
+      properties: { dealname: 'Roof repair', job_reference: 'J-77', dealstage: 'closedwon', amount: '1200' },
+    });
+    await expect
+      .poll(() => shown(page.locator('[data-testid="run-trace-outcome"]')), { timeout: 20_000 })
+      .toBe('landed');
+    type Job = { id: string; title?: string; status?: string };
+    const job = async () =>
+      (
+        await sendJson<{ data: Job[] }>(
+          'GET',
+          `${test.sandbox.urls.jobs}/_admin/records?reference=J-77`,
+          undefined,
+        )
+      ).data[0];
+    await expect.poll(async () => (await job())?.title, { timeout: 20_000 }).toBe('Roof repair – J-77');
+    expect((await job())?.status).toBe('SCHEDULED');
+
+    // The field team cancels the job after the conflict window (5 s): the deal is lost, its name untouched.
+    await new Promise((r) => setTimeout(r, 6_000));
+    await sendJson('PATCH', `${test.sandbox.urls.jobs}/_admin/records/${(await job())?.id}`, {
+      status: 'CANCELLED',
+    });
+    const deal = async () =>
+      (
+        await sendJson<{ results: Array<{ properties: Record<string, string> }> }>(
+          'GET',
+          `${test.sandbox.urls.hubspot}/_admin/records/deals`,
+          undefined,
+        )
+      ).results.find((d) => d.properties.job_reference === 'J-77')?.properties;
+    await expect.poll(async () => (await deal())?.dealstage, { timeout: 30_000 }).toBe('closedlost');
+    expect((await deal())?.dealname).toBe('Roof repair');
+    expect(consoleErrors).toEqual([]);
+  }, 120_000);
 });

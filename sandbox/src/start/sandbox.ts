@@ -843,6 +843,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           },
         })),
       specText: (name) => integrations.get(name)?.specText,
+      setRunning(name, running) {
+        const loaded = integrations.get(name);
+        if (!loaded) throw new Error(`no integration named ${name} is loaded locally`);
+        if (loaded.running === running) return;
+        if (running) sandbox.startIntegration(name);
+        else sandbox.stopIntegration(name);
+      },
       activity(name, since) {
         const loaded = integrations.get(name);
         if (!loaded) return { traces: [], failures: [] };

@@ -3,7 +3,7 @@
  * it in memory), or a saved properties snapshot. Destination: read from a configured API, or a
  * JSON Schema / OpenAPI 3 / GraphQL introspection file.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   graphqlTypeNames,
   importGraphQLIntrospection,
@@ -16,6 +16,7 @@ import type { MappingChange, SchemaSide, StudioSpec } from '../model/index.ts';
 import { download } from '../spec/spec-file.ts';
 import { readDestinationSchema } from './schema-loading.ts';
 import { type ServerStatus, serverApi } from './server-api.ts';
+import { useEscape } from './use-escape.ts';
 
 type FileKind = { kind: 'graphql' | 'openapi'; json: unknown; names: string[]; fileName: string } | null;
 
@@ -42,11 +43,7 @@ export function ConnectDialog(props: {
   const [pending, setPending] = useState<FileKind>(null);
   const [picked, setPicked] = useState('');
 
-  useEffect(() => {
-    const close = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', close);
-    return () => window.removeEventListener('keydown', close);
-  }, [onClose]);
+  useEscape(onClose);
 
   async function attempt(work: () => Promise<void>) {
     setBusy(true);

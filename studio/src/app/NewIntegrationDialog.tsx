@@ -2,7 +2,7 @@
  * New integration: four answers (name, client, HubSpot object, destination) and the studio opens a
  * fresh spec with both sides' schemas already read — the server holds the tokens, nothing is pasted.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   type HubSpotObject,
   integrationNameProblem,
@@ -11,6 +11,7 @@ import {
   slugify,
 } from '../model/index.ts';
 import type { ServerStatus } from './server-api.ts';
+import { useEscape } from './use-escape.ts';
 
 export function NewIntegrationDialog(props: {
   status: ServerStatus | null;
@@ -30,11 +31,7 @@ export function NewIntegrationDialog(props: {
   const [destination, setDestination] = useState(props.destination ?? offered[0]?.name ?? '');
   const [tried, setTried] = useState(false);
 
-  useEffect(() => {
-    const close = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', close);
-    return () => window.removeEventListener('keydown', close);
-  }, [onClose]);
+  useEscape(onClose);
 
   const picked = offered.find((d) => d.name === destination);
   // The name follows the client and the destination's records until the consultant types one.

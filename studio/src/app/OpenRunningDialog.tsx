@@ -1,6 +1,7 @@
-/** Open running: the integrations loaded in the local gateway, each openable in the studio. */
+/** Open running: the integrations loaded in the local gateway, each openable in the studio, stoppable and restartable. */
 import { useEffect, useState } from 'react';
 import { type RunningIntegration, serverApi } from './server-api.ts';
+import { useEscape } from './use-escape.ts';
 
 export function OpenRunningDialog(props: {
   current: string;
@@ -18,11 +19,7 @@ export function OpenRunningDialog(props: {
       .then((r) => setList(r.integrations))
       .catch((e: Error) => setError(e.message));
   }, []);
-  useEffect(() => {
-    const close = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', close);
-    return () => window.removeEventListener('keydown', close);
-  }, [onClose]);
+  useEscape(onClose);
 
   return (
     <div className="modal-backdrop">
@@ -81,6 +78,30 @@ export function OpenRunningDialog(props: {
                       }}
                     >
                       {busy === i.name ? 'Opening…' : 'Open'}
+                    </button>{' '}
+                    <button
+                      type="button"
+                      // aria-disabled, not disabled: Chromium drops key events while focus sits on a
+                      // button that became disabled, so Escape would no longer close the dialog.
+                      aria-disabled={busy !== null}
+                      data-testid={`${i.running ? 'stop' : 'start'}-running-${i.name}`}
+                      title={
+                        i.running
+                          ? 'Stop its handlers and webhook routes (two integrations on the same records overwrite each other)'
+                          : 'Start its handlers and webhook routes again'
+                      }
+                      onClick={() => {
+                        if (busy !== null) return;
+                        setBusy(i.name);
+                        setError(null);
+                        serverApi
+                          .setRunning(i.name, !i.running)
+                          .then((r) => setList(r.integrations))
+                          .catch((e: Error) => setError(e.message))
+                          .finally(() => setBusy(null));
+                      }}
+                    >
+                      {i.running ? 'Stop' : 'Start'}
                     </button>
                   </td>
                 </tr>

@@ -141,6 +141,12 @@ export const serverApi = {
   runningIntegrations: () => request<{ integrations: RunningIntegration[] }>('/api/local/integrations'),
   runningSpec: (name: string) =>
     request<{ spec: unknown }>(`/api/local/integrations/${encodeURIComponent(name)}/spec`),
+  /** Stop or restart a running integration's handlers; answers the new list. */
+  setRunning: (name: string, running: boolean) =>
+    request<{ integrations: RunningIntegration[] }>(
+      `/api/local/integrations/${encodeURIComponent(name)}/${running ? 'start' : 'stop'}`,
+      { method: 'POST', body: '{}' },
+    ),
   activity: (name: string, since: number) =>
     request<{ traces: TraceView[]; failures: FailureView[] }>(
       `/api/local/integrations/${encodeURIComponent(name)}/activity?since=${since}`,
