@@ -39,3 +39,31 @@ export async function readConnectorDirectory(
   }
   return found;
 }
+
+/**
+ * The connector a spec file names: `<id>.connector.json` beside the spec (a custom connector, validated;
+ * a broken one is an error naming its line and column), else the catalog's entry; undefined when neither.
+ */
+export async function connectorBesideSpec(
+  specFile: string,
+  id: string,
+): Promise<ConnectorDocument | undefined> {
+  const { access } = await import('node:fs/promises');
+  const { dirname, join } = await import('node:path');
+  const { getConnector } = await import('./index.ts');
+  const path = join(dirname(specFile), `${id}.connector.json`);
+  const exists = await access(path).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) return getConnector(id);
+  const result = await readConnectorFile(path);
+  if (!result.ok)
+    throw new Error(
+      `${path}: ${result.problems
+        .slice(0, 3)
+        .map((p) => `${p.line ?? 1}:${p.column ?? 1} ${p.pointer} ${p.message}`)
+        .join('; ')}`,
+    );
+  return result.connector;
+}

@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getConnector } from '@kongo/connectors';
+import type { ConnectorDocument } from '@kongo/runtime/connector';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidSpecError } from './errors.ts';
 import { generate } from './generate.ts';
@@ -42,6 +44,7 @@ describe('generate', () => {
       'infra/app.gen.ts',
       'infra/main.gen.ts',
       'package.json',
+      'src/connector.gen.ts',
       'src/environment.gen.ts',
       'src/extensions.ts',
       'src/handlers/destination-to-hubspot-worker.gen.ts',
@@ -209,5 +212,60 @@ describe('write and --check', () => {
     writeProject(generated.files, dir);
     rmSync(join(dir, 'package.json'));
     expect(checkProject(generated.files, dir).summary).toEqual(['missing package.json']);
+  });
+});
+
+describe('a spec on a catalog connector', () => {
+  const starter = readFileSync(
+    join(ROOT, 'templates/starters/deals-servicem8.integration-spec.json'),
+    'utf8',
+  );
+  const problemsOf = (text: string): string[] => {
+    try {
+      generate({ specText: text, specFileName: 'x.integration-spec.json' });
+    } catch (error) {
+      if (error instanceof InvalidSpecError) return error.problems.map((p) => `${p.pointer} ${p.message}`);
+      throw error;
+    }
+    return [];
+  };
+
+  it('embeds the catalog document in src/connector.gen.ts for the handlers', () => {
+    const file = generate({
+      specText: starter,
+      specFileName: 'deals-servicem8.integration-spec.json',
+    }).files.find((f) => f.path === 'src/connector.gen.ts');
+    expect(file?.content).toContain("id: 'servicem8-jobs'");
+    expect(file?.content).toContain("name: 'X-API-Key'");
+  });
+
+  it('refuses a connector the catalog does not hold, naming /destination/connector', () => {
+    const spec = JSON.parse(starter);
+    spec.destination.connector = 'servicem8-jobz';
+    expect(problemsOf(JSON.stringify(spec))).toEqual([
+      expect.stringMatching(/^\/destination\/connector no connector "servicem8-jobz" in the catalog/),
+    ]);
+  });
+
+  it('refuses a spec that does not fit its connector, as kongo validate does', () => {
+    const spec = JSON.parse(starter);
+    spec.flows[0].mappings[1].target = 'generated_job_id';
+    expect(problemsOf(JSON.stringify(spec))).toEqual([
+      expect.stringMatching(
+        /^\/flows\/0\/mappings\/1\/target connector servicem8-jobs can't write "generated_job_id"/,
+      ),
+    ]);
+  });
+
+  it('uses a connector document given beside the spec instead of the catalog entry', () => {
+    const given = generate({
+      specText: starter,
+      specFileName: 'deals-servicem8.integration-spec.json',
+      connector: {
+        ...(getConnector('servicem8-jobs') as ConnectorDocument),
+        name: 'ServiceM8 jobs (custom)',
+      },
+    }).files.find((f) => f.path === 'src/connector.gen.ts');
+    expect(given?.content).toContain("name: 'ServiceM8 jobs (custom)'");
   });
 });

@@ -2,7 +2,9 @@
  * The generator, stage by stage: load + validate → normalise → one emitter per output → format.
  * Output lands in an in-memory ts-morph Project; `save.ts` writes it to disk or checks it.
  */
+import type { ConnectorDocument } from '@kongo/runtime/connector';
 import type { Project } from 'ts-morph';
+import { emitConnector } from './emit/connector.ts';
 import { emitExtensions, emitHandlers } from './emit/handlers.ts';
 import { emitMappings } from './emit/mappings.ts';
 import { emitPipeline } from './emit/pipeline.ts';
@@ -10,7 +12,7 @@ import { emitProject } from './emit/project.ts';
 import { emitSpec } from './emit/spec.ts';
 import { emitStack } from './emit/stack.ts';
 import { format } from './format.ts';
-import { type LoadedSpec, loadSpec } from './load.ts';
+import { connectorOf, type LoadedSpec, loadSpec } from './load.ts';
 import { type NormalizedIntegration, normalize } from './normalize.ts';
 import { type GeneratedFile, OutputTree } from './output.ts';
 import { Templates } from './templates.ts';
@@ -22,6 +24,8 @@ export interface GenerateInput {
   specFileName: string;
   /** Path of the spec relative to the output root, for npm scripts. @default the base name */
   specPath?: string;
+  /** The connector the spec names, from a `<id>.connector.json` beside it. @default the catalog's entry */
+  connector?: ConnectorDocument;
 }
 
 export interface GeneratedProject {
@@ -37,6 +41,7 @@ export type Emitter = (integration: NormalizedIntegration, tree: OutputTree, tem
 /** One emitter per output, in a fixed order. */
 export const EMITTERS: readonly Emitter[] = [
   emitSpec,
+  emitConnector,
   emitMappings,
   emitHandlers,
   emitExtensions,
@@ -49,6 +54,7 @@ export const EMITTERS: readonly Emitter[] = [
 function outputPaths(integration: NormalizedIntegration): Record<string, string> {
   const paths: Record<string, string> = {
     'src/spec.ts': 'src/spec.gen.ts',
+    'src/connector.ts': 'src/connector.gen.ts',
     'src/mapping-table.ts': 'src/mapping-table.gen.ts',
     'src/mappings.ts': 'src/mappings.gen.ts',
     'src/runtime.ts': 'src/runtime.gen.ts',
@@ -63,9 +69,12 @@ function outputPaths(integration: NormalizedIntegration): Record<string, string>
 
 export function generateFromLoaded(
   loaded: LoadedSpec,
-  options: { specPath?: string } = {},
+  options: { specPath?: string; connector?: ConnectorDocument } = {},
 ): GeneratedProject {
-  const integration = normalize(loaded, options);
+  const integration = normalize(loaded, {
+    ...(options.specPath === undefined ? {} : { specPath: options.specPath }),
+    connector: connectorOf(loaded, options.connector),
+  });
   const tree = new OutputTree();
   const templates = new Templates(outputPaths(integration));
   for (const emit of EMITTERS) emit(integration, tree, templates);
@@ -77,8 +86,8 @@ export function generateFromLoaded(
 
 /** Generates the integration's files from spec text. Throws InvalidSpecError on a bad spec. */
 export function generate(input: GenerateInput): GeneratedProject {
-  return generateFromLoaded(
-    loadSpec(input.specText, input.specFileName),
-    input.specPath === undefined ? {} : { specPath: input.specPath },
-  );
+  return generateFromLoaded(loadSpec(input.specText, input.specFileName), {
+    ...(input.specPath === undefined ? {} : { specPath: input.specPath }),
+    ...(input.connector ? { connector: input.connector } : {}),
+  });
 }

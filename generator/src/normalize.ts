@@ -3,6 +3,7 @@
  * functions exist, file paths, names — so emitters only render. Pure and deterministic: ordering
  * never depends on locale, time zone or object insertion accidents.
  */
+import type { ConnectorDocument } from '@kongo/runtime/connector';
 import type { Direction, Flow, IntegrationSpec } from '@kongo/runtime/spec';
 import type { LoadedSpec } from './load.ts';
 
@@ -32,6 +33,8 @@ export interface DirectionPlan {
 export interface NormalizedIntegration extends LoadedSpec {
   /** The spec as the generated code embeds it: validated, defaults applied, studio state dropped. */
   codeSpec: IntegrationSpec;
+  /** The connector the spec names, checked against it (undefined: a legacy spec without one). */
+  connector: ConnectorDocument | undefined;
   directions: DirectionPlan[];
   functions: FunctionPlan[];
   /** Path of the spec relative to the output root, as npm scripts use it (posix separators). */
@@ -45,7 +48,10 @@ const TABLE_NAMES: Record<Direction, string> = {
   'destination-to-hubspot': 'destinationToHubspot',
 };
 
-export function normalize(loaded: LoadedSpec, options: { specPath?: string } = {}): NormalizedIntegration {
+export function normalize(
+  loaded: LoadedSpec,
+  options: { specPath?: string; connector?: ConnectorDocument | undefined } = {},
+): NormalizedIntegration {
   const { spec } = loaded;
   const { studio: _studio, $schema: _schema, ...codeSpec } = spec;
   const directions = DIRECTION_ORDER.flatMap((direction) => {
@@ -91,6 +97,7 @@ export function normalize(loaded: LoadedSpec, options: { specPath?: string } = {
   return {
     ...loaded,
     codeSpec: codeSpec as IntegrationSpec,
+    connector: options.connector,
     directions,
     functions,
     specPath: options.specPath ?? loaded.fileName,

@@ -9,8 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Our packages the generated project needs: runtime + infra at run/deploy time, the rest for `kongo`. */
-export const VENDORED_PACKAGES = ['cli', 'generator', 'infra', 'runtime', 'templates'] as const;
+/**
+ * Our packages the generated project needs: runtime + infra at run/deploy time, the rest for `kongo`
+ * (the generator reads a spec's connector from the connectors catalog; generated code embeds it).
+ */
+export const VENDORED_PACKAGES = ['cli', 'connectors', 'generator', 'infra', 'runtime', 'templates'] as const;
 export type VendoredPackage = (typeof VENDORED_PACKAGES)[number];
 
 /** Sibling package folders: /work/main/<name> in the monorepo, node_modules/@kongo/<name> when installed. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { webhookPath } from '@kongo/runtime/spec';
 import { acquireLock } from './start/lock.ts';
 import { readPorts } from './start/ports.ts';
-import { type Sandbox, startSandbox } from './start/sandbox.ts';
+import { allStarterSpecs, type Sandbox, startSandbox } from './start/sandbox.ts';
 import { studioOptionsFor } from './start/studio-wiring.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -60,14 +60,12 @@ async function main(): Promise<void> {
 
   let sandbox: Sandbox | undefined;
   let studio: { url: string; origin: string; close(): Promise<void> } | undefined;
-  let realSystems: Array<{ close(): Promise<void> }> = [];
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping…');
     await studio?.close().catch(() => {});
-    for (const simulator of realSystems) await simulator.close().catch(() => {});
     await sandbox?.close().catch(() => {});
     lock.release();
     process.exit(code);
@@ -82,6 +80,9 @@ async function main(): Promise<void> {
       ports,
       // Locally a heartbeat every minute (the deployed minimum) so the dashboard is lively.
       heartbeatSeconds: Number(process.env.KONGO_HEARTBEAT_SECONDS ?? 60),
+      // Opt-in: the simulators of real systems (Zoom, ServiceM8, Jobber, Webex Events), and every starter
+      // with them (the ones on catalog connectors included); state under .kongo/.
+      ...(process.env.KONGO_REAL_SIMS === '1' ? { realSystems: true, specs: allStarterSpecs() } : {}),
       // A real portal when a private-app token is configured (that mode polls; docs/OPERATIONS.md).
       ...(process.env.KONGO_HUBSPOT_TOKEN
         ? {
@@ -123,12 +124,7 @@ async function main(): Promise<void> {
       'Slack receiver': `${running.urls.slack}/`,
       'DynamoDB (dynalite)': running.urls.dynamo,
     });
-    if (process.env.KONGO_REAL_SIMS === '1') {
-      // Opt-in: the simulators of real systems (Zoom, ServiceM8, Jobber, Webex Events) on free ports, state under .kongo/.
-      const started = await startRealSystemSimulators(stateDir);
-      realSystems = started.map((s) => s.simulator);
-      for (const { label, simulator } of started) lines[label] = `${simulator.url}/`;
-    }
+    for (const real of await running.realSystems()) lines[real.label] = `${real.url}/`;
     lock.update(lines);
     console.log('');
     for (const [name, url] of Object.entries(lines)) console.log(`${name}: ${url}`);
@@ -142,38 +138,3 @@ async function main(): Promise<void> {
 }
 
 await main();
-
-/** The four real-system simulators `KONGO_REAL_SIMS=1 npm start` adds (imported only then). */
-async function startRealSystemSimulators(
-  stateDir: string,
-): Promise<Array<{ label: string; simulator: { url: string; close(): Promise<void> } }>> {
-  const [
-    { startZoomSimulator },
-    { startServiceM8Simulator },
-    { startJobberSimulator },
-    { startWebexEventsSimulator },
-  ] = await Promise.all([
-    import('./zoom/index.ts'),
-    import('./servicem8/index.ts'),
-    import('./jobber/index.ts'),
-    import('./webex-events/index.ts'),
-  ]);
-  return [
-    {
-      label: 'Zoom simulator',
-      simulator: await startZoomSimulator({ stateFile: join(stateDir, 'zoom.json') }),
-    },
-    {
-      label: 'ServiceM8 simulator',
-      simulator: await startServiceM8Simulator({ stateFile: join(stateDir, 'servicem8.json') }),
-    },
-    {
-      label: 'Jobber simulator',
-      simulator: await startJobberSimulator({ stateFile: join(stateDir, 'jobber.json') }),
-    },
-    {
-      label: 'Webex Events simulator',
-      simulator: await startWebexEventsSimulator({ stateFile: join(stateDir, 'webex-events.json') }),
-    },
-  ];
-}

@@ -32,6 +32,19 @@ function specPathFor(specFile: string, outDir: string): string {
   return path === '' || path.startsWith('..') ? basename(specFile) : path.split(sep).join('/');
 }
 
+/** The connector document the spec text names (beside the spec, else the catalog's), if any. */
+async function connectorNamedBy(specFile: string, specText: string) {
+  let named: unknown;
+  try {
+    named = (JSON.parse(specText) as { destination?: { connector?: unknown } }).destination?.connector;
+  } catch {
+    return undefined; // the spec's own validation reports the JSON error
+  }
+  if (typeof named !== 'string') return undefined;
+  const { connectorBesideSpec } = await import('@kongo/connectors/files');
+  return connectorBesideSpec(specFile, named);
+}
+
 /** Runs generate (or check); resolves to the exit code. */
 export async function runGenerate(
   specFile: string,
@@ -56,9 +69,22 @@ export async function runGenerate(
     );
     return 1;
   }
+  // A connector file beside the spec wins over the catalog's entry of the same id.
+  let connector: Awaited<ReturnType<typeof connectorNamedBy>>;
+  try {
+    connector = await connectorNamedBy(specFile, specText);
+  } catch (error) {
+    output.err(`kongo generate: ${(error as Error).message}\n`);
+    return 1;
+  }
   let generated: ReturnType<typeof generate>;
   try {
-    generated = generate({ specText, specFileName: specFile, specPath: specPathFor(specFile, options.out) });
+    generated = generate({
+      specText,
+      specFileName: specFile,
+      specPath: specPathFor(specFile, options.out),
+      ...(connector ? { connector } : {}),
+    });
   } catch (error) {
     if (error instanceof InvalidSpecError) {
       output.err(`${error.message}\n`);

@@ -50,7 +50,8 @@ export async function runReconcileCommand(
             hubspotToken,
             budget,
             destinationBaseUrl: c.destinationBaseUrl,
-            destinationToken: c.destinationToken,
+            ...(c.destinationToken === undefined ? {} : { destinationToken: c.destinationToken }),
+            ...(c.connector ? { connector: c.connector } : {}),
           });
     const report = await reconcileModule.reconcile({
       spec: c.spec,

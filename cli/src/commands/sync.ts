@@ -65,16 +65,29 @@ export async function connect(specFile: string, options: ConnectionOptions, env 
   const destinationBaseUrl = options.destinationBaseUrl ?? spec.destination.baseUrl;
   const outbound = await import('@kongo/runtime/outbound');
   const { effectiveFlows, fieldSets } = await import('@kongo/runtime/worker');
-  const destinationToken = await secret(spec.destination.auth.tokenParameter);
-  const side = { ...spec.destination, baseUrl: destinationBaseUrl };
-  const destination =
-    spec.destination.api === 'graphql'
-      ? outbound.createGraphQLDestination({
-          destination: side,
-          token: destinationToken,
-          fields: fieldSets(spec, effectiveFlows(spec, undefined)).destinationFields,
-        })
-      : outbound.createRestDestination({ destination: side, token: destinationToken });
+  // The connector client the deployed functions run: the spec's connector (beside the spec, else the
+  // catalog's), its auth from the spec's credentials, a rotated refresh token written back.
+  let connector: import('@kongo/runtime/connector').ConnectorDocument | undefined;
+  if (spec.destination.connector !== undefined) {
+    const { connectorBesideSpec } = await import('@kongo/connectors/files');
+    connector = await connectorBesideSpec(specFile, spec.destination.connector);
+    if (!connector)
+      throw new Error(
+        `${specFile}: no connector "${spec.destination.connector}" in the catalog or beside the spec (npx kongo connectors lists them)`,
+      );
+  }
+  const destination = outbound.destinationClientFor({
+    spec,
+    ...(connector ? { connector } : {}),
+    secrets,
+    // Only an explicit override (a simulator) replaces the spec's URL and re-roots the token endpoint.
+    ...(options.destinationBaseUrl ? { baseUrl: options.destinationBaseUrl } : {}),
+    fields: fieldSets(spec, effectiveFlows(spec, undefined)).destinationFields,
+    lock: outbound.storeCredentialLock(store, spec.integration.name),
+  });
+  // Only a legacy GraphQL destination is asked directly (its record count, its enum types).
+  const destinationToken =
+    spec.destination.connector === undefined ? await secret(spec.destination.auth.tokenParameter) : undefined;
   return {
     spec,
     dynamo,
@@ -83,6 +96,7 @@ export async function connect(specFile: string, options: ConnectionOptions, env 
     secrets,
     secret,
     destination,
+    connector,
     destinationToken,
     destinationBaseUrl,
     hubspotBaseUrl,
@@ -94,9 +108,9 @@ export async function connect(specFile: string, options: ConnectionOptions, env 
 async function destinationTotal(
   spec: import('@kongo/runtime/spec').IntegrationSpec,
   baseUrl: string,
-  token: string,
+  token: string | undefined,
 ): Promise<number | undefined> {
-  if (spec.destination.api !== 'graphql') return undefined;
+  if (spec.destination.api !== 'graphql' || token === undefined) return undefined;
   const listField =
     spec.destination.graphql?.listField ??
     `${spec.destination.objectType.charAt(0).toLowerCase()}${spec.destination.objectType.slice(1)}s`;

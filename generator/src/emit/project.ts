@@ -60,6 +60,7 @@ export function packageJson(integration: NormalizedIntegration): Record<string, 
     allowScripts: { esbuild: true },
     devDependencies: {
       '@kongo/cli': `file:${tarballPath('cli')}`,
+      '@kongo/connectors': `file:${tarballPath('connectors')}`,
       '@kongo/generator': `file:${tarballPath('generator')}`,
       '@kongo/templates': `file:${tarballPath('templates')}`,
       '@types/aws-lambda': PINNED['@types/aws-lambda'],

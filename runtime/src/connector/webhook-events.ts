@@ -21,8 +21,16 @@ export type WebhookBody = { ok: true; body: Record<string, unknown> } | { ok: fa
 export function parseWebhookBody(
   webhooks: Pick<Webhooks, 'bodyFormat' | 'jsonFields'>,
   text: string,
+  contentType?: string | null,
 ): WebhookBody {
-  if (webhooks.bodyFormat === 'form') {
+  // The request's own Content-Type wins when it names JSON or a form: one API may send either (ServiceM8's
+  // docs say form-encoded, its staff describe JSON). Otherwise the connector's bodyFormat says.
+  const declared = /^\s*application\/([a-z.+-]*\+)?json\b/i.test(contentType ?? '')
+    ? 'json'
+    : /^\s*application\/x-www-form-urlencoded\b/i.test(contentType ?? '')
+      ? 'form'
+      : webhooks.bodyFormat;
+  if (declared === 'form') {
     const body: Record<string, unknown> = {};
     for (const [key, value] of new URLSearchParams(text)) {
       if (webhooks.jsonFields?.includes(key)) {

@@ -154,7 +154,7 @@ function splitDestination(
     result.malformed.push({ index: -1, reason: `connector ${connector.id} describes no webhooks` });
     return;
   }
-  const parsed = parseWebhookBody(webhooks, text);
+  const parsed = parseWebhookBody(webhooks, text, envelope.headers['content-type']);
   if (!parsed.ok) {
     result.malformed.push({ index: -1, reason: `destination webhook body: ${parsed.reason}` });
     return;

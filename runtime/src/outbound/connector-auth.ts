@@ -61,6 +61,21 @@ export interface AuthorizerOptions {
   fetch: FetchLike;
   now?: () => number;
   timeoutMs?: number;
+  /**
+   * Locally (a simulator stands in for the API): an absolute URL the connector names outside its base
+   * URL — a token endpoint on another host — is re-rooted onto this origin, its path and query kept.
+   */
+  localOrigin?: string;
+}
+
+/** `https://zoom.us/oauth/token` on origin `http://127.0.0.1:4410` → `http://127.0.0.1:4410/oauth/token`. */
+export function reroot(url: string, origin: string | undefined): string {
+  if (origin === undefined) return url;
+  const parsed = new URL(url);
+  const local = new URL(origin);
+  parsed.protocol = local.protocol;
+  parsed.host = local.host;
+  return parsed.toString();
 }
 
 export interface Authorizer {
@@ -110,7 +125,7 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
       form.set('client_secret', clientSecret);
     }
     for (const [key, value] of Object.entries(a.params ?? {})) form.set(key, await render(value));
-    const url = await render(a.tokenUrl);
+    const url = reroot(await render(a.tokenUrl), options.localOrigin);
     let response: Response;
     try {
       response = await options.fetch(url, {

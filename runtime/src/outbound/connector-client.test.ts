@@ -192,3 +192,35 @@ describe('ids from where the connector says, never a silent bad one', () => {
     ).toBe('id profile { firstName lastName } customFields { label valueText }');
   });
 });
+
+describe('a local base URL override', () => {
+  it('re-roots an absolute token URL on another host onto the override, path kept', async () => {
+    seen.length = 0;
+    answer = (req) =>
+      req.url === '/oauth/token'
+        ? { status: 200, body: { access_token: 'at-1', expires_in: 3600 } }
+        : { status: 200, body: { uuid: UUID_1, status: 'Quote' } };
+    const oauth = createConnectorClient({
+      connector: {
+        ...connector({ get: { method: 'GET', path: '/job/{id}' } }),
+        credentials: { id: { description: 'client id' }, secret: { description: 'client secret' } },
+        auth: {
+          type: 'oauth2-client-credentials',
+          tokenUrl: 'https://login.example.org/oauth/token',
+          clientId: '{credentials.id}',
+          clientSecret: '{credentials.secret}',
+          clientAuth: 'basic',
+        },
+      },
+      connection: {},
+      credentials: staticCredentials({ id: 'c', secret: 's' }),
+      baseUrl: `${base}/api`,
+      localOrigin: base,
+      naturalKeyField: 'email',
+      idempotency: 'none',
+    });
+    expect((await oauth.get(UUID_1))?.id).toBe(UUID_1);
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /oauth/token', `GET /api/job/${UUID_1}`]);
+    expect(seen[1]?.headers.authorization).toBe('Bearer at-1');
+  });
+});

@@ -37,6 +37,11 @@ export interface ConnectorClientOptions {
   credentials: CredentialStore;
   /** Replaces the document's baseUrl (a simulator locally). */
   baseUrl?: string;
+  /**
+   * Locally: the simulator's origin, onto which absolute URLs outside the base URL (the auth's token
+   * endpoint) are re-rooted, so a documented `https://zoom.us/oauth/token` reaches the simulator too.
+   */
+  localOrigin?: string;
   /** The natural key's destination field path (findByKey's `{key}`, lookups before a create). */
   naturalKeyField: string;
   /** The spec's destination.idempotency. */
@@ -144,6 +149,7 @@ export function createConnectorClient(options: ConnectorClientOptions): Destinat
     lock: options.lock ?? processLock(),
     fetch: fetchImpl,
     timeoutMs: profile.timeoutMs,
+    ...(options.localOrigin ? { localOrigin: options.localOrigin } : {}),
   });
   // What is selected (GraphQL cost grows with it) and made readable by path: the id, the modified
   // time, the natural key and the fields the integration maps — not every described field.

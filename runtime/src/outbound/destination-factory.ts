@@ -126,7 +126,10 @@ export interface DestinationClientForOptions {
   spec: IntegrationSpec;
   connector?: ConnectorDocument;
   secrets: SecretSource;
-  /** Overrides the connector's base URL (a simulator locally; spec.destination.baseUrl otherwise). */
+  /**
+   * Overrides the connector's base URL (a simulator locally; spec.destination.baseUrl otherwise). The
+   * override also re-roots the connector's absolute token URL onto its origin (docs/CONNECTORS.md).
+   */
   baseUrl?: string;
   fields: string[];
   lock?: CredentialLock;
@@ -142,6 +145,8 @@ export function destinationClientFor(options: DestinationClientForOptions): Dest
     connection: spec.destination.connection ?? {},
     credentials: secretCredentials(options.secrets, credentialParameters(spec)),
     baseUrl: options.baseUrl ?? spec.destination.baseUrl,
+    // A local base URL override (a simulator) takes the token endpoint along, whatever host it names.
+    ...(options.baseUrl ? { localOrigin: new URL(options.baseUrl).origin } : {}),
     naturalKeyField: spec.destination.naturalKey.destinationField,
     idempotency: spec.destination.idempotency,
     fields: options.fields,

@@ -1,5 +1,13 @@
 /** Outbound: HubSpot and destination clients, provider profiles, the rate budget and the retry policy. */
 export type { ChangePage, DestinationClient, DestinationRecord, WriteOptions } from './destination.ts';
+export {
+  connectorFor,
+  credentialParameters,
+  type DestinationClientForOptions,
+  destinationClientFor,
+  secretCredentials,
+  storeCredentialLock,
+} from './destination-factory.ts';
 export { DeliveryError, isRetryableStatus } from './errors.ts';
 export { createGraphQLDestination, type GraphQLDestinationOptions } from './graphql-client.ts';
 export { type FetchLike, httpCall, parseTime, redactUrl } from './http-call.ts';

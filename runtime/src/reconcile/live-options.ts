@@ -1,8 +1,11 @@
 /**
  * Reads the live options the enum-label check compares against: HubSpot property definitions
- * (`GET /crm/v3/properties/{type}/{name}`, inside the rate budget) and, for a GraphQL destination,
- * its enum types by introspection. A REST destination publishes no schema: its fields are skipped.
+ * (`GET /crm/v3/properties/{type}/{name}`, inside the rate budget) and the destination's: a spec with
+ * a connector takes them from the connector document's enum `options` (the connector is the
+ * description of the API Kongo runs on); a legacy GraphQL destination is asked by introspection; a
+ * legacy REST destination publishes no schema, so its fields are skipped.
  */
+import type { ConnectorDocument } from '../connector/types.ts';
 import { type FetchLike, failureFrom, httpCall } from '../outbound/http-call.ts';
 import { GRAPHQL_EVENTS_PROFILE, HUBSPOT_PROFILE } from '../outbound/profiles.ts';
 import type { RateBudget } from '../outbound/rate-limit.ts';
@@ -15,7 +18,10 @@ export interface LiveOptionSources {
   hubspotToken: string;
   budget: RateBudget;
   destinationBaseUrl: string;
-  destinationToken: string;
+  /** The legacy GraphQL destination's bearer token (introspection); unused with a connector. */
+  destinationToken?: string;
+  /** The spec's connector: the destination's enum options come from its fields. */
+  connector?: ConnectorDocument;
   fetch?: FetchLike;
 }
 
@@ -61,7 +67,19 @@ export async function readLiveOptions(
       ...(o.label ? { label: o.label } : {}),
     }));
   }
+  if (spec.destination.connector !== undefined) {
+    if (!sources.connector)
+      throw new Error(
+        `the spec names connector "${spec.destination.connector}" but no connector document was given`,
+      );
+    for (const field of sources.connector.record.fields)
+      if (wanted.destination.includes(field.path) && field.options)
+        live.destination[field.path] = field.options.map((value): LiveOption => ({ value }));
+    return live;
+  }
   if (spec.destination.api === 'graphql' && wanted.destination.length > 0) {
+    if (sources.destinationToken === undefined)
+      throw new Error('reading GraphQL enum options needs the destination token');
     const url = `${sources.destinationBaseUrl.replace(/\/+$/, '')}/graphql`;
     const query = async (text: string, variables: Record<string, unknown>) => {
       const result = await withRetry(
@@ -69,7 +87,7 @@ export async function readLiveOptions(
           httpCall('destination', GRAPHQL_EVENTS_PROFILE, fetchImpl, url, {
             method: 'POST',
             headers: {
-              authorization: `Bearer ${sources.destinationToken}`,
+              authorization: `Bearer ${sources.destinationToken ?? ''}`,
               'content-type': 'application/json',
             },
             body: JSON.stringify({ query: text, variables }),

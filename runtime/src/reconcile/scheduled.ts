@@ -3,11 +3,10 @@
  * from the same `RuntimeEnvironment` as the integration's other functions. Reads the live enum
  * options (labels check), reconciles, posts the summary to the Notification Centre.
  */
+import type { ConnectorDocument } from '../connector/types.ts';
 import type { RuntimeEnvironment } from '../integration.ts';
-import { createGraphQLDestination } from '../outbound/graphql-client.ts';
-import { destinationProfile } from '../outbound/profiles.ts';
+import { connectorFor, destinationClientFor, storeCredentialLock } from '../outbound/destination-factory.ts';
 import { createRateBudget } from '../outbound/rate-limit.ts';
-import { createRestDestination } from '../outbound/rest-client.ts';
 import { createHubSpotSearchApi } from '../poll/hubspot-search-api.ts';
 import type { IntegrationSpec } from '../spec/types.ts';
 import { effectiveFlows, fieldSets } from '../worker/pipeline.ts';
@@ -20,6 +19,8 @@ export interface ScheduledReconciliationOptions {
   spec: IntegrationSpec;
   environment: RuntimeEnvironment;
   mappings?: MappingsOverride;
+  /** The connector the spec names (generated code embeds it); a spec without one means a legacy entry. */
+  connector?: ConnectorDocument;
   /** Default true. */
   repair?: boolean;
   /** Check enumMap options against the live ones (a few API calls). Default true. */
@@ -57,22 +58,19 @@ export async function runScheduledReconciliation(
     ...(environment.fetch ? { fetch: environment.fetch } : {}),
   });
   try {
-    const destinationToken = await required(environment, spec.destination.auth.tokenParameter);
+    // The same connector client the worker and the poller use: auth, paging and ids as the connector says.
+    const connector = connectorFor(spec, options.connector);
     const baseUrl = environment.destinationBaseUrl ?? spec.destination.baseUrl;
-    const side = { ...spec.destination, baseUrl };
-    const common = {
-      token: destinationToken,
-      profile: destinationProfile(spec.destination),
+    const store = environment.store();
+    const destination = destinationClientFor({
+      spec,
+      connector,
+      secrets: environment.secrets(),
+      ...(environment.destinationBaseUrl ? { baseUrl: environment.destinationBaseUrl } : {}),
+      fields: fieldSets(spec, effectiveFlows(spec, options.mappings)).destinationFields,
+      lock: storeCredentialLock(store, spec.integration.name),
       ...(environment.fetch ? { fetch: environment.fetch } : {}),
-    };
-    const destination =
-      spec.destination.api === 'graphql'
-        ? createGraphQLDestination({
-            destination: side,
-            fields: fieldSets(spec, effectiveFlows(spec, options.mappings)).destinationFields,
-            ...common,
-          })
-        : createRestDestination({ destination: side, ...common });
+    });
     const liveOptions =
       options.checkLabels === false
         ? undefined
@@ -81,12 +79,14 @@ export async function runScheduledReconciliation(
             hubspotToken,
             budget,
             destinationBaseUrl: baseUrl,
-            destinationToken,
+            ...(spec.destination.connector === undefined
+              ? { destinationToken: await required(environment, spec.destination.auth.tokenParameter) }
+              : { connector }),
             ...(environment.fetch ? { fetch: environment.fetch } : {}),
           });
     const report = await reconcile({
       spec,
-      store: environment.store(),
+      store,
       search: search.search,
       destination,
       ...(options.mappings ? { mappings: options.mappings } : {}),

@@ -174,13 +174,13 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (req: Requ
         ? 'not-utf8'
         : connector?.webhooks
           ? (() => {
-              const parsed = parseWebhookBody(connector.webhooks, text);
+              const parsed = parseWebhookBody(connector.webhooks, text, req.headers.get('content-type'));
               return parsed.ok ? null : parsed.reason;
             })()
           : malformedReason(text, source);
     // A handshake (a challenge echo, a URL validation) is answered here, after verification, and not queued.
     if (text !== undefined && !malformed && connector?.webhooks?.handshakes) {
-      const answer = handshakeAnswer(connector, text, secretValues[0] ?? '');
+      const answer = handshakeAnswer(connector, text, secretValues[0] ?? '', req.headers.get('content-type'));
       if (answer) {
         logger?.info('webhook handshake answered', base);
         return answer;
@@ -286,10 +286,15 @@ function destinationVerification(
 }
 
 /** The answer to a handshake request, or null when the body is an ordinary event. */
-function handshakeAnswer(connector: ConnectorDocument, text: string, secret: string): Response | null {
+function handshakeAnswer(
+  connector: ConnectorDocument,
+  text: string,
+  secret: string,
+  contentType: string | null,
+): Response | null {
   const webhooks = connector.webhooks;
   if (!webhooks?.handshakes) return null;
-  const parsed = parseWebhookBody(webhooks, text);
+  const parsed = parseWebhookBody(webhooks, text, contentType);
   if (!parsed.ok) return null;
   const body = parsed.body;
   const handshake: Handshake | undefined = webhooks.handshakes.find(

@@ -5,6 +5,9 @@
  * subscriptions exist on both sides. Each check says what it found and, when it fails, the fix.
  */
 
+import type { ConnectorDocument } from '@kongo/runtime/connector';
+import { DeliveryError, destinationClientFor } from '@kongo/runtime/outbound';
+import { LocalFileSecretSource } from '@kongo/runtime/secrets';
 import type { IntegrationSpec } from '@kongo/runtime/spec';
 import type { PreflightCheck } from '@kongo/studio';
 
@@ -123,6 +126,45 @@ export async function checkDestination(
       };
   }
   return { id, title, ok: true, detail: `${target.name} answered ${reply.status} at ${target.url}` };
+}
+
+/**
+ * A spec on a catalog connector: its destination answers the first page of the list through the
+ * connector client, with the spec's credentials (an OAuth token fetched, a rotated refresh token
+ * written back to the secrets file, as the runtime would).
+ */
+export async function checkConnectorDestination(
+  spec: IntegrationSpec,
+  connector: ConnectorDocument,
+  target: { label: string; baseUrl: string },
+  secretsFile: string,
+): Promise<PreflightCheck> {
+  const id = 'destination';
+  const parameters = Object.values(spec.destination.credentials ?? {});
+  const title = `${spec.destination.name} answers with ${parameters.join(', ') || 'no credentials'}`;
+  const client = destinationClientFor({
+    spec,
+    connector,
+    secrets: new LocalFileSecretSource({ path: secretsFile }),
+    baseUrl: target.baseUrl,
+    fields: [],
+  });
+  try {
+    if (connector.operations.list) await client.listChanged({ limit: 1 });
+    return { id, title, ok: true, detail: `the ${target.label} answered at ${target.baseUrl}` };
+  } catch (error) {
+    const status = error instanceof DeliveryError ? error.status : undefined;
+    const auth = status === 401 || status === 403 || /TOKEN|grant|client/i.test((error as Error).message);
+    return {
+      id,
+      title,
+      ok: false,
+      detail: `the ${target.label} refused: ${(error as Error).message}`,
+      fix: auth
+        ? `Delete ${parameters.join(', ')} from ${secretsFile} and Run locally again (the sandbox then sets the ${target.label}'s credentials).`
+        : `Check destination.connection (${Object.keys(spec.destination.connection ?? {}).join(', ') || 'none'}) against the ${target.label}.`,
+    };
+  }
 }
 
 /** HubSpot answers a properties read with the spec's access token. */

@@ -4,9 +4,10 @@
  * integrations generated into .kongo/generated/ and served behind the local gateway. `npm start`
  * and the end-to-end tests both call `startSandbox`.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { getConnector } from '@kongo/connectors';
 import { generate, hubspotSetup, writeProject } from '@kongo/generator';
 import type { AlertRules } from '@kongo/notification-centre';
 import {
@@ -23,6 +24,7 @@ import {
   type RuntimeHooks,
   startLocalDynamo,
 } from '@kongo/runtime';
+import type { ConnectorDocument } from '@kongo/runtime/connector';
 import { sourceFields } from '@kongo/runtime/formulas';
 import { type IntegrationSpec, validateSpec, webhookPath } from '@kongo/runtime/spec';
 import { type LocalRuns, type PreflightCheck, type RunLocallyAnswer, RunLocallyRefusal } from '@kongo/studio';
@@ -35,18 +37,29 @@ import { startDynaliteProcess } from './dynalite-child.ts';
 import { ensureLocalSecrets, type SecretRequest, setLocalSecret } from './local-secrets.ts';
 import { DEFAULT_PORTS, type SandboxPorts } from './ports.ts';
 import {
+  checkConnectorDestination,
   checkDestination,
   checkHubSpot,
   checkOwnApp,
   type PreflightContext,
   secretChecks,
 } from './preflight.ts';
+import { type RealSystem, realSystems as startRealSystems } from './real-systems.ts';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 export const STARTER_SPECS = [
   join(REPO_ROOT, 'templates', 'starters', 'contacts-events.integration-spec.json'),
   join(REPO_ROOT, 'templates', 'starters', 'deals-jobs.integration-spec.json'),
 ];
+
+/** Every starter, those on catalog connectors included (their simulators start with them). */
+export function allStarterSpecs(): string[] {
+  const dir = join(REPO_ROOT, 'templates', 'starters');
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.integration-spec.json'))
+    .sort()
+    .map((file) => join(dir, file));
+}
 
 /** The HubSpot developer API key the simulator accepts for webhook settings (local only). */
 const DEVELOPER_API_KEY = 'dev-hapikey';
@@ -93,6 +106,11 @@ export interface SandboxOptions {
    * must already hold the sync-id property (`npx kongo hubspot setup SPEC`).
    */
   realHubSpot?: { baseUrl?: string; accessToken: string };
+  /**
+   * Start the simulators of the real systems behind catalog connectors (Zoom, ServiceM8, Jobber, Webex
+   * Events) at once (`KONGO_REAL_SIMS=1`). Without it each starts when a spec naming its connector loads.
+   */
+  realSystems?: boolean;
   /** Start the studio (needs studio/dist or builds it). Default true. */
   studio?: boolean;
   log?: (line: string) => void;
@@ -131,6 +149,8 @@ export interface Sandbox {
   notificationCentre: RunningNotificationCentre;
   gateway: Gateway;
   integrations: Map<string, LoadedIntegration>;
+  /** The real-system simulators running now (started on first use, or all with `realSystems`). */
+  realSystems(): Promise<RealSystem[]>;
   /** Generate a spec and (re)load it into the gateway without a restart. */
   load(specText: string, specFileName: string): Promise<LoadedIntegration>;
   /**
@@ -231,7 +251,10 @@ export function secretsFor(spec: IntegrationSpec): SecretRequest[] {
   const wanted: SecretRequest[] = [
     { name: spec.hubspot.secretParameter, kind: 'hubspot-client-secret' },
     { name: spec.hubspot.accessTokenParameter, kind: 'token' },
-    { name: spec.destination.auth.tokenParameter, kind: 'token' },
+    // A connector's credentials are the simulator's, set when the spec loads (never random).
+    ...(spec.destination.connector === undefined
+      ? [{ name: spec.destination.auth.tokenParameter, kind: 'token' as const }]
+      : []),
     { name: spec.monitoring.notificationCentre.keyParameter, kind: 'hex' },
   ];
   const hooks = spec.destination.webhooks;
@@ -372,15 +395,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     closers.push(() => hubspot.close());
 
+    // The two Kongo destination simulators serve the specs without a connector.
+    const legacy = starters.filter((s) => s.spec.destination.connector === undefined);
     const destinationWebhooks = (api: 'graphql' | 'rest') =>
-      starters
+      legacy
         .filter((s) => s.spec.destination.api === api && s.spec.destination.webhooks)
         .map((s) => ({
           url: gateway.url + webhookPath(s.spec, 'destination'),
           secret: secret(s.spec.destination.webhooks?.secretParameter ?? ''),
         }));
     const tokensFor = (api: 'graphql' | 'rest') =>
-      starters
+      legacy
         .filter((s) => s.spec.destination.api === api)
         .map((s) => secret(s.spec.destination.auth.tokenParameter));
 
@@ -401,6 +426,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(options.inMemory ? {} : { stateFile: join(stateDir, 'jobs.json') }),
     });
     closers.push(() => jobs.close());
+
+    const realSystems = startRealSystems({
+      stateDir,
+      ...(options.inMemory ? { inMemory: true } : {}),
+    });
+    closers.push(() => realSystems.close());
+    if (options.realSystems) await realSystems.all();
+
+    /** The real-system simulator serving a spec's connector (started now if needed). */
+    const realSystemFor = async (spec: IntegrationSpec): Promise<RealSystem | undefined> => {
+      const id = spec.destination.connector;
+      if (id === undefined) return undefined;
+      const running = realSystems.for(id);
+      if (!running)
+        throw new Error(
+          `no local simulator serves connector "${id}" (the sandbox simulates zoom-meeting-registrants, servicem8-jobs, jobber-clients and webex-events-attendees)`,
+        );
+      return running;
+    };
 
     const integrations = new Map<string, LoadedIntegration>();
     const timers = new Map<string, Timers>();
@@ -456,28 +500,50 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     /** The local destination simulator serving a spec's API (GraphQL → events, REST → jobs). */
     const simulatorFor = (spec: IntegrationSpec) =>
-      spec.destination.api === 'graphql'
-        ? {
-            name: 'events-platform',
-            url: events.url,
-            token: events.token,
-            subscriptions: events.subscriptions,
-          }
-        : spec.destination.api === 'rest'
-          ? { name: 'job-system', url: jobs.url, token: jobs.token, subscriptions: jobs.subscriptions }
-          : undefined;
+      spec.destination.connector !== undefined
+        ? undefined
+        : spec.destination.api === 'graphql'
+          ? {
+              name: 'events-platform',
+              url: events.url,
+              token: events.token,
+              subscriptions: events.subscriptions,
+            }
+          : spec.destination.api === 'rest'
+            ? { name: 'job-system', url: jobs.url, token: jobs.token, subscriptions: jobs.subscriptions }
+            : undefined;
 
     /**
      * Every secret the spec names, in the secrets file: missing ones are created — the destination
      * token as the local simulator's own token (a made-up one would be refused with INVALID_TOKEN),
      * the rest with fresh random values. Existing values are never changed. Answers what it created.
      */
-    const ensureSpecSecrets = (spec: IntegrationSpec): Map<string, string> => {
+    const ensureSpecSecrets = (spec: IntegrationSpec, real?: RealSystem): Map<string, string> => {
       const created = new Map<string, string>();
       const before = ensureLocalSecrets(secretsFile, []);
+      if (real) {
+        // The simulator stands for the client's account: its credentials (and a fixed webhook secret).
+        const values: Record<string, string> = { ...real.credentials };
+        const parameters = spec.destination.credentials ?? {};
+        const missingFresh = Object.entries(parameters).some(
+          ([name, parameter]) => !before[parameter] && !(name in values),
+        );
+        if (missingFresh && real.fresh) Object.assign(values, real.fresh());
+        for (const [name, parameter] of Object.entries(parameters)) {
+          const value = values[name];
+          if (value === undefined || before[parameter]) continue;
+          setLocalSecret(secretsFile, parameter, value);
+          created.set(parameter, `the ${real.label}'s ${name}`);
+        }
+        const hooks = spec.destination.webhooks;
+        if (hooks && real.webhookSecret !== undefined && !before[hooks.secretParameter]) {
+          setLocalSecret(secretsFile, hooks.secretParameter, real.webhookSecret);
+          created.set(hooks.secretParameter, `the ${real.label}'s webhook signing secret`);
+        }
+      }
       const tokenParameter = spec.destination.auth.tokenParameter;
       const simulator = simulatorFor(spec);
-      if (!before[tokenParameter] && simulator) {
+      if (!before[tokenParameter] && simulator && spec.destination.connector === undefined) {
         setLocalSecret(secretsFile, tokenParameter, simulator.token);
         created.set(tokenParameter, `the ${simulator.name} simulator's token`);
       }
@@ -495,8 +561,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
 
     /** The destination simulator sends this integration's changes to its webhook URL, signed with its secret. */
-    const subscribeDestination = (spec: IntegrationSpec): void => {
+    const subscribeDestination = async (spec: IntegrationSpec, real?: RealSystem): Promise<void> => {
       const hooks = spec.destination.webhooks;
+      if (hooks && real?.subscribe) {
+        await real.subscribe(gateway.url + webhookPath(spec, 'destination'), secret(hooks.secretParameter));
+        return;
+      }
       const simulator = simulatorFor(spec);
       if (!hooks || !simulator) return;
       const url = gateway.url + webhookPath(spec, 'destination');
@@ -538,6 +608,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         mappings: Parameters<typeof createIntegrationRuntime>[0]['mappings'];
       }>('src/mappings.gen.ts');
       const { hooks } = await importFresh<{ hooks: RuntimeHooks }>('src/extensions.ts');
+      const { connector } = await importFresh<{ connector: ConnectorDocument | undefined }>(
+        'src/connector.gen.ts',
+      );
       // Locally HubSpot calls the gateway, and v3 signatures cover the URL it called.
       // The heartbeat interval may be shortened locally (demo, tests); the payload carries it to the centre.
       const spec: IntegrationSpec = {
@@ -548,9 +621,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           heartbeatSeconds: options.heartbeatSeconds ?? generatedSpec.monitoring.heartbeatSeconds,
         },
       };
-      const destinationBaseUrl = spec.destination.api === 'graphql' ? events.url : jobs.url;
+      const real = await realSystemFor(spec);
+      const destinationBaseUrl = real
+        ? real.baseUrl
+        : spec.destination.api === 'graphql'
+          ? events.url
+          : jobs.url;
       const hubspotBaseUrl = realHubSpot ? (realHubSpot.baseUrl ?? 'https://api.hubapi.com') : hubspot.url;
-      ensureSpecSecrets(spec);
+      ensureSpecSecrets(spec, real);
       // A spec loaded from the studio may name a new client or integration: the centre must know its key.
       await notificationCentre.centre.registerClient({
         slug: spec.client.slug,
@@ -590,6 +668,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const runtime = createIntegrationRuntime({
         spec,
         ...(mappings ? { mappings } : {}),
+        ...(connector ? { connector } : {}),
         hooks,
         environment: localEnvironment({
           dynamoEndpoint: dynamo.endpoint,
@@ -611,7 +690,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (!realHubSpot && previous.spec.hubspot.appId !== spec.hubspot.appId)
           await forgetHubSpotApp(previous.spec.hubspot.appId);
       }
-      subscribeDestination(spec);
       const loaded: LoadedIntegration = {
         name,
         spec,
@@ -625,6 +703,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       };
       integrations.set(name, loaded);
       gateway.setRoutes(name, routesFor(loaded));
+      // After the routes: a subscription may be verified at once (ServiceM8's challenge, Zoom's URL validation).
+      await subscribeDestination(spec, real);
       startTimers(loaded);
       log(`loaded ${name} (generation ${generation}) from ${basename(specFileName)}`);
       return loaded;
@@ -641,6 +721,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const simulator of [events, jobs])
       for (const sub of simulator.subscriptions.list())
         if (stale(sub.url)) simulator.subscriptions.remove(sub.id);
+    for (const real of await realSystems.running()) real.forget((url) => !stale(url), ours);
     if (!realHubSpot) {
       const listed = await fetch(`${hubspot.url}/_admin/subscriptions`);
       const { results } = (await listed.json()) as {
@@ -698,10 +779,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const checks: PreflightCheck[] = [
         { id: 'spec', title: 'the spec validates', ok: true, detail: `${name} for ${spec.client.name}` },
       ];
-      const created = ensureSpecSecrets(spec);
+      let real: RealSystem | undefined;
+      try {
+        real = await realSystemFor(spec);
+      } catch (error) {
+        return refuse('No local simulator for this connector', [
+          ...checks,
+          {
+            id: 'destination',
+            title: `a local ${spec.destination.connector} simulator`,
+            ok: false,
+            detail: (error as Error).message,
+            fix: 'Pick a destination the sandbox simulates in New integration.',
+          },
+        ]);
+      }
+      const created = ensureSpecSecrets(spec, real);
       checks.push(
         ...secretChecks(
-          secretsFor(spec).map((r) => r.name),
+          [...secretsFor(spec).map((r) => r.name), ...Object.values(spec.destination.credentials ?? {})],
           created,
           secretsFile,
         ),
@@ -726,7 +822,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           clientSecret: secret(spec.hubspot.secretParameter),
           accessToken: secret(spec.hubspot.accessTokenParameter),
         });
-      checks.push(await checkHubSpot(spec, context), await checkDestination(spec, context));
+      const connector =
+        spec.destination.connector === undefined ? undefined : getConnector(spec.destination.connector);
+      checks.push(
+        await checkHubSpot(spec, context),
+        real && connector
+          ? await checkConnectorDestination(spec, connector, real, secretsFile)
+          : await checkDestination(spec, context),
+      );
       const failed = checks.filter((c) => !c.ok);
       if (failed.length > 0) refuse(`Not loaded: ${failed.map((c) => c.title).join('; ')}`, checks);
 
@@ -808,6 +911,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       const hooks = spec.destination.webhooks;
       const simulator = simulatorFor(spec);
+      const real = spec.destination.connector === undefined ? undefined : await realSystemFor(spec);
+      if (hooks && real?.subscribed) {
+        const subscribed = real.subscribed(loaded.destinationWebhookUrl);
+        checks.push({
+          id: 'destination-subscription',
+          title: `the ${real.label} calls ${loaded.destinationWebhookUrl}`,
+          ok: subscribed,
+          detail: subscribed ? `verified with ${hooks.secretParameter}` : 'no webhook subscription',
+          ...(subscribed ? {} : { fix: 'Run locally again (it subscribes the URL).' }),
+        });
+      }
       if (hooks && simulator) {
         const subscribed = simulator.subscriptions
           .list()
@@ -878,6 +992,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       notificationCentre,
       gateway,
       integrations,
+      realSystems: () => realSystems.running(),
       load,
       runLocally,
       localRuns,

@@ -11,6 +11,7 @@ import {
   type IntegrationRuntime,
   type RuntimeEnvironment,
 } from '@kongo/runtime';
+import { connector } from './connector.ts';
 import { chooseEnvironment } from './environment.ts';
 import { hooks } from './extensions.ts';
 import { mappings } from './mappings.ts';
@@ -24,7 +25,14 @@ const hubspotApi = hubspotContactsApi;
 
 /** This integration on any environment: `createRuntime(localEnvironment({ … }))` runs it locally. */
 export function createRuntime(environment: RuntimeEnvironment): IntegrationRuntime {
-  return createIntegrationRuntime({ spec, mappings, hooks, environment, hubspotApi });
+  return createIntegrationRuntime({
+    spec,
+    mappings,
+    hooks,
+    environment,
+    hubspotApi,
+    ...(connector ? { connector } : {}),
+  });
 }
 
 let runtime: IntegrationRuntime | undefined;

@@ -5,6 +5,7 @@
  */
 import { awsEnvironment } from '@kongo/runtime';
 import { formatReconcileReport, runScheduledReconciliation } from '@kongo/runtime/reconcile';
+import { connector } from '../connector.ts';
 import { chosenEnvironment } from '../environment.ts';
 import { mappings } from '../mappings.ts';
 import { spec } from '../spec.ts';
@@ -23,7 +24,12 @@ export interface ReconcileSummary {
 
 export async function handler(): Promise<ReconcileSummary> {
   const environment = chosenEnvironment() ?? awsEnvironment();
-  const { report, notified } = await runScheduledReconciliation({ spec, mappings, environment });
+  const { report, notified } = await runScheduledReconciliation({
+    spec,
+    mappings,
+    environment,
+    ...(connector ? { connector } : {}),
+  });
   console.info(formatReconcileReport(report));
   return {
     hubspot: report.hubspot,
