@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { connectorForLegacySpec } from '@kongo/runtime/connector';
-import { assertValidSpec } from '@kongo/runtime/spec';
+import { assertValidSpec, PATTERNS } from '@kongo/runtime/spec';
 import { describe, expect, it } from 'vitest';
 import { readConnectorDirectory } from './files.ts';
 import { catalog, listConnectors } from './index.ts';
@@ -29,6 +29,14 @@ describe('the connector catalog', () => {
       void notes;
       expect(derived).toEqual(entry);
     }
+  });
+
+  it('describes only fields a spec can name (every path fits the spec field-path grammar)', () => {
+    const grammar = new RegExp(PATTERNS.fieldPath.pattern);
+    const misfits = [...catalog().values()].flatMap((doc) =>
+      doc.record.fields.filter((f) => !grammar.test(f.path)).map((f) => `${doc.id}: ${f.path}`),
+    );
+    expect(misfits).toEqual([]);
   });
 
   it('lists name, API style, auth, webhook scheme and what each was verified against', () => {

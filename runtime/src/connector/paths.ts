@@ -31,7 +31,7 @@ export function parsePath(path: string): PathSegment[] {
       else {
         const eq = inside.indexOf('=');
         const key = inside.slice(0, eq);
-        if (eq <= 0 || !KEY.test(key) || KEY.exec(key)?.[0] !== key)
+        if (eq <= 0 || eq === inside.length - 1 || !KEY.test(key) || KEY.exec(key)?.[0] !== key)
           throw new TypeError(
             `path "${path}": "[${inside}]" must be an index like [0] or a match like [name=Region]`,
           );

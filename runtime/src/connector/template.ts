@@ -43,10 +43,16 @@ export function renderText(template: string, context: TemplateContext): string {
   });
 }
 
+/** The member key that spreads an object's members into the enclosing object: `{ "...": "{input}", "eventId": 2 }`. */
+export const SPREAD_KEY = '...';
+
 /**
  * A JSON template: a string that is exactly one placeholder becomes that value, typed by its
  * suffix (`"{id:int}"` → 42); other strings are rendered as text; objects and arrays recurse.
- * Missing whole values become undefined (the member is left out).
+ * Missing whole values become undefined (the member is left out). A member named `"..."` whose value
+ * is one placeholder spreads that object's members into the enclosing object, and the fixed members
+ * beside it win (`{ "...": "{input}", "eventId": "{connection.eventId:int}" }`: the mapped fields plus
+ * the event, which a mapping can't override).
  */
 export function renderJson(template: unknown, context: TemplateContext): unknown {
   if (typeof template === 'string') {
@@ -70,7 +76,19 @@ export function renderJson(template: unknown, context: TemplateContext): unknown
   if (Array.isArray(template)) return template.map((item) => renderJson(item, context));
   if (typeof template === 'object' && template !== null) {
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(template)) {
+    const members = template as Record<string, unknown>;
+    if (SPREAD_KEY in members) {
+      const spread = renderJson(members[SPREAD_KEY], context);
+      if (spread !== undefined && spread !== null) {
+        if (typeof spread !== 'object' || Array.isArray(spread))
+          throw new TypeError(
+            `"${SPREAD_KEY}": ${JSON.stringify(members[SPREAD_KEY])} is not an object to spread`,
+          );
+        Object.assign(out, spread);
+      }
+    }
+    for (const [key, value] of Object.entries(members)) {
+      if (key === SPREAD_KEY) continue;
       const rendered = renderJson(value, context);
       if (rendered !== undefined) out[key] = rendered;
     }

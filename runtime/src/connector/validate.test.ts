@@ -65,6 +65,19 @@ describe('validateConnector', () => {
     ).toBe(true);
   });
 
+  it('accepts a spread of {input} beside fixed members, and refuses a spread that is not one placeholder', () => {
+    const doc = base();
+    (doc.operations.create as Record<string, unknown>).body = {
+      extra: { data: { '...': '{input}', kind: 'job' } },
+    };
+    expect(validateConnector(doc).ok).toBe(true);
+    (doc.operations.create as Record<string, unknown>).body = { extra: { '...': 'input' } };
+    const result = validateConnector(doc);
+    expect(!result.ok && result.problems.map((p) => `${p.pointer} ${p.message}`)).toContain(
+      '/operations/create/body/extra/... "..." spreads one object into this one: its value must be exactly one placeholder such as "{input}"',
+    );
+  });
+
   it('gives line and column from text', () => {
     const text = JSON.stringify(
       { ...base(), pagination: { type: 'cursor', from: 'body', size: 10 } },

@@ -13,7 +13,7 @@ import { didYouMean } from '../spec/suggest.ts';
 import { translate } from '../spec/validate.ts';
 import { pathProblem } from './paths.ts';
 import { connectorSchema } from './schema.ts';
-import { placeholders } from './template.ts';
+import { placeholders, SPREAD_KEY } from './template.ts';
 import { CONNECTOR_VERSION, type ConnectorDocument, type Operation } from './types.ts';
 
 export type ConnectorProblem = SpecProblem;
@@ -201,7 +201,14 @@ function templateProblems(doc: Record<string, unknown>): SpecProblem[] {
         walk(v, childPointer(pointer, i), allowRuntime, extra);
       });
     else if (isObject(value))
-      for (const [k, v] of Object.entries(value)) walk(v, childPointer(pointer, k), allowRuntime, extra);
+      for (const [k, v] of Object.entries(value)) {
+        if (k === SPREAD_KEY && (typeof v !== 'string' || !/^\{[A-Za-z_][A-Za-z0-9_.]*\}$/.test(v)))
+          problems.push({
+            pointer: childPointer(pointer, k),
+            message: `"${SPREAD_KEY}" spreads one object into this one: its value must be exactly one placeholder such as "{input}"`,
+          });
+        walk(v, childPointer(pointer, k), allowRuntime, extra);
+      }
   };
   if (typeof doc.baseUrl === 'string') check(doc.baseUrl, '/baseUrl', false);
   walk(doc.auth, '/auth', false);

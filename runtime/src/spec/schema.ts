@@ -52,10 +52,12 @@ export const PATTERNS = {
     explain: 'a path starting with "/" (e.g. "/jobs")',
   },
   fieldPath: {
+    // One segment: a name, then any number of [index] or [key=value]; segments joined by ".". The
+    // connector path reader (runtime/src/connector/paths.ts) reads the same grammar; a test keeps the two in step.
     pattern:
-      '^[A-Za-z_][A-Za-z0-9_]*(\\[[A-Za-z_][A-Za-z0-9_]*=[^\\[\\]]+\\])?(\\.[A-Za-z_][A-Za-z0-9_]*(\\[[A-Za-z_][A-Za-z0-9_]*=[^\\[\\]]+\\])?)*$',
+      '^[A-Za-z_][A-Za-z0-9_]*(\\[(\\d+|[A-Za-z_][A-Za-z0-9_]*=[^\\[\\]]+)\\])*(\\.[A-Za-z_][A-Za-z0-9_]*(\\[(\\d+|[A-Za-z_][A-Za-z0-9_]*=[^\\[\\]]+)\\])*)*$',
     explain:
-      'a field name, or a path into nested fields and custom-field arrays such as "profile.first_name" or "custom_fields[name=Region].value"',
+      'a field name, or a path into nested fields, list elements and custom-field arrays such as "profile.first_name", "emails[0].address" or "custom_fields[name=Region].value"',
   },
   connectorId: {
     pattern: '^[a-z0-9]+(-[a-z0-9]+)*$',

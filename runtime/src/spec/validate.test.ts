@@ -169,13 +169,14 @@ describe('validateSpec', () => {
     ]);
   });
 
-  it('accepts destination field paths into nested fields and custom-field arrays', () => {
+  it('accepts destination field paths into nested fields, list elements and custom-field arrays', () => {
     const result = validateSpec(
       edit((s) => {
         s.destination.naturalKey.destinationField = 'custom_fields[name=Job Ref].value';
         s.flows[0].mappings = [
           { target: 'job_reference', value: { field: 'custom_fields[name=Job Ref].value' } },
           { target: 'dealname', value: { field: 'profile.first_name' } },
+          { target: 'description', value: { field: 'emails[0].address' } },
         ];
       }),
     );
@@ -183,7 +184,7 @@ describe('validateSpec', () => {
     expect(problemsOf(edit((s) => (s.flows[0].mappings[0].value = { field: 'profile..name' })))).toEqual([
       [
         '/flows/0/mappings/0/value/field',
-        expect.stringContaining('a path into nested fields and custom-field arrays'),
+        expect.stringContaining('a path into nested fields, list elements and custom-field arrays'),
       ],
     ]);
   });
