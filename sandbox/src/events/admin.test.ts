@@ -144,6 +144,27 @@ describe('events admin API', () => {
     });
   });
 
+  it('logs each write with the fields it carried and the ones it changed, a no-op update included', async () => {
+    const created = await callGraphql(
+      sim.graphqlUrl,
+      sim.token,
+      'mutation { createAttendee(input: { email: "w@example.com", firstName: "Wes" }) { id } }',
+    );
+    const id = (created.body as { data: { createAttendee: { id: string } } }).data.createAttendee.id;
+    const update = `mutation { updateAttendee(id: "${id}", input: { firstName: "Wes", company: "Acme" }) { id } }`;
+    await callGraphql(sim.graphqlUrl, sim.token, update);
+    await callGraphql(sim.graphqlUrl, sim.token, update);
+    const { body } = await admin('GET', '/writes');
+    const [create, first, again] = (body as { data: Array<Record<string, unknown>> }).data;
+    expect(create).toMatchObject({ by: 'api', operation: 'create', key: 'w@example.com' });
+    expect(first).toMatchObject({
+      operation: 'update',
+      written: ['firstName', 'company'],
+      changed: { company: { before: null, after: 'Acme' } },
+    });
+    expect(again).toMatchObject({ operation: 'update', written: ['firstName', 'company'], changed: {} });
+  });
+
   it('lists its routes and answers unknown ones with 404 and wrong methods with 405', async () => {
     const index = (await admin('GET', '')).body as { routes: string[] };
     expect(index.routes).toContain('PUT /_admin/rolling-ids');

@@ -130,7 +130,7 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
   const firstToken = [...tokens][0] ?? '';
   const store = new AttendeeStore(now);
   const writes = new WriteLog(options.writeLogLimit);
-  store.onWrite = ({ operation, actor, before, after }) => {
+  store.onWrite = ({ operation, actor, before, after, carried }) => {
     const record = (after ?? before) as Attendee;
     writes.record({
       at: operation === 'delete' ? new Date(now()).toISOString() : record.updatedAt,
@@ -146,7 +146,7 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
               after as unknown as Record<string, unknown>,
               INPUT_FIELDS,
             ),
-      written: operation === 'delete' ? [] : INPUT_FIELDS.filter((f) => before?.[f] !== after?.[f]),
+      written: carried,
     });
   };
   const faults = new FaultInjector(options.faults ?? {});

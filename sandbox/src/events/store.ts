@@ -81,6 +81,8 @@ export class AttendeeStore {
         actor: Actor;
         before: Attendee | undefined;
         after: Attendee | undefined;
+        /** The input fields the write carried (changed or not); none for a delete. */
+        carried: string[];
       }) => void)
     | undefined;
   #now: () => number;
@@ -163,7 +165,13 @@ export class AttendeeStore {
     this.#byEmail.set(email, id);
     this.#index.invalidate();
     this.onChange?.();
-    this.onWrite?.({ operation: 'create', actor, before: undefined, after: attendee });
+    this.onWrite?.({
+      operation: 'create',
+      actor,
+      before: undefined,
+      after: attendee,
+      carried: carriedFields(input),
+    });
     return { type: 'attendee.created', attendee, actor, occurredAt: iso };
   }
 
@@ -214,7 +222,13 @@ export class AttendeeStore {
     }
     this.#index.invalidate();
     this.onChange?.();
-    this.onWrite?.({ operation: 'update', actor, before, after: change.attendee });
+    this.onWrite?.({
+      operation: 'update',
+      actor,
+      before,
+      after: change.attendee,
+      carried: carriedFields(input),
+    });
     return change;
   }
 
@@ -226,7 +240,7 @@ export class AttendeeStore {
     for (const old of entry.ids) this.#retired.delete(old);
     this.#index.invalidate();
     this.onChange?.();
-    this.onWrite?.({ operation: 'delete', actor, before: entry.attendee, after: undefined });
+    this.onWrite?.({ operation: 'delete', actor, before: entry.attendee, after: undefined, carried: [] });
     return {
       type: 'attendee.deleted',
       attendee: entry.attendee,
@@ -367,4 +381,9 @@ function checkInput(input: AttendeeInput, creating: boolean): void {
 
 function describe(details: Array<{ field: string; message: string }>): string {
   return details.map((d) => `${d.field} ${d.message}`).join('; ');
+}
+
+/** The input fields a write carried (present and not undefined), in INPUT_FIELDS order. */
+function carriedFields(input: AttendeeInput): string[] {
+  return INPUT_FIELDS.filter((f) => f in input && input[f as keyof AttendeeInput] !== undefined);
 }
