@@ -283,6 +283,51 @@ describe('a record read before our write landed', () => {
     expect(other.verdicts).toEqual({ lastName: 'overwritten' });
   });
 
+  it('treats our restore of an older edit that landed on a newer edit of the same side as overwritten', () => {
+    // HubSpot's create value "Ada" (t=26,300) won a conflict and Kongo put it back on HubSpot, landing at
+    // 74,400; the person had edited the field to "Byron" at 36,000, before the restore landed.
+    let state = emptyFieldState();
+    state.base.hubspot.jobtitle = { h: fieldHash('Dest'), t: 29_000, s: 45_400, o: 'destination' };
+    state.base.destination.jobTitle = { h: fieldHash('Ada'), t: 26_300, s: 77_500, o: 'hubspot' };
+    state = rememberWrites(
+      state,
+      'hubspot',
+      { jobtitle: { value: 'Ada', t: 26_300, o: 'hubspot' } },
+      'restore',
+      1_000,
+      86_400_000,
+    );
+    state.base.hubspot.jobtitle = committedBase(
+      { jobtitle: { value: 'Ada', t: 26_300, o: 'hubspot' } },
+      74_400,
+    ).jobtitle as FieldBase;
+    const seen = observe(
+      state,
+      'hubspot',
+      [{ field: 'jobtitle', value: 'Byron', at: 36_000, provenance: 'person' }],
+      WINDOW,
+    );
+    expect(seen.verdicts).toEqual({ jobtitle: 'overwritten' });
+    const d = decide({
+      state: seen.state,
+      source: 'hubspot',
+      sourceValues: { jobtitle: 'Byron' },
+      mapped: [{ target: 'jobTitle', inputs: ['jobtitle'], value: 'Byron' }],
+      verdicts: seen.verdicts,
+      create: false,
+      conflicts,
+      ownedByTarget: none,
+      ownedBySource: none,
+    });
+    expect(d.writes).toEqual({ jobTitle: { value: 'Byron', t: 36_000, o: 'hubspot' } });
+    // A person's A → B → A seen out of order is no such case: B (older than the A read later) is stale.
+    const own = emptyFieldState();
+    own.base.hubspot.jobtitle = { h: fieldHash('A'), t: 100, s: 200, o: 'hubspot' };
+    expect(observe(own, 'hubspot', [{ field: 'jobtitle', value: 'B', at: 150 }], WINDOW).verdicts).toEqual({
+      jobtitle: 'stale',
+    });
+  });
+
   it('drops used-up entries first when a field has more writes than the cap', () => {
     let state = emptyFieldState();
     for (let i = 0; i < MAX_ECHOES_PER_FIELD; i++) {

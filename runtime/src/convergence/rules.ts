@@ -99,8 +99,11 @@ export function observe(
       // A record read before our write landed still shows the value our write replaced: no edit.
       // So does one showing a person's edit that an earlier read already showed under that write (it was
       // judged then, at its own time; a later read of the whole record re-stamps it with the record's time).
-      const replaced =
-        base.o !== side && entries.some((e) => e.h === base.h && (e.r === h || e.v?.includes(h)));
+      // The base is our write when it carries the other side's edit, or when it is our restore of this
+      // side's own edit (an entry of ours written to this side from this side).
+      const ourWrite =
+        base.s !== undefined && (base.o !== side || entries.some((e) => e.h === base.h && e.o === side));
+      const replaced = ourWrite && entries.some((e) => e.h === base.h && (e.r === h || e.v?.includes(h)));
       if (olderOnSide && replaced) {
         verdicts[o.field] = 'stale';
         continue;
@@ -111,8 +114,9 @@ export function observe(
         // two edits never saw each other. Which one wins is decide()'s to say, by source time and the
         // conflict window (an edit 3 s older on a clock 3 s behind may be inside the window and go to
         // the declared side); if this edit wins it is put back on its own side, else the worker keeps
-        // the base. An older value of this side's own is simply stale.
-        if (base.o !== side && base.s !== undefined) {
+        // the base. Our restore of an older edit of this side's own landed on top of a newer edit made
+        // here in the meantime: the same, on one clock. An older value of this side's own is stale.
+        if (ourWrite && base.s !== undefined && (base.o !== side || o.at > base.t)) {
           next.base[side][o.field] = { h, t: o.at, s: base.s, o: side };
           verdicts[o.field] = 'overwritten';
           restore.push(o.field);
