@@ -219,13 +219,14 @@ async function setUp(): Promise<World> {
     ],
     // HubSpot's retry schedule (3 min doubling, ~a day) compressed 100×: first retry after ~1.8 s.
     webhooks: { timeScale: 0.01 },
-    faults: faults(SEED),
   });
+  // The app's setup (subscriptions) is the consultant's, before the run: the faults start after it.
   await hubspotSetup(spec, {
     baseUrl: hubspot.url,
     accessToken: secret(spec.hubspot.accessTokenParameter),
     developerApiKey: DEVELOPER_API_KEY,
   });
+  hubspot.setFaults(faults(SEED));
   const events = await startEventsSimulator({
     port: 0,
     tokens: [secret(spec.destination.auth.tokenParameter)],
