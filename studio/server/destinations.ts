@@ -9,6 +9,8 @@ export interface DestinationEndpoint {
   /** Base URL, e.g. http://127.0.0.1:4001 (the simulator) */
   url: string;
   token: string;
+  /** The catalog connector this endpoint serves (default: the legacy entry of its `api`). */
+  connector?: string;
   /** Record type: Attendee (GraphQL type) or jobs (REST collection). */
   objectType: string;
   /** GraphQL: the Relay connection query field listing records (default: objectType, lowercased, plural). */

@@ -90,4 +90,9 @@ export interface LocalRuns {
    * Throws when no integration has that name.
    */
   setRunning(name: string, running: boolean): void;
+  /**
+   * Catalog connectors (ids) whose specs Run locally can load through a simulator of their own, beside
+   * the destinations the studio server reads directly. Absent: none.
+   */
+  connectors?(): string[];
 }

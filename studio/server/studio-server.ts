@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { catalogEntries } from './catalog.ts';
 import { type DestinationEndpoint, destinationSamples, destinationSchema } from './destinations.ts';
 import { HubSpotAccess, StudioHttpError } from './hubspot.ts';
 import { type LocalRuns, RunLocallyRefusal } from './local-runs.ts';
@@ -174,6 +175,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioSe
         })),
         generator: generator !== null,
         runLocally: options.local !== undefined,
+        catalog: catalogEntries(destinations, options.local),
       });
     }
     if (route === 'POST /api/hubspot/connect') {

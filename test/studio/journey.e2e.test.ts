@@ -94,6 +94,43 @@ describe('the consultant journey in a browser', () => {
     expect(await page.locator('input[type="password"]').count()).toBe(0); // no token asked for
   });
 
+  it('offers every catalog connector as a destination; one the sandbox cannot run is mapped on its connector schema and Run locally says why', async () => {
+    onTestFailed(() => page.screenshot({ path: 'test-results/journey-catalog.png' }).then(() => {}));
+    await page.click('[data-testid="new-integration-open"]');
+    const choices = page.locator('[data-testid^="new-destination-"]');
+    await expect.poll(() => choices.count()).toBe(7);
+    const keys = await choices.evaluateAll((els) => els.map((e) => e.getAttribute('value')));
+    // The two the sandbox runs come first, under the names the studio server reads them by.
+    expect(keys.slice(0, 2)).toEqual(['events-platform', 'job-system']);
+    expect(keys.slice(2).sort()).toEqual([
+      'eventbrite-attendees',
+      'jobber-clients',
+      'servicem8-jobs',
+      'webex-events-attendees',
+      'zoom-meeting-registrants',
+    ]);
+    await page.fill('[data-testid="new-client"]', 'Fairground');
+    await page.click('[data-testid="new-destination-eventbrite-attendees"]');
+    expect(await shown(page.locator('[data-testid="new-not-runnable"]'))).toMatch(
+      /^Eventbrite attendees: the sandbox runs no simulator of Eventbrite attendees/,
+    );
+    expect(await page.inputValue('[data-testid="new-name"]')).toBe('fairground-attendees');
+    await page.click('[data-testid="new-create"]');
+    await expect.poll(() => shown(page.locator('.topbar .brand'))).toContain('fairground-attendees');
+    // The record schema from the connector document: nested profile fields, no call to Eventbrite.
+    await expect
+      .poll(() => shown(page.locator('[data-testid="open-connect-destination"]')))
+      .toBe('Destination: 12 fields');
+    await page.fill('[data-testid="target-search"]', 'email');
+    await page.locator('[data-testid="target-list"] [data-field="profile.email"]').waitFor();
+    await page.click('[data-testid="run-locally"]');
+    await expect
+      .poll(() => shown(page.locator('[data-testid="run-refused"]')))
+      .toContain('Not loaded: Eventbrite attendees: the sandbox runs no simulator of Eventbrite attendees');
+    expect(await page.locator('[data-testid="run-locally-status"]').count()).toBe(0);
+    expect(test.sandbox.integrations.has('fairground-attendees')).toBe(false);
+  });
+
   it("creates a missing destination secret with the simulator's token, runs beside the others, and shows the next record land", async () => {
     onTestFailed(() => page.screenshot({ path: 'test-results/journey-run.png' }).then(() => {}));
     const slug = await openSpecFile('acme-attendees', 'Acme Events');

@@ -24,6 +24,7 @@ import { download, parseSpecFile, specText } from '../spec/spec-file.ts';
 import { PairTable } from '../table/PairTable.tsx';
 import { ConnectDialog } from './ConnectDialog.tsx';
 import './journey.css';
+import { importConnectorFields } from '../model/importers/index.ts';
 import { NewIntegrationDialog } from './NewIntegrationDialog.tsx';
 import { OpenRunningDialog } from './OpenRunningDialog.tsx';
 import { readDestinationSchema, readHubSpotSchema } from './schema-loading.ts';
@@ -72,7 +73,16 @@ export function App() {
   const fileInput = useRef<HTMLInputElement>(null);
   const [newDialog, setNewDialog] = useState<{ destination?: string; running: string[] } | null>(null);
   const [openRunning, setOpenRunning] = useState(false);
-  const localRun = useLocalRun(state.spec);
+  // A catalog destination the sandbox has no simulator for: Run locally says so instead of loading.
+  const notRunnable = useMemo(() => {
+    const d = state.spec.destination;
+    if (status?.destinations.some((e) => e.name === d.name)) return undefined;
+    const entry = status?.catalog?.find((c) => c.id === d.connector);
+    return entry && !entry.runnable
+      ? `${entry.name}: ${entry.notRunnable ?? 'not runnable locally'}`
+      : undefined;
+  }, [status, state.spec.destination]);
+  const localRun = useLocalRun(state.spec, notRunnable);
 
   const refreshStatus = useCallback(() => {
     serverApi
@@ -104,6 +114,17 @@ export function App() {
             .then((schema) => dispatch({ type: 'load-schema', schema }))
             .catch((e: Error) => void failures.push(`${spec.destination.name}: ${e.message}`)),
         );
+      else {
+        // No live endpoint: the record schema its catalog connector describes.
+        const entry = status?.catalog?.find((c) => c.id === spec.destination.connector);
+        if (entry) {
+          try {
+            dispatch({ type: 'load-schema', schema: importConnectorFields(entry) });
+          } catch (e) {
+            failures.push(`${entry.name}: ${(e as Error).message}`);
+          }
+        }
+      }
       await Promise.all(reads);
       setNotice(
         failures.length > 0

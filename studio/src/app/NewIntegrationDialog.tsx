@@ -1,6 +1,7 @@
 /**
  * New integration: four answers (name, client, HubSpot object, destination) and the studio opens a
  * fresh spec with both sides' schemas already read — the server holds the tokens, nothing is pasted.
+ * The destination comes from the connector catalog; those the sandbox runs locally come first.
  */
 import { useState } from 'react';
 import {
@@ -10,7 +11,7 @@ import {
   type StudioSpec,
   slugify,
 } from '../model/index.ts';
-import type { ServerStatus } from './server-api.ts';
+import type { CatalogEntry, ServerStatus } from './server-api.ts';
 import { useEscape } from './use-escape.ts';
 
 export function NewIntegrationDialog(props: {
@@ -23,21 +24,23 @@ export function NewIntegrationDialog(props: {
   onClose: () => void;
 }) {
   const { status, onCreate, onClose } = props;
-  const offered = (status?.destinations ?? []).filter((d) => d.template);
+  const offered = destinationChoices(status);
   const [clientName, setClientName] = useState('');
   const [name, setName] = useState('');
   const [nameTouched, setNameTouched] = useState(false);
   const [objectType, setObjectType] = useState<HubSpotObject>('contacts');
-  const [destination, setDestination] = useState(props.destination ?? offered[0]?.name ?? '');
+  const [destination, setDestination] = useState(
+    props.destination ?? offered.find((d) => d.runnable)?.key ?? offered[0]?.key ?? '',
+  );
   const [tried, setTried] = useState(false);
 
   useEscape(onClose);
 
-  const picked = offered.find((d) => d.name === destination);
+  const picked = offered.find((d) => d.key === destination);
   // The name follows the client and the destination's records until the consultant types one.
   const suggestedName =
     slugify(clientName) && picked
-      ? `${slugify(clientName)}-${picked.objectType.toLowerCase().replace(/s$/, '')}s`
+      ? `${slugify(clientName)}-${slugify(picked.objectType).replace(/s$/, '')}s`
       : '';
   const effectiveName = nameTouched ? name : suggestedName;
   const problems = [
@@ -57,7 +60,7 @@ export function NewIntegrationDialog(props: {
         name: effectiveName,
         clientName,
         objectType,
-        destination: { name: picked.name, template: picked.template },
+        destination: { name: picked.key, template: picked.template },
       }),
     );
   };
@@ -117,27 +120,46 @@ export function NewIntegrationDialog(props: {
             </label>
           ))}
         </fieldset>
-        <fieldset className="choice-row">
+        <fieldset className="destination-picker" data-testid="new-destinations">
           <legend>Destination</legend>
           {offered.length === 0 ? (
             <p className="muted small">The studio server offers no destination (start it with npm start).</p>
           ) : null}
           {offered.map((d) => (
-            <label key={d.name} className="choice">
+            <label
+              key={d.key}
+              className={`choice destination-choice${d.runnable ? '' : ' not-runnable'}`}
+              title={d.description}
+            >
               <input
                 type="radio"
                 name="destination"
-                value={d.name}
-                data-testid={`new-destination-${d.name}`}
-                checked={destination === d.name}
-                onChange={() => setDestination(d.name)}
+                value={d.key}
+                data-testid={`new-destination-${d.key}`}
+                checked={destination === d.key}
+                onChange={() => setDestination(d.key)}
               />
-              {d.name}{' '}
-              <span className="muted small">
-                ({d.objectType}, {d.api === 'graphql' ? 'GraphQL' : 'REST'})
+              <span>
+                <strong>{d.label}</strong>{' '}
+                <span className="muted small">
+                  {d.objectType} · {d.api === 'graphql' ? 'GraphQL' : 'REST'}
+                  {d.fields !== undefined ? ` · ${d.fields} fields` : ''}
+                </span>{' '}
+                {d.runnable ? (
+                  <span className="badge ok">runs locally</span>
+                ) : (
+                  <span className="badge" title={d.notRunnable}>
+                    map &amp; export
+                  </span>
+                )}
               </span>
             </label>
           ))}
+          {picked && !picked.runnable && picked.notRunnable ? (
+            <p className="muted small" data-testid="new-not-runnable">
+              {picked.label}: {picked.notRunnable}.
+            </p>
+          ) : null}
         </fieldset>
         {tried && problems.length > 0 ? (
           <ul className="error-text" role="alert" data-testid="new-problems">
@@ -156,5 +178,56 @@ export function NewIntegrationDialog(props: {
         </div>
       </form>
     </div>
+  );
+}
+
+/** One destination New integration offers. `key` is what the spec's destination.name becomes. */
+interface DestinationChoice {
+  key: string;
+  label: string;
+  description: string;
+  api: 'graphql' | 'rest';
+  objectType: string;
+  fields?: number;
+  runnable: boolean;
+  notRunnable?: string;
+  template: NonNullable<ServerStatus['destinations'][number]['template']>;
+}
+
+/**
+ * Every catalog connector (the runnable ones first, then by name); a server without the catalog
+ * offers its destination endpoints that have a template.
+ */
+function destinationChoices(status: ServerStatus | null): DestinationChoice[] {
+  if (status?.catalog) {
+    const choice = (c: CatalogEntry): DestinationChoice => ({
+      key: c.destination ?? c.id,
+      label: c.destination ? `${c.destination} (${c.name})` : c.name,
+      description: c.description,
+      api: c.api,
+      objectType: c.objectType,
+      fields: c.fields.length,
+      runnable: c.runnable,
+      ...(c.notRunnable ? { notRunnable: c.notRunnable } : {}),
+      template: c.template,
+    });
+    return [...status.catalog.filter((c) => c.runnable), ...status.catalog.filter((c) => !c.runnable)].map(
+      choice,
+    );
+  }
+  return (status?.destinations ?? []).flatMap((d) =>
+    d.template
+      ? [
+          {
+            key: d.name,
+            label: d.name,
+            description: '',
+            api: d.api,
+            objectType: d.objectType,
+            runnable: status?.runLocally === true,
+            template: d.template,
+          },
+        ]
+      : [],
   );
 }

@@ -1,4 +1,5 @@
 /** Calls to the studio's local server. The session travels in an HttpOnly cookie, never in JS. */
+import type { ConnectorField } from '../model/importers/index.ts';
 import type { DestinationTemplate } from '../model/index.ts';
 
 export class ServerError extends Error {
@@ -97,6 +98,26 @@ export interface ServerStatus {
   generator: boolean;
   /** True under `npm start`: the spec can be (re)loaded into the local gateway. */
   runLocally?: boolean;
+  /** Every catalog connector, for New integration's destination picker (studio/server/catalog.ts). */
+  catalog?: CatalogEntry[];
+}
+
+/** One catalog connector as the server offers it. */
+export interface CatalogEntry {
+  id: string;
+  name: string;
+  description: string;
+  api: 'graphql' | 'rest';
+  objectType: string;
+  verifiedAgainst: string;
+  naturalKeys: string[];
+  fields: ConnectorField[];
+  notes: string[];
+  /** The server's destination endpoint for it (live schema reads and samples), when it has one. */
+  destination?: string;
+  runnable: boolean;
+  notRunnable?: string;
+  template: DestinationTemplate;
 }
 
 export type DestinationSchemaAnswer =

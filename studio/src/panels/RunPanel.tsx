@@ -39,10 +39,27 @@ export type RunState =
   | { phase: 'error'; message: string }
   | { phase: 'running'; answer: RunLocallyAnswer };
 
-export function useLocalRun(spec: StudioSpec) {
+/** `notRunnable`: why the sandbox cannot run this spec's destination (Run locally refuses at once). */
+export function useLocalRun(spec: StudioSpec, notRunnable?: string) {
   const [state, setState] = useState<RunState>({ phase: 'idle' });
   const run = useCallback(
     async (replace: boolean) => {
+      if (notRunnable) {
+        setState({
+          phase: 'refused',
+          message: `Not loaded: ${notRunnable}`,
+          checks: [
+            {
+              id: 'destination',
+              title: `a local ${spec.destination.name}`,
+              ok: false,
+              detail: notRunnable,
+              fix: 'Export the spec and deploy it, or start a New integration on a destination marked “runs locally”.',
+            },
+          ],
+        });
+        return;
+      }
       setState({ phase: 'checking' });
       try {
         setState({ phase: 'running', answer: await serverApi.runLocally(spec, replace) });
@@ -55,7 +72,7 @@ export function useLocalRun(spec: StudioSpec) {
         else setState({ phase: 'error', message: error.message });
       }
     },
-    [spec],
+    [spec, notRunnable],
   );
   // A different integration opened: its run state starts over.
   const name = spec.integration.name;
