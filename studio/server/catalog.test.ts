@@ -70,7 +70,7 @@ describe('the destination catalog New integration offers', () => {
   });
 
   it('starts a spec the validator and the connector accept, from the connector document alone', () => {
-    for (const id of ['servicem8-jobs', 'webex-events-attendees', 'kongo-jobs-rest']) {
+    for (const id of ['servicem8-jobs', 'jobber-clients', 'webex-events-attendees', 'kongo-jobs-rest']) {
       const spec = specOn(id);
       // The natural key mapped each way, as a spec needs at least one mapping per flow.
       const key = spec.destination.naturalKey.destinationField;

@@ -51,8 +51,8 @@ export function connectorTemplate(connector: ConnectorDocument): DestinationTemp
   for (const [name, setting] of Object.entries(connector.connection ?? {}))
     if (setting.required && setting.example !== undefined) connection[name] = setting.example;
   const polls = operations.list !== undefined && record.updatedAtPath !== undefined;
-  // The first natural key a spec can name (a connector path may index an array, `emails[0].address`,
-  // which a spec's field path cannot); with none, the first anyway, for the spec validator to name.
+  // The first natural key a spec's field path can hold; with none, the first anyway, for the spec
+  // validator to name.
   const specPath = new RegExp(PATTERNS.fieldPath.pattern);
   const keys = record.naturalKeys ?? [];
   const key = keys.find((k) => specPath.test(k)) ?? keys[0] ?? record.idPath;
