@@ -14,6 +14,7 @@ import {
   type IntegrationRuntime,
   type LocalEnvironmentOptions,
   localEnvironment,
+  type RuntimeEnvironment,
 } from '../../runtime/src/integration.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../runtime/src/queue/local-dynamo.ts';
 import { createKongoTable } from '../../runtime/src/queue/table.ts';
@@ -61,6 +62,8 @@ export interface ConnectorHarness {
   dynamo: LocalDynamo;
   hub: HubSpotSimulator;
   runtime: IntegrationRuntime;
+  /** The runtime's environment (for the scheduled reconciliation, a backfill). */
+  environment: RuntimeEnvironment;
   spec: IntegrationSpec;
   secretsFile: string;
   gatewayUrl: string;
@@ -197,23 +200,24 @@ export async function startConnectorHarness(options: ConnectorHarnessOptions): P
       throw new Error(`could not create HubSpot property ${String(property.name)}: ${await made.text()}`);
   }
 
+  const environment = localEnvironment({
+    dynamoEndpoint: dynamo.endpoint,
+    dynamoClient: dynamo.client,
+    tableName,
+    secretsFile,
+    hubspotBaseUrl: hub.url,
+    destinationBaseUrl: options.destination.baseUrl,
+    logSink: () => {},
+    retry: { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))) },
+    retryDelayMs: 20,
+    visibilityTimeoutMs: 5_000,
+    crash: () => {},
+    ...options.environment,
+  });
   runtime = createIntegrationRuntime({
     spec,
     ...(options.connector ? { connector: options.connector } : {}),
-    environment: localEnvironment({
-      dynamoEndpoint: dynamo.endpoint,
-      dynamoClient: dynamo.client,
-      tableName,
-      secretsFile,
-      hubspotBaseUrl: hub.url,
-      destinationBaseUrl: options.destination.baseUrl,
-      logSink: () => {},
-      retry: { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))) },
-      retryDelayMs: 20,
-      visibilityTimeoutMs: 5_000,
-      crash: () => {},
-      ...options.environment,
-    }),
+    environment,
   });
 
   const objectSingular = spec.hubspot.objectType.replace(/s$/, '');
@@ -263,6 +267,7 @@ export async function startConnectorHarness(options: ConnectorHarnessOptions): P
     dynamo,
     hub,
     runtime: settledRuntime,
+    environment,
     spec,
     secretsFile,
     gatewayUrl,
