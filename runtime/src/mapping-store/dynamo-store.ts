@@ -11,6 +11,8 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -43,17 +45,25 @@ import type {
   IntentWrite,
   LinkOutcome,
   MappingStore,
+  RecordRef,
   SyncEntity,
   System,
 } from './types.ts';
+import { refKey } from './types.ts';
+
+/** BatchGetItem takes at most 100 keys a request. */
+const BATCH_GET_KEYS = 100;
 
 export type DynamoMappingStoreOptions = DynamoClientInput & {
   tableName: string;
   clock?: { now(): number };
   /** Entries of the in-process `MAP#` → kongoId cache (0 turns it off). */
   idCacheSize?: number;
-  /** Called once per DynamoDB item operation: the benchmark counts them. */
-  onOperation?: (operation: string, key: string) => void;
+  /**
+   * Called once per DynamoDB request: the benchmark counts them. `items` is how many items the
+   * request read or wrote (what AWS bills; 1 for single-item operations).
+   */
+  onOperation?: (operation: string, key: string, items: number) => void;
 };
 
 type Item = Record<string, unknown>;
@@ -98,7 +108,7 @@ export class DynamoMappingStore implements MappingStore {
   readonly #now: () => number;
   readonly #cacheSize: number;
   readonly #idCache = new Map<string, string>();
-  readonly #onOperation: (operation: string, key: string) => void;
+  readonly #onOperation: (operation: string, key: string, items: number) => void;
 
   constructor(options: DynamoMappingStoreOptions) {
     this.#db = documentClient(options);
@@ -110,7 +120,7 @@ export class DynamoMappingStore implements MappingStore {
   }
 
   async #get(pk: string, operation: string): Promise<Item | null> {
-    this.#onOperation('GetItem', pk);
+    this.#onOperation('GetItem', pk, 1);
     try {
       const result = await this.#db.send(
         new GetCommand({ TableName: this.#table, Key: { pk, sk: ENTITY_SK }, ConsistentRead: true }),
@@ -123,6 +133,50 @@ export class DynamoMappingStore implements MappingStore {
     }
   }
 
+  /**
+   * Consistent BatchGetItem of entity-style items (`sk = _`), ≤ 100 keys a request; keys DynamoDB
+   * leaves unprocessed (throttling) are asked again. Returns the items found, by pk.
+   */
+  async #batchGet(pks: readonly string[], operation: string): Promise<Map<string, Item>> {
+    const found = new Map<string, Item>();
+    const unique = [...new Set(pks)];
+    for (let i = 0; i < unique.length; i += BATCH_GET_KEYS) {
+      let keys: Array<Record<string, unknown>> = unique
+        .slice(i, i + BATCH_GET_KEYS)
+        .map((pk) => ({ pk, sk: ENTITY_SK }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt >= 8) {
+          throw new MappingStoreError(
+            operation,
+            String(keys[0]?.pk),
+            `DynamoDB left ${keys.length} keys unprocessed after ${attempt} BatchGetItem attempts; retry later.`,
+          );
+        }
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+        let result: BatchGetCommandOutput;
+        try {
+          result = await this.#db.send(
+            new BatchGetCommand({
+              RequestItems: { [this.#table]: { Keys: keys, ConsistentRead: true } },
+            }),
+          );
+        } catch (error) {
+          throw new MappingStoreError(
+            operation,
+            String(keys[0]?.pk),
+            `Could not read ${keys.length} items: ${describe(error)}`,
+            { cause: error },
+          );
+        }
+        const items = (result.Responses?.[this.#table] ?? []) as Item[];
+        this.#onOperation('BatchGetItem', `${keys.length} keys`, keys.length);
+        for (const item of items) found.set(String(item.pk), item);
+        keys = (result.UnprocessedKeys?.[this.#table]?.Keys ?? []) as Array<Record<string, unknown>>;
+      }
+    }
+    return found;
+  }
+
   /** Conditional put; false when the condition failed. */
   async #put(
     item: Item,
@@ -132,7 +186,7 @@ export class DynamoMappingStore implements MappingStore {
     names?: Record<string, string>,
   ): Promise<boolean> {
     const pk = String(item.pk);
-    this.#onOperation('PutItem', pk);
+    this.#onOperation('PutItem', pk, 1);
     try {
       await this.#db.send(
         new PutCommand({
@@ -161,7 +215,7 @@ export class DynamoMappingStore implements MappingStore {
     operation: string,
     names?: Record<string, string>,
   ): Promise<Item | null> {
-    this.#onOperation('UpdateItem', pk);
+    this.#onOperation('UpdateItem', pk, 1);
     try {
       const result = await this.#db.send(
         new UpdateCommand({
@@ -184,7 +238,7 @@ export class DynamoMappingStore implements MappingStore {
   }
 
   async #delete(pk: string, operation: string): Promise<void> {
-    this.#onOperation('DeleteItem', pk);
+    this.#onOperation('DeleteItem', pk, 1);
     try {
       await this.#db.send(new DeleteCommand({ TableName: this.#table, Key: { pk, sk: ENTITY_SK } }));
     } catch (error) {
@@ -448,7 +502,16 @@ export class DynamoMappingStore implements MappingStore {
       update += ', intents.#side.remoteUpdatedAt = :rua';
       values[':rua'] = write.remoteUpdatedAt;
     }
-    const condition = 'intents.#side.#key = :key';
+    let condition = 'intents.#side.#key = :key';
+    if (write.releaseLease !== undefined) {
+      // The commit and the lease's release are one write. Conditional on still owning it: a lease
+      // that expired and was taken by another worker stays theirs (then the plain commit below).
+      names['#lease'] = 'lease';
+      names['#owner'] = 'owner';
+      values[':me'] = write.releaseLease;
+      condition += ' AND #lease.#owner = :me';
+      update = `${update.replace(/^SET /, 'REMOVE #lease SET ')}`;
+    }
     if (write.base && Object.keys(write.base).length > 0) {
       // Each written field's base, by path: the map exists since the intent wrote the whole state.
       names['#base'] = 'base';
@@ -460,6 +523,7 @@ export class DynamoMappingStore implements MappingStore {
     }
     if (write.remoteId === undefined) {
       const updated = await this.#update(pk, update, condition, values, 'commitIntent', names);
+      if (!updated && write.releaseLease !== undefined) return this.#commitWithoutLease(kongoId, write);
       return updated ? entityFrom(updated) : null;
     }
     update += ', ids.#side = :rid';
@@ -478,6 +542,7 @@ export class DynamoMappingStore implements MappingStore {
       await this.#writeMap(entity.integration, write.side, write.remoteId, kongoId);
       return entity;
     }
+    if (write.releaseLease !== undefined) return this.#commitWithoutLease(kongoId, write);
     // The entity carries another id on that side. An update answered with a different id: the
     // destination rolled it. Follow it like replaceId (drift 'id-rolled', MAP# rewritten both ways),
     // still conditional on our intent's key and on the id we read, so a concurrent commit, relink or
@@ -515,21 +580,16 @@ export class DynamoMappingStore implements MappingStore {
     throw new MappingStoreError('commitIntent', pk, `Entity ${kongoId} kept changing; retry later.`);
   }
 
-  async markApplied(
-    kongoId: string,
-    expectedVersion: number,
-    source: System,
-    occurredAt: number,
-  ): Promise<boolean> {
-    const updated = await this.#update(
-      syncKey(kongoId),
-      'SET lastApplied.#src = :occ, version = version + :one, updatedAt = :now',
-      'version = :v',
-      { ':occ': occurredAt, ':v': expectedVersion, ':one': 1, ':now': this.#now() },
-      'markApplied',
-      { '#src': source },
-    );
-    return updated !== null;
+  /**
+   * The commit alone, when the combined commit + release did not apply: either our lease is gone (it
+   * expired and is another worker's now: the commit still belongs to our intent) or the intent is not
+   * ours any more (then this fails too). Our lease, if we still hold it, is released after.
+   */
+  async #commitWithoutLease(kongoId: string, write: CommitWrite): Promise<SyncEntity | null> {
+    const { releaseLease, ...plain } = write;
+    const committed = await this.commitIntent(kongoId, plain);
+    if (releaseLease !== undefined) await this.releaseLease(kongoId, releaseLease);
+    return committed;
   }
 
   async saveFieldState(
@@ -562,9 +622,56 @@ export class DynamoMappingStore implements MappingStore {
   }
 
   async getMany(kongoIds: readonly string[]): Promise<SyncEntity[]> {
-    // One consistent read per item for now; a BatchGetItem (100 keys) fits the same signature.
-    const found = await Promise.all(kongoIds.map((id) => this.getEntity(id)));
-    return found.filter((entity): entity is SyncEntity => entity !== null);
+    const items = await this.#batchGet(kongoIds.map(syncKey), 'getMany');
+    return kongoIds.flatMap((id) => {
+      const item = items.get(syncKey(id));
+      return item ? [entityFrom(item)] : [];
+    });
+  }
+
+  async resolveMany(integration: string, refs: readonly RecordRef[]): Promise<Map<string, SyncEntity>> {
+    const out = new Map<string, SyncEntity>();
+    const kongoIdOf = new Map<string, string>();
+    const uncached: RecordRef[] = [];
+    for (const ref of refs) {
+      const cached = this.#idCache.get(mapKey(integration, ref.system, ref.id));
+      if (cached === undefined) uncached.push(ref);
+      else kongoIdOf.set(refKey(ref), cached);
+    }
+    // MAP# items only for ids the cache does not know (a warm worker reads none).
+    if (uncached.length > 0) {
+      const maps = await this.#batchGet(
+        uncached.map((ref) => mapKey(integration, ref.system, ref.id)),
+        'resolveMany',
+      );
+      for (const ref of uncached) {
+        const map = maps.get(mapKey(integration, ref.system, ref.id));
+        if (map && typeof map.kongoId === 'string') kongoIdOf.set(refKey(ref), map.kongoId);
+      }
+    }
+    if (kongoIdOf.size === 0) return out;
+    const items = await this.#batchGet([...kongoIdOf.values()].map(syncKey), 'resolveMany');
+    const stale: RecordRef[] = [];
+    for (const ref of refs) {
+      const kongoId = kongoIdOf.get(refKey(ref));
+      if (kongoId === undefined) continue;
+      const item = items.get(syncKey(kongoId));
+      const entity = item ? entityFrom(item) : null;
+      // As in resolve: the entity must still carry the id (a rolled id gets a new MAP# item).
+      if (entity && entity.ids[ref.system] === ref.id) {
+        out.set(refKey(ref), entity);
+        this.#remember(mapKey(integration, ref.system, ref.id), kongoId);
+      } else if (this.#idCache.has(mapKey(integration, ref.system, ref.id))) {
+        this.#idCache.delete(mapKey(integration, ref.system, ref.id));
+        stale.push(ref);
+      }
+    }
+    // A cached pair that no longer holds: read its MAP# item as resolve does (rare; one by one).
+    for (const ref of stale) {
+      const entity = await this.resolve(integration, ref.system, ref.id);
+      if (entity) out.set(refKey(ref), entity);
+    }
+    return out;
   }
 
   async setStatus(kongoId: string, status: EntityStatus, reason?: string): Promise<void> {

@@ -17,9 +17,11 @@ import type {
   IntentWrite,
   LinkOutcome,
   MappingStore,
+  RecordRef,
   SyncEntity,
   System,
 } from './types.ts';
+import { refKey } from './types.ts';
 
 export class MemoryMappingStore implements MappingStore {
   readonly #entities = new Map<string, SyncEntity>();
@@ -155,6 +157,8 @@ export class MemoryMappingStore implements MappingStore {
     const entity = this.#entities.get(kongoId);
     const intent = entity?.intents[write.side];
     if (!entity || !intent || intent.key !== write.key) return null;
+    // Released with the commit only while we still hold it (as the DynamoDB adapter's condition).
+    if (write.releaseLease !== undefined && entity.lease?.owner === write.releaseLease) delete entity.lease;
     const existing = entity.ids[write.side];
     // An update answered with another id: the destination rolled it; follow it (as replaceId). A
     // create answering beside an existing id is two records: refused.
@@ -186,19 +190,6 @@ export class MemoryMappingStore implements MappingStore {
     return this.#copy(entity);
   }
 
-  async markApplied(
-    kongoId: string,
-    expectedVersion: number,
-    source: System,
-    occurredAt: number,
-  ): Promise<boolean> {
-    const entity = this.#entities.get(kongoId);
-    if (!entity || entity.version !== expectedVersion) return false;
-    entity.lastApplied[source] = occurredAt;
-    this.#bump(entity);
-    return true;
-  }
-
   async saveFieldState(
     kongoId: string,
     expectedVersion: number,
@@ -225,6 +216,15 @@ export class MemoryMappingStore implements MappingStore {
       const entity = this.#entities.get(id);
       return entity ? [this.#copy(entity)] : [];
     });
+  }
+
+  async resolveMany(integration: string, refs: readonly RecordRef[]): Promise<Map<string, SyncEntity>> {
+    const out = new Map<string, SyncEntity>();
+    for (const ref of refs) {
+      const entity = await this.resolve(integration, ref.system, ref.id);
+      if (entity) out.set(refKey(ref), entity);
+    }
+    return out;
   }
 
   async setStatus(kongoId: string, status: EntityStatus, reason?: string): Promise<void> {

@@ -43,6 +43,74 @@ export function mappingStoreContract(name: string, open: () => Promise<StoreFixt
       expect(await store.resolve('other', 'hubspot', '101')).toBeNull();
     });
 
+    it('resolves a whole batch of records at once, leaving out the unknown and a rolled-away id', async () => {
+      const { store } = await open();
+      for (let i = 0; i < 105; i++) {
+        await store.ensureEntity({ kongoId: `k${i}`, integration: 'acme' });
+        await store.linkId(`k${i}`, 'hubspot', `${100 + i}`);
+      }
+      await store.linkId('k7', 'destination', 'att_7');
+      await store.replaceId('k3', 'hubspot', '9003', 'id-rolled');
+      const refs = [
+        ...Array.from({ length: 105 }, (_, i) => ({ system: 'hubspot' as const, id: `${100 + i}` })),
+        { system: 'destination' as const, id: 'att_7' },
+        { system: 'destination' as const, id: 'att_unknown' },
+        { system: 'hubspot' as const, id: '9003' },
+      ];
+      const found = await store.resolveMany('acme', refs);
+      expect(found.size).toBe(106);
+      expect(found.get('hubspot:150')?.kongoId).toBe('k50');
+      expect(found.get('destination:att_7')?.kongoId).toBe('k7');
+      expect(found.has('hubspot:103')).toBe(false); // rolled to 9003
+      expect(found.get('hubspot:9003')?.kongoId).toBe('k3');
+      expect(found.has('destination:att_unknown')).toBe(false);
+      // Warm (the DynamoDB adapter's id cache) and cold alike; another integration sees nothing.
+      expect((await store.resolveMany('acme', refs)).size).toBe(106);
+      expect((await store.resolveMany('other', refs)).size).toBe(0);
+    });
+
+    it('commits and releases its lease in one write, and leaves a lease another worker took', async () => {
+      const { store, advance } = await open();
+      const entity = await store.ensureEntity({ kongoId: 'k1', integration: 'acme' });
+      const first = await store.recordIntent('k1', entity.version, {
+        side: 'hubspot',
+        intent: intent('h1', 'key-1'),
+        fieldState: emptyFieldState(),
+        lease: { owner: 'm1', until: (await now(store)) + 1_000 },
+      });
+      expect(first.recorded).toBe(true);
+      const committed = await store.commitIntent('k1', {
+        side: 'hubspot',
+        key: 'key-1',
+        hash: 'h1',
+        releaseLease: 'm1',
+      });
+      expect(committed?.intents.hubspot?.status).toBe('committed');
+      expect(committed?.lease).toBeUndefined();
+      // m2's lease expires while its call runs; m3 takes the record: m2's commit lands, m3's lease stays.
+      const free = await store.getEntity('k1');
+      await store.recordIntent('k1', free?.version ?? -1, {
+        side: 'destination',
+        intent: intent('h2', 'key-2'),
+        lease: { owner: 'm2', until: (await now(store)) + 1_000 },
+      });
+      advance(5_000);
+      const expired = await store.getEntity('k1');
+      await store.recordIntent('k1', expired?.version ?? -1, {
+        side: 'hubspot',
+        intent: intent('h3', 'key-3'),
+        lease: { owner: 'm3', until: (await now(store)) + 60_000 },
+      });
+      const late = await store.commitIntent('k1', {
+        side: 'destination',
+        key: 'key-2',
+        hash: 'h2',
+        releaseLease: 'm2',
+      });
+      expect(late?.intents.destination?.status).toBe('committed');
+      expect((await store.getEntity('k1'))?.lease?.owner).toBe('m3');
+    });
+
     it('gives a natural key to exactly one of 16 racing claimants', async () => {
       const { store } = await open();
       const outcomes = await Promise.all(

@@ -127,7 +127,21 @@ export interface CommitWrite {
   remoteUpdatedAt?: number;
   /** The written fields' new base on `side` (convergence/rules.ts `committedBase`). */
   base?: Record<string, FieldBase>;
+  /**
+   * Releases the lease `releaseLease` (the owner) holds in the same conditional update: the commit
+   * and the release are one write. A lease someone else took meanwhile (ours expired) stays theirs.
+   */
+  releaseLease?: string;
 }
+
+/** One record on one side, as the worker knows it before identity is resolved. */
+export interface RecordRef {
+  system: System;
+  id: string;
+}
+
+/** `resolveMany`'s key for a record: `{system}:{id}`. */
+export const refKey = (ref: RecordRef): string => `${ref.system}:${ref.id}`;
 
 export interface Cursor {
   value: string;
@@ -162,8 +176,6 @@ export interface MappingStore {
   recordIntent(kongoId: string, expectedVersion: number, write: IntentWrite): Promise<IntentOutcome>;
   /** Marks the intent committed, remembers the written hash, links a created id. */
   commitIntent(kongoId: string, write: CommitWrite): Promise<SyncEntity | null>;
-  /** Advances lastApplied without a write (an inbound change that needed none). */
-  markApplied(kongoId: string, expectedVersion: number, source: System, occurredAt: number): Promise<boolean>;
   /**
    * Saves the per-field state of a change that needed no write (an echo, a stale or unchanged field),
    * if the entity is still at `expectedVersion` and nobody else holds a live lease.
@@ -178,6 +190,12 @@ export interface MappingStore {
   releaseLease(kongoId: string, owner: string): Promise<void>;
   /** Several entities in one call (absent ones are left out): the batch-friendly read. */
   getMany(kongoIds: readonly string[]): Promise<SyncEntity[]>;
+  /**
+   * `resolve` for a whole batch of records at once (DynamoDB: one BatchGetItem of `SYNC#` items when
+   * the id cache knows them, one of `MAP#` items before it otherwise; ≤ 100 keys a request). Keyed by
+   * `refKey`; records with no entity are left out.
+   */
+  resolveMany(integration: string, refs: readonly RecordRef[]): Promise<Map<string, SyncEntity>>;
   setStatus(kongoId: string, status: EntityStatus, reason?: string): Promise<void>;
   /**
    * Claims an inbound event key. 'new' also when the same queue message claimed it before (our
