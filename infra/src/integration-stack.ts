@@ -56,8 +56,20 @@ export const RECONCILE_EVERY = Duration.days(1);
  * the poller's cursor (read, then a conditional put); the heartbeat's table check (one GetItem);
  * the archiver's PutItem. No Scan, Query, batch or stream action: no code path sends one on AWS.
  */
+/** Messages per worker invocation: HubSpot's batch endpoints and BatchGetItem take 100 inputs. */
+export const WORKER_BATCH_SIZE = 100;
+/** How long Lambda gathers messages before invoking with fewer than WORKER_BATCH_SIZE. */
+export const WORKER_BATCHING_WINDOW = Duration.seconds(1);
+
 export const TABLE_ACTIONS = {
-  worker: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  // BatchGetItem: the worker reads a whole batch's identities, per-field state and leases at once.
+  worker: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ],
   reconcile: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   poller: ['dynamodb:GetItem', 'dynamodb:PutItem'],
   heartbeat: ['dynamodb:GetItem'],
@@ -386,7 +398,10 @@ export class IntegrationStack extends Stack {
     });
     worker.function.addEventSource(
       new SqsEventSource(queue, {
-        batchSize: 10,
+        // Up to 100 messages gathered for up to 1 s (docs/RUNTIME.md "Batches on AWS"): one HubSpot
+        // batch call and one BatchGetItem carry up to 100 records; a batch size above 10 needs a window.
+        batchSize: WORKER_BATCH_SIZE,
+        maxBatchingWindow: WORKER_BATCHING_WINDOW,
         reportBatchItemFailures: true,
         // Two concurrent batches keep both APIs' rate budgets safe; the queue absorbs bursts.
         maxConcurrency: 2,

@@ -136,6 +136,13 @@ export interface IntegrationRuntimeOptions {
 export interface DrainOptions {
   /** Keep going until nothing is visible or in flight (waits out retry delays). Default false. */
   untilEmpty?: boolean;
+  /**
+   * Messages one batch takes (default 100: HubSpot's batch endpoints and BatchGetItem take 100), and
+   * how long a receive that got fewer keeps gathering more, ms (default 0) — the local table queue's
+   * counterpart of the SQS batch size and batching window (docs/RUNTIME.md "Batches").
+   */
+  batchSize?: number;
+  batchingWindowMs?: number;
   /** Give up after this long, ms. Default 30 s. */
   timeoutMs?: number;
 }
@@ -458,10 +465,15 @@ export function createIntegrationRuntime(options: IntegrationRuntimeOptions): In
       const total = emptyOutcome();
       const deadline = Date.now() + (drainOptions.timeoutMs ?? 30_000);
       for (;;) {
-        const messages = await queue.receive({
-          max: 10,
-          visibilityTimeoutMs: environment.visibilityTimeoutMs ?? 30_000,
-        });
+        const batchSize = drainOptions.batchSize ?? 100;
+        const visibilityTimeoutMs = environment.visibilityTimeoutMs ?? 30_000;
+        const messages = await queue.receive({ max: batchSize, visibilityTimeoutMs });
+        // A batching window: a batch that is not full waits a little for more (fewer, fuller API calls).
+        const windowEnds = Date.now() + (drainOptions.batchingWindowMs ?? 0);
+        while (messages.length > 0 && messages.length < batchSize && Date.now() < windowEnds) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(50, windowEnds - Date.now())));
+          messages.push(...(await queue.receive({ max: batchSize - messages.length, visibilityTimeoutMs })));
+        }
         if (messages.length > 0) {
           const outcome = await processMessages(messages);
           merge(total, outcome);

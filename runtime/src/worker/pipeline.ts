@@ -6,26 +6,27 @@
  * is repaired by the next delivery of the same message (see docs/RUNTIME.md).
  */
 import { randomUUID } from 'node:crypto';
-import { observeRecord, trackedFields } from '../convergence/observations.ts';
+import { echoesFirst, observeRecord, trackedFields } from '../convergence/observations.ts';
 import {
   committedBase,
   type Decision,
   decide,
+  type FieldObservation,
   type FieldVerdict,
   type FieldWrite,
   observe,
   rememberWrites,
 } from '../convergence/rules.ts';
 import { convergenceSettings } from '../convergence/settings.ts';
-import { leaseBusy, normaliseFieldState } from '../convergence/state.ts';
+import { type FieldBase, leaseBusy, normaliseFieldState } from '../convergence/state.ts';
 import { isOurSource } from '../echo/guard.ts';
 import { fieldHash, fieldHashes, valuesHash } from '../echo/hash.ts';
 import { applyTransforms, type FieldError, fieldsOf, sourceFields } from '../formulas/index.ts';
-import { hydrate } from '../intake/hydrate.ts';
+import { type HydrateOutcome, hydrate } from '../intake/hydrate.ts';
 import { planRecords, type RecordWork } from '../intake/plan.ts';
 import { type InboundEvent, splitEnvelope } from '../intake/split.ts';
 import { normaliseNaturalKey } from '../mapping-store/keys.ts';
-import { type Intent, otherSystem, type SyncEntity, type System } from '../mapping-store/types.ts';
+import { type Intent, otherSystem, refKey, type SyncEntity, type System } from '../mapping-store/types.ts';
 import { forgetKeys, handleLifecycle } from '../ops/lifecycle.ts';
 import { DeliveryError } from '../outbound/errors.ts';
 import type { QueueEnvelope, ReceivedMessage } from '../queue/types.ts';
@@ -62,21 +63,45 @@ interface PendingWrite {
  * consultant fixes it where the API is configured, not in the identity logic; a store error while
  * claiming identity is idempotency's; a failed commit after the write is observe's.
  */
+type FailureStage = 'transform' | 'idempotency' | 'deliver' | 'observe';
+
 interface FailedRecord {
-  work: RecordWork;
+  record: BatchRecord;
   error: unknown;
-  stage: 'transform' | 'idempotency' | 'deliver' | 'observe';
+  stage: FailureStage;
 }
 
-/** One message between the phases. */
+/** One queue message between the stages: acked, retried or dead-lettered by its records' fate. */
 interface MessageState {
   message: ReceivedMessage;
+  arrival: Arrival;
+  /** The records (of the whole batch) some of whose events this message carried. */
+  records: BatchRecord[];
+}
+
+/** Where a record stands between the stages. */
+type RecordStatus =
+  | { kind: 'open' }
+  | { kind: 'done' }
+  | { kind: 'pending' }
+  | { kind: 'failed'; error: unknown; stage: FailureStage }
+  /** The entity kept changing under us: decided again on the message's next delivery. */
+  | { kind: 'retryable' }
+  /** Another worker holds the entity's lease: looked at again shortly. */
+  | { kind: 'busy' };
+
+/** One record of the batch: every change to it, from whichever messages, as one unit of work. */
+interface BatchRecord {
+  work: RecordWork;
+  /** Every message that carried one of its events (acked only when the record is settled). */
+  messages: MessageState[];
+  /** The message with its newest event: owns the lease and gives the trace its arrival. */
+  home: MessageState;
+  trace: RecordTrace;
+  status: RecordStatus;
   pending: PendingWrite[];
-  failed: FailedRecord[];
-  retryable: RecordWork[];
-  /** Records another worker was applying a change to: looked at again shortly. */
-  busy: RecordWork[];
-  traces: Map<RecordWork, RecordTrace>;
+  /** Reported and traced (once, however many messages carried it). */
+  concluded: boolean;
 }
 
 /** The reason a record waits: another worker holds its entity's lease. */
@@ -150,6 +175,9 @@ export function createWorker(deps: WorkerDeps): Worker {
   const retryDelayMs = options.retryDelayMs ?? 1_000;
   const busyDelayMs = options.busyDelayMs ?? Math.min(retryDelayMs, 200);
   const newKongoId = options.newKongoId ?? randomUUID;
+  const destinationConcurrency = Math.max(1, options.destinationConcurrency ?? 8);
+  // Records of one batch decided at once (store round trips overlap; the rule is per record).
+  const recordConcurrency = 16;
   const flows = effectiveFlows(spec, deps.mappings);
   const { hubspotProperties, destinationFields } = fieldSets(spec, flows);
   // Field ownership (keyed by HubSpot property): an owned field is only ever written by its owner's
@@ -221,9 +249,17 @@ export function createWorker(deps: WorkerDeps): Worker {
     return entry;
   };
 
-  /** MAP lookup, else the natural key's holder. Read-only: decides nothing yet. */
-  const lookup = async (work: RecordWork, naturalKey: string | null): Promise<SyncEntity | null> => {
-    const byId = await store.resolve(integration, work.source, work.objectId);
+  /**
+   * MAP lookup, else the natural key's holder. Read-only: decides nothing yet. `preloaded` is the
+   * batch read's answer for this record (null: read, no entity holds the id); undefined reads again.
+   */
+  const lookup = async (
+    work: RecordWork,
+    naturalKey: string | null,
+    preloaded: SyncEntity | null | undefined,
+  ): Promise<SyncEntity | null> => {
+    const byId =
+      preloaded === undefined ? await store.resolve(integration, work.source, work.objectId) : preloaded;
     if (byId || naturalKey === null) return byId;
     const holder = await store.lookupNaturalKey(integration, naturalKey);
     return holder === null ? null : store.getEntity(holder);
@@ -320,6 +356,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     trace: RecordTrace,
     hydration: Span | null,
     owner: string,
+    preloaded: SyncEntity | null | undefined,
   ): Promise<PendingWrite[] | RecordReport> => {
     const side = otherSystem(work.source);
     const flow = flows.get(FLOW_OF[work.source]);
@@ -354,14 +391,15 @@ export function createWorker(deps: WorkerDeps): Worker {
         traceId: work.latest.traceId,
       });
     }
-    const shaped = shapeValues(side, transformed.output);
+    const shapedFirst = shapeValues(side, transformed.output);
     // Normalised for the claim (case and spacing never split one person in two); as written for
     // lookups on the other side, whose exact-match filters may care about case (job references).
     const naturalKey = normaliseNaturalKey(record.values[keyField[work.source]]);
     const rawKey = rawNaturalKey(record.values[keyField[work.source]]);
 
     for (let attempt = 0; attempt < 4; attempt++) {
-      const found = await lookup(work, naturalKey);
+      // The batch's read first; after a lost race (the entity changed since), a fresh read.
+      const found = await lookup(work, naturalKey, attempt === 0 ? preloaded : undefined);
       // One record at a time: another worker is applying a change to this entity right now.
       if (found && leaseBusy(found.lease, owner, clock.now())) {
         return report(work, 'retry', { kongoId: found.kongoId, fieldErrors, reason: RECORD_BUSY });
@@ -404,14 +442,17 @@ export function createWorker(deps: WorkerDeps): Worker {
       // The rule, per field: what each field's observation means, then which target fields to write.
       const now = clock.now();
       const before = normaliseFieldState(entity.fieldState);
-      const observed = observe(before, work.source, seen.observations, {
-        now,
-        echoWindowMs: settings.echoWindowMs,
-      });
+      const ordered = echoesFirst(seen.observations, before, work.source);
+      const observed = observe(before, work.source, ordered, { now, echoWindowMs: settings.echoWindowMs });
+      // Coalesced copies: each field's value is the one its base now holds (a person's edit our write
+      // landed on may be older on its side than the copy that carried our echo).
+      const current = currentValues(seen.values, ordered, observed.state.base[work.source]);
+      const shaped =
+        current === seen.values ? shapedFirst : shapeValues(side, applyTransforms(flow, current).output);
       const decision = decide({
         state: observed.state,
         source: work.source,
-        sourceValues: seen.values,
+        sourceValues: current,
         mapped: flow.mappings.map((m) => ({
           target: m.target,
           inputs: fieldsOf(m.value),
@@ -443,6 +484,8 @@ export function createWorker(deps: WorkerDeps): Worker {
       // A person's overwritten edit goes back on its own side only if it won on the other side too
       // (not a conflict it lost, not an input that moved on): else that side keeps what it holds.
       const blocked = new Set([...decision.lost, ...decision.older]);
+      // Coalesced changes are observed in order: only a field whose last verdict is 'overwritten' goes back.
+      observed.restore = [...new Set(observed.restore)].filter((f) => observed.verdicts[f] === 'overwritten');
       const restorable = observed.restore.filter(
         (f) => !flow.mappings.some((m) => blocked.has(m.target) && fieldsOf(m.value).includes(f)),
       );
@@ -454,7 +497,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       }
       const restoreValues: WriteValues = {};
       for (const field of restorable) {
-        const value = seen.values[field];
+        const value = current[field];
         restoreValues[field] =
           value === undefined || value === null
             ? work.source === 'hubspot'
@@ -707,6 +750,18 @@ export function createWorker(deps: WorkerDeps): Worker {
     }
   };
 
+  /**
+   * Phase B, destination: the port has no batch write, so records are written concurrently, at most
+   * `destinationConcurrency` at a time (the client's retry and rate budget pace each call).
+   */
+  const writeDestinations = async (pending: PendingWrite[]): Promise<void> => {
+    let next = 0;
+    const lane = async () => {
+      for (let p = pending[next++]; p !== undefined; p = pending[next++]) await writeDestination(p);
+    };
+    await Promise.all(Array.from({ length: Math.min(destinationConcurrency, pending.length) }, lane));
+  };
+
   /** Phase B, destination: one call per record; a rolled id is followed by natural key. */
   const writeDestination = async (p: PendingWrite): Promise<void> => {
     const end = startSpan(clock);
@@ -791,11 +846,11 @@ export function createWorker(deps: WorkerDeps): Worker {
       ...(anonymous ? { anonymous } : {}),
     });
 
-  /** Phase A for one message: split, dedupe, order, hydrate, and prepare each record up to its intent. */
-  const prepareMessage = async (
+  /** Stage 1, per message: pause, split, quarantine the unreadable, claim each event (dedupe). */
+  const intakeMessage = async (
     message: ReceivedMessage,
     outcome: BatchOutcome,
-  ): Promise<MessageState | null> => {
+  ): Promise<{ state: MessageState; events: InboundEvent[]; claimMs: Map<InboundEvent, number> } | null> => {
     const { envelope } = message;
     if (deps.isPaused && (await deps.isPaused())) {
       // Not traced: the change has not happened yet as far as the anatomy goes; it is traced when it runs.
@@ -863,20 +918,69 @@ export function createWorker(deps: WorkerDeps): Worker {
         duplicate.finish('duplicate-ignored', undefined, 'duplicate-event');
       }
     }
-    crash('after-dedupe');
-    const work = planRecords(fresh);
-    const traces = new Map<RecordWork, RecordTrace>();
-    for (const w of work) {
-      const trace = openTrace(arrival, w.latest, w.action === 'privacy-deletion');
-      for (const event of w.events) trace.addClaim(claimMs.get(event) ?? 0);
-      traces.set(w, trace);
+    return { state: { message, arrival, records: [] }, events: fresh, claimMs };
+  };
+
+  /**
+   * Stage 2, across the whole batch: every change to one record, from whichever messages, becomes one
+   * unit of work (its events oldest first; the rule decides per field which value wins). Its lease
+   * owner is the message holding its newest event.
+   */
+  const coalesce = (
+    intakes: Array<{ state: MessageState; events: InboundEvent[]; claimMs: Map<InboundEvent, number> }>,
+  ): BatchRecord[] => {
+    const messageOf = new Map<InboundEvent, MessageState>();
+    const claimMs = new Map<InboundEvent, number>();
+    for (const intake of intakes) {
+      for (const event of intake.events) {
+        messageOf.set(event, intake.state);
+        claimMs.set(event, intake.claimMs.get(event) ?? 0);
+      }
     }
-    // Our own HubSpot write comes back as creation + one propertyChange per property, each with
-    // the value and changeSource/sourceId naming our app: dropped without a read.
-    const echoed = new Set<RecordWork>();
-    const waiting = new Set<RecordWork>();
-    for (const w of work) {
-      if (w.source !== 'hubspot' || w.action !== 'upsert') continue;
+    const records: BatchRecord[] = [];
+    for (const work of planRecords([...messageOf.keys()])) {
+      const messages = [...new Set(work.events.map((e) => messageOf.get(e)).filter((m) => m !== undefined))];
+      const home = messageOf.get(work.latest) ?? messages[0];
+      if (!home) continue;
+      const trace = openTrace(home.arrival, work.latest, work.action === 'privacy-deletion');
+      for (const event of work.events) trace.addClaim(claimMs.get(event) ?? 0);
+      const record: BatchRecord = {
+        work,
+        messages,
+        home,
+        trace,
+        status: { kind: 'open' },
+        pending: [],
+        concluded: false,
+      };
+      for (const m of messages) m.records.push(record);
+      records.push(record);
+    }
+    return records;
+  };
+
+  /** Ends a record: its report (once, however many messages carried it) and its trace. */
+  const settle = (record: BatchRecord, rep: RecordReport, outcome: BatchOutcome, observed?: Span): void => {
+    if (record.concluded) return;
+    record.concluded = true;
+    record.status = { kind: 'done' };
+    outcome.records.push(rep);
+    conclude(record.trace, rep, observed);
+  };
+
+  /**
+   * Stage 4: our own HubSpot writes come back as creation + one propertyChange per property, each
+   * with the value and changeSource/sourceId naming our app: dropped without a read, from the
+   * entity the batch read already holds.
+   */
+  const dropEchoesFromEvents = async (
+    records: BatchRecord[],
+    entities: Map<string, SyncEntity>,
+    outcome: BatchOutcome,
+  ): Promise<void> => {
+    await forEachLimit(records, recordConcurrency, async (record) => {
+      const w = record.work;
+      if (w.source !== 'hubspot' || w.action !== 'upsert') return;
       const ours = w.events.every((e) =>
         isOurSource({
           ...(e.changeSource === undefined ? {} : { changeSource: e.changeSource }),
@@ -884,23 +988,23 @@ export function createWorker(deps: WorkerDeps): Worker {
           appId: spec.hubspot.appId,
         }),
       );
-      if (!ours) continue;
-      const trace = traces.get(w);
-      const checkedAt = clock.now();
-      trace?.beginIdempotency();
-      let entity: SyncEntity | null;
-      try {
-        entity = await store.resolve(integration, 'hubspot', w.objectId);
-      } catch {
-        continue; // the store's trouble shows (and is retried) on the ordinary path
-      }
+      if (!ours) return;
+      const entity = entities.get(refKey({ system: 'hubspot', id: w.objectId }));
       // Provenance first: HubSpot says our app made every change. Each event carries the property's
       // value: the base moves to it (and the matching written value is used up) without a read.
-      if (!entity) continue;
-      if (leaseBusy(entity.lease, message.messageId, clock.now())) {
-        waiting.add(w); // our write is still committing: look again shortly, no read needed
-        continue;
+      if (!entity) return;
+      const checkedAt = clock.now();
+      record.trace.beginIdempotency();
+      if (leaseBusy(entity.lease, record.home.message.messageId, clock.now())) {
+        record.status = { kind: 'busy' }; // our write is still committing: look again shortly, no read
+        record.trace.endIdempotency('ok', RECORD_BUSY);
+        return;
       }
+      const onlyValues = w.events.every(
+        (e) =>
+          e.type.endsWith('.creation') || (e.changedProperty !== undefined && e.changedValue !== undefined),
+      );
+      if (!onlyValues) return;
       const observations = w.events.flatMap((e) =>
         e.changedProperty !== undefined &&
         e.changedValue !== undefined &&
@@ -915,11 +1019,6 @@ export function createWorker(deps: WorkerDeps): Worker {
             ]
           : [],
       );
-      const onlyValues = w.events.every(
-        (e) =>
-          e.type.endsWith('.creation') || (e.changedProperty !== undefined && e.changedValue !== undefined),
-      );
-      if (!onlyValues) continue;
       const before = normaliseFieldState(entity.fieldState);
       const historyMatched = observations.every((o) =>
         (before.echoes.hubspot[o.field] ?? []).some((e) => e.h === fieldHash(o.value)),
@@ -934,82 +1033,72 @@ export function createWorker(deps: WorkerDeps): Worker {
             entity.kongoId,
             entity.version,
             observed.state,
-            message.messageId,
+            record.home.message.messageId,
           );
-          if (!saved) continue; // decided again on the ordinary path
+          if (!saved) return; // decided again on the ordinary path
         } catch {
-          continue;
+          return; // the store's trouble shows (and is retried) on the ordinary path
         }
       }
-      echoed.add(w);
       const rep = report(w, 'echo-dropped', {
         kongoId: entity.kongoId,
         reason: historyMatched ? 'field-hash+source' : 'source',
       });
-      trace?.mark('transform', { startedAt: checkedAt, durationMs: 0 }, 'skipped', 'echo-from-event');
-      trace?.endIdempotency('ok', idempotencyNote(rep));
-      outcome.records.push(rep);
-      conclude(trace, rep);
-    }
-    const endHydrate = startSpan(clock);
-    const hydrated = await hydrate(
-      work.filter((w) => !echoed.has(w) && !waiting.has(w)),
-      {
-        hubspot: deps.hubspot,
-        destination: deps.destination,
-        hubspotProperties,
-      },
-    );
-    const hydration = endHydrate();
-    crash('after-hydrate');
+      record.trace.mark('transform', { startedAt: checkedAt, durationMs: 0 }, 'skipped', 'echo-from-event');
+      record.trace.endIdempotency('ok', idempotencyNote(rep));
+      settle(record, rep, outcome);
+    });
+  };
 
-    const retryable: RecordWork[] = [];
-    const busy: RecordWork[] = [];
-    const failed: FailedRecord[] = [];
-    const pending: PendingWrite[] = [];
-    const done = (w: RecordWork, rep: RecordReport): void => {
-      outcome.records.push(rep);
-      conclude(traces.get(w), rep);
-    };
-    for (const w of work) {
-      if (echoed.has(w)) continue;
-      const trace = traces.get(w);
-      if (waiting.has(w)) {
-        trace?.endIdempotency('ok', RECORD_BUSY);
-        busy.push(w);
-        continue;
-      }
+  /** Stage 6, per record: lifecycle actions, or the rule and the recorded intent (prepare). */
+  const decideRecords = async (
+    records: BatchRecord[],
+    entities: Map<string, SyncEntity>,
+    hydrated: Map<RecordWork, HydrateOutcome>,
+    hydration: Span,
+    outcome: BatchOutcome,
+  ): Promise<void> => {
+    // Records are distinct (coalesced), so they are decided side by side; two records of one entity
+    // (both sides changed) race on its version and lease, and the loser waits (record-busy).
+    await forEachLimit(records, recordConcurrency, async (record) => {
+      if (record.status.kind !== 'open') return;
+      const w = record.work;
+      const trace = record.trace;
       try {
         if (w.action !== 'upsert' && w.action !== 'restore') {
           const endLifecycle = startSpan(clock);
           const rep = await handleLifecycle(w, { ...deps, dryRun, report });
           const lifecycle = endLifecycle();
           // Deletes, merges and privacy deletions map nothing: identity and delivery are one step here.
-          trace?.mark('transform', { startedAt: lifecycle.startedAt, durationMs: 0 }, 'skipped', w.action);
-          trace?.mark('idempotency', { startedAt: lifecycle.startedAt, durationMs: 0 }, 'skipped', w.action);
-          trace?.mark('deliver', lifecycle, 'ok', `${w.action}:${rep.outcome}`);
-          done(w, rep);
-          continue;
+          trace.mark('transform', { startedAt: lifecycle.startedAt, durationMs: 0 }, 'skipped', w.action);
+          trace.mark('idempotency', { startedAt: lifecycle.startedAt, durationMs: 0 }, 'skipped', w.action);
+          trace.mark('deliver', lifecycle, 'ok', `${w.action}:${rep.outcome}`);
+          settle(record, rep, outcome);
+          return;
         }
         const h = hydrated.get(w);
         if (h === undefined) {
-          done(w, report(w, 'gone'));
-          continue;
+          settle(record, report(w, 'gone'), outcome);
+          return;
         }
         if (!h.ok) {
-          trace?.mark('transform', hydration, 'failed', h.reason === 'failed' ? 'hydrate-failed' : 'gone');
-          if (h.reason === 'failed') failed.push({ work: w, error: h.error, stage: 'transform' });
-          else done(w, report(w, 'gone'));
-          continue;
+          trace.mark('transform', hydration, 'failed', h.reason === 'failed' ? 'hydrate-failed' : 'gone');
+          if (h.reason === 'failed') record.status = { kind: 'failed', error: h.error, stage: 'transform' };
+          else settle(record, report(w, 'gone'), outcome);
+          return;
         }
         if (w.action === 'restore') await handleLifecycle(w, { ...deps, dryRun, report });
         const readHere = w.latest.record === undefined;
         const prepared = await prepare(
           w,
           h.record,
-          trace ?? openTrace(arrival, w.latest),
+          trace,
           readHere ? hydration : null,
-          message.messageId,
+          record.home.message.messageId,
+          // Restores relink first: read again. Else the batch's read (null: no entity holds the id).
+          w.action === 'restore'
+            ? undefined
+            : (entities.get(refKey({ system: w.source, id: w.objectId })) ?? null),
         );
         if (Array.isArray(prepared)) {
           const first = prepared[0];
@@ -1021,91 +1110,107 @@ export function createWorker(deps: WorkerDeps): Worker {
               ? `${first?.intent.operation}:${fieldsNote}`
               : (first?.intent.operation ?? ''),
           );
-          pending.push(...prepared);
+          record.pending = prepared;
+          record.status = { kind: 'pending' };
         } else if (prepared.outcome === 'retry' && prepared.reason === RECORD_BUSY) {
-          trace?.endIdempotency('ok', RECORD_BUSY);
-          busy.push(w);
+          trace.endIdempotency('ok', RECORD_BUSY);
+          record.status = { kind: 'busy' };
         } else if (prepared.outcome === 'retry') {
-          trace?.endIdempotency('failed', 'entity-kept-changing');
-          retryable.push(w);
+          trace.endIdempotency('failed', 'entity-kept-changing');
+          record.status = { kind: 'retryable' };
         } else {
-          trace?.endIdempotency('ok', idempotencyNote(prepared));
-          done(w, prepared);
+          trace.endIdempotency('ok', idempotencyNote(prepared));
+          settle(record, prepared, outcome);
         }
       } catch (error) {
-        if (error instanceof DeliveryError) trace?.failedCall(failureCode(error));
-        failed.push({ work: w, error, stage: error instanceof DeliveryError ? 'deliver' : 'idempotency' });
+        if (error instanceof DeliveryError) trace.failedCall(failureCode(error));
+        record.status = {
+          kind: 'failed',
+          error,
+          stage: error instanceof DeliveryError ? 'deliver' : 'idempotency',
+        };
       }
-    }
-
-    return { message, pending, failed, retryable, busy, traces };
+    });
   };
 
-  /** Phase C for one message: commit what landed, retry or dead-letter what did not, ack. */
-  const finishMessage = async (state: MessageState, outcome: BatchOutcome): Promise<void> => {
-    const { message, pending, failed, retryable, busy, traces } = state;
-    const { envelope } = message;
-    const failedWork = new Set<RecordWork>();
-    const fail = (work: RecordWork, error: unknown, stage: FailedRecord['stage']): void => {
-      if (failedWork.has(work)) return;
-      failedWork.add(work);
-      failed.push({ work, error, stage });
-    };
-    for (const f of failed) failedWork.add(f.work);
-    const leased = new Set<string>();
-    for (const p of pending) {
-      leased.add(p.entity.kongoId);
-      const result = p.result;
-      if (result && 'superseded' in result) {
-        if (p.companion) continue;
-        outcome.records.push({ ...p.report, reason: 'superseded by a newer change in the same batch' });
-        p.trace.finish('skipped-unchanged', undefined, 'superseded-in-batch');
-        continue;
-      }
-      if (p.delivery && !p.companion) {
-        const ok = result !== undefined && !('error' in result);
-        p.trace.mark('deliver', p.delivery, ok ? 'ok' : 'failed', p.delivery.note);
-      }
-      if (!result || 'error' in result) {
-        fail(p.work, result?.error ?? new Error('no outbound result'), 'deliver');
-        continue;
-      }
-      const endObserve = startSpan(clock);
-      try {
-        const committed = await store.commitIntent(p.entity.kongoId, {
-          side: p.side,
-          key: p.intent.key,
-          hash: p.intent.hash,
-          // Only a new id is written (a create, a rolled id): steady-state updates touch no MAP item.
-          ...(p.entity.ids[p.side] === result.remoteId ? {} : { remoteId: result.remoteId }),
-          ...(result.remoteUpdatedAt === undefined ? {} : { remoteUpdatedAt: result.remoteUpdatedAt }),
-          // What the target holds now, with the time of the edit each value came from.
-          base: committedBase(p.fieldWrites, result.remoteUpdatedAt),
-        });
-        // The update answered with a re-issued id: the commit followed it (drift 'id-rolled').
-        if (committed && committed.drift.length > p.entity.drift.length)
-          logger.record('idempotency', 'delivered', {
-            kind: 'id-drift',
+  /**
+   * Stage 8: what landed is committed — the intent, each written field's base and the lease's
+   * release in one conditional write per record; what did not is marked failed (retried or
+   * dead-lettered with its messages in stage 9).
+   */
+  const commitRecords = async (records: BatchRecord[], outcome: BatchOutcome): Promise<void> => {
+    const all = records.flatMap((r) => r.pending);
+    // The last write of each entity in this batch releases its lease with its commit.
+    const lastOf = new Map<string, PendingWrite>();
+    for (const p of all) if (!(p.result && 'superseded' in p.result)) lastOf.set(p.entity.kongoId, p);
+    const released = new Set<string>();
+    const leased = new Map<string, string>();
+    for (const record of records) {
+      for (const p of record.pending) {
+        leased.set(p.entity.kongoId, p.owner);
+        const result = p.result;
+        if (result && 'superseded' in result) {
+          if (p.companion) continue;
+          settle(record, { ...p.report, reason: 'superseded by a newer change in the same batch' }, outcome);
+          continue;
+        }
+        if (p.delivery && !p.companion) {
+          const ok = result !== undefined && !('error' in result);
+          p.trace.mark('deliver', p.delivery, ok ? 'ok' : 'failed', p.delivery.note);
+        }
+        if (!result || 'error' in result) {
+          if (record.status.kind !== 'failed')
+            record.status = {
+              kind: 'failed',
+              error: result?.error ?? new Error('no outbound result'),
+              stage: 'deliver',
+            };
+          continue;
+        }
+        const endObserve = startSpan(clock);
+        const releases = lastOf.get(p.entity.kongoId) === p;
+        try {
+          const committed = await store.commitIntent(p.entity.kongoId, {
+            side: p.side,
+            key: p.intent.key,
+            hash: p.intent.hash,
+            // Only a new id is written (a create, a rolled id): steady-state updates touch no MAP item.
+            ...(p.entity.ids[p.side] === result.remoteId ? {} : { remoteId: result.remoteId }),
+            ...(result.remoteUpdatedAt === undefined ? {} : { remoteUpdatedAt: result.remoteUpdatedAt }),
+            // What the target holds now, with the time of the edit each value came from.
+            base: committedBase(p.fieldWrites, result.remoteUpdatedAt),
+            ...(releases ? { releaseLease: p.owner } : {}),
+          });
+          if (releases) released.add(p.entity.kongoId);
+          // The update answered with a re-issued id: the commit followed it (drift 'id-rolled').
+          if (committed && committed.drift.length > p.entity.drift.length)
+            logger.record('idempotency', 'delivered', {
+              kind: 'id-drift',
+              system: p.side,
+              syncId: p.entity.kongoId,
+            });
+          if (p.companion || record.status.kind === 'failed') continue;
+          logger.record('deliver', 'delivered', {
+            traceId: p.work.latest.traceId,
             system: p.side,
             syncId: p.entity.kongoId,
+            recordId: p.work.objectId,
           });
-        if (p.companion || failedWork.has(p.work)) continue;
-        outcome.records.push(p.report);
-        logger.record('deliver', 'delivered', {
-          traceId: p.work.latest.traceId,
-          system: p.side,
-          syncId: p.entity.kongoId,
-          recordId: p.work.objectId,
-        });
-        p.trace.finish('landed', endObserve());
-      } catch (error) {
-        fail(p.work, error, 'observe');
+          record.concluded = true;
+          record.status = { kind: 'done' };
+          outcome.records.push(p.report);
+          p.trace.finish('landed', endObserve());
+        } catch (error) {
+          record.status = { kind: 'failed', error, stage: 'observe' };
+        }
       }
     }
-    // The next change to these records may go ahead (a crash instead leaves the lease to expire).
-    for (const kongoId of leased) {
+    // A lease not released with a commit (a failed call, a failed commit): released on its own, so the
+    // next change to the record may go ahead (a crash instead leaves the lease to expire).
+    for (const [kongoId, owner] of leased) {
+      if (released.has(kongoId)) continue;
       try {
-        await store.releaseLease(kongoId, message.messageId);
+        await store.releaseLease(kongoId, owner);
       } catch (error) {
         logger.warn('lease not released; it expires on its own', {
           syncId: kongoId,
@@ -1113,10 +1218,33 @@ export function createWorker(deps: WorkerDeps): Worker {
         });
       }
     }
-    crash('after-commit');
+  };
 
-    const traceOf = (w: RecordWork): RecordTrace | undefined =>
-      traces.get(w) ?? pending.find((p) => p.work === w)?.trace;
+  /** Stage 9, per message: ack, or retry later, or dead-letter its failed records one by one. */
+  const finishMessage = async (state: MessageState, outcome: BatchOutcome): Promise<void> => {
+    const { message } = state;
+    const { envelope } = message;
+    const failed: FailedRecord[] = [];
+    const retryable: BatchRecord[] = [];
+    const busy: BatchRecord[] = [];
+    for (const record of state.records) {
+      const status = record.status;
+      if (status.kind === 'failed') failed.push({ record, error: status.error, stage: status.stage });
+      else if (status.kind === 'retryable') retryable.push(record);
+      else if (status.kind === 'busy') busy.push(record);
+    }
+    const once = (
+      record: BatchRecord,
+      rep: RecordReport,
+      traceOutcome: 'retried' | 'dead-lettered',
+      note: string,
+      observed?: Span,
+    ) => {
+      if (record.concluded) return;
+      record.concluded = true;
+      outcome.records.push(rep);
+      record.trace.finish(traceOutcome, observed, note);
+    };
 
     // Retryable failures retry the whole message while it has deliveries left (siblings that
     // landed are skipped next time as unchanged); after that, each failed record is dead-lettered.
@@ -1125,35 +1253,38 @@ export function createWorker(deps: WorkerDeps): Worker {
     const retryAll = (transient.length > 0 || retryable.length > 0) && message.receiveCount < maxReceives;
     if (retryAll || (busy.length > 0 && message.receiveCount < maxReceives)) {
       for (const f of failed) {
-        logger.record('deliver', 'retried', { traceId: f.work.latest.traceId, reason: describe(f.error) });
+        if (f.record.concluded) continue;
+        logger.record('deliver', 'retried', {
+          traceId: f.record.work.latest.traceId,
+          reason: describe(f.error),
+        });
         logger.failure({
           stage: f.stage,
           kind: failureKind(f.error),
           reason: `${describe(f.error)}; retrying (attempt ${message.receiveCount} of ${maxReceives})`,
-          recordId: f.work.objectId,
-          traceId: f.work.latest.traceId,
+          recordId: f.record.work.objectId,
+          traceId: f.record.work.latest.traceId,
         });
       }
-      outcome.records.push(
-        ...[...failed.map((f) => f.work), ...retryable].map((w) => report(w, 'retry')),
-        ...busy.map((w) => report(w, 'retry', { reason: RECORD_BUSY })),
-      );
       const endRetry = startSpan(clock);
       const delay = retryAll ? retryDelayMs * 2 ** (message.receiveCount - 1) : busyDelayMs;
       await deps.queue.retryLater(message, delay);
       const observed = endRetry();
-      for (const f of failed) traceOf(f.work)?.finish('retried', observed, failureCode(f.error));
-      for (const w of retryable) traceOf(w)?.finish('retried', observed, 'entity-kept-changing');
-      for (const w of busy) traceOf(w)?.finish('retried', observed, RECORD_BUSY);
+      for (const f of failed)
+        once(f.record, report(f.record.work, 'retry'), 'retried', failureCode(f.error), observed);
+      for (const r of retryable)
+        once(r, report(r.work, 'retry'), 'retried', 'entity-kept-changing', observed);
+      for (const r of busy)
+        once(r, report(r.work, 'retry', { reason: RECORD_BUSY }), 'retried', RECORD_BUSY, observed);
       outcome.retried++;
       outcome.failedMessageIds.push(message.messageId);
       return;
     }
     // Out of deliveries with records still waiting for another worker: they go on in a message of
     // their own (a replay: its events are already claimed), never to the dead letters.
-    for (const w of busy) {
+    for (const r of busy) {
       await deps.queue.send({
-        ...envelopeFor(envelope, w),
+        ...envelopeFor(envelope, r.work),
         kind: 'replay',
         headers: {
           ...envelope.headers,
@@ -1161,26 +1292,26 @@ export function createWorker(deps: WorkerDeps): Worker {
             envelope.kind === 'replay' ? (envelope.headers['x-kongo-replay-of'] ?? '') : envelope.kind,
         },
       });
-      outcome.records.push(report(w, 'retry', { reason: RECORD_BUSY }));
-      traceOf(w)?.finish('retried', undefined, RECORD_BUSY);
+      once(r, report(r.work, 'retry', { reason: RECORD_BUSY }), 'retried', RECORD_BUSY);
     }
     for (const f of [
       ...failed,
       ...retryable.map(
-        (w): FailedRecord => ({
-          work: w,
+        (record): FailedRecord => ({
+          record,
           error: new Error('entity kept changing'),
           stage: 'idempotency',
         }),
       ),
     ]) {
+      const w = f.record.work;
       const reason = describe(f.error);
       logger.failure({
         stage: f.stage,
         kind: failureKind(f.error),
         reason: `${reason}; dead-lettered after ${message.receiveCount} attempt${message.receiveCount === 1 ? '' : 's'}`,
-        recordId: f.work.objectId,
-        traceId: f.work.latest.traceId,
+        recordId: w.objectId,
+        traceId: w.latest.traceId,
       });
       const endLetter = startSpan(clock);
       if (!dryRun) {
@@ -1190,17 +1321,18 @@ export function createWorker(deps: WorkerDeps): Worker {
           kind: envelope.kind,
           failedAt: clock.now(),
           attempts: message.receiveCount,
-          envelope: envelopeFor(envelope, f.work),
-          recordId: f.work.objectId,
+          envelope: envelopeFor(envelope, w),
+          recordId: w.objectId,
         });
       }
-      logger.record('deliver', 'dead-lettered', {
-        traceId: f.work.latest.traceId,
-        recordId: f.work.objectId,
-        reason,
-      });
-      outcome.records.push(report(f.work, 'dead-lettered', { reason }));
-      traceOf(f.work)?.finish('dead-lettered', endLetter(), failureCode(f.error));
+      logger.record('deliver', 'dead-lettered', { traceId: w.latest.traceId, recordId: w.objectId, reason });
+      once(
+        f.record,
+        report(w, 'dead-lettered', { reason }),
+        'dead-lettered',
+        failureCode(f.error),
+        endLetter(),
+      );
     }
     crash('before-ack');
     await deps.queue.ack(message);
@@ -1210,6 +1342,13 @@ export function createWorker(deps: WorkerDeps): Worker {
   return {
     hubspotProperties,
     destinationFields,
+    /**
+     * The stages, in order, over the whole batch of queue messages: intake per message → coalesce per
+     * record → one batch read of identities, per-field state and leases → echoes from HubSpot events
+     * → hydrate (HubSpot batch read ≤ 100) → decide per record (the rule) and record each intent →
+     * deliver (HubSpot batch update/upsert ≤ 100; destination concurrently) → commit per record →
+     * ack / retry / dead-letter per message.
+     */
     async processMessages(messages) {
       const outcome: BatchOutcome = {
         failedMessageIds: [],
@@ -1223,29 +1362,96 @@ export function createWorker(deps: WorkerDeps): Worker {
         records: [],
       };
       dryRun = typeof options.dryRun === 'function' ? await options.dryRun() : (options.dryRun ?? false);
-      // In order: a later message may hold a newer change to the same record.
-      const states: MessageState[] = [];
+      // 1. Intake, message by message.
+      const intakes = [];
       for (const message of messages) {
-        const state = await prepareMessage(message, outcome);
-        if (state) states.push(state);
+        const intake = await intakeMessage(message, outcome);
+        if (intake) intakes.push(intake);
       }
-      // Phase B across the whole batch: HubSpot writes go out ≤ 100 per call. Of several writes
-      // to one entity's side only the newest (whose intent is the recorded one) is sent.
+      crash('after-dedupe');
+      // 2. Coalesce: one unit of work per record across the batch.
+      const records = coalesce(intakes);
+      // 3. Identities, per-field state and leases of every record in one batch read.
+      const refs = records
+        .filter((r) => r.work.action === 'upsert')
+        .map((r) => ({ system: r.work.source, id: r.work.objectId }));
+      let entities = new Map<string, SyncEntity>();
+      try {
+        if (refs.length > 0) entities = await store.resolveMany(integration, refs);
+      } catch (error) {
+        // The store's trouble: each record reads again on its own path (and fails there, retried).
+        logger.warn('batch read of identities failed; reading record by record', { reason: describe(error) });
+      }
+      // 4. Echoes of our own HubSpot writes, from the events alone.
+      await dropEchoesFromEvents(records, entities, outcome);
+      // 5. Hydrate what the events did not carry.
+      const endHydrate = startSpan(clock);
+      const hydrated = await hydrate(
+        records.filter((r) => r.status.kind === 'open').map((r) => r.work),
+        { hubspot: deps.hubspot, destination: deps.destination, hubspotProperties },
+      );
+      const hydration = endHydrate();
+      crash('after-hydrate');
+      // 6. Decide per record and record each intent (with its lease).
+      await decideRecords(records, entities, hydrated, hydration, outcome);
+      // 7. Deliver across the whole batch. Of several writes to one entity's side only the newest
+      // (whose intent is the recorded one) is sent.
       const newest = new Map<string, PendingWrite>();
-      for (const p of states.flatMap((st) => st.pending)) {
+      for (const p of records.flatMap((r) => r.pending)) {
         const key = `${p.entity.kongoId}:${p.side}`;
         const older = newest.get(key);
         if (older) older.result = { superseded: true };
         newest.set(key, p);
       }
       const writes = [...newest.values()];
-      await writeHubSpot(writes.filter((p) => p.side === 'hubspot'));
-      for (const p of writes.filter((q) => q.side === 'destination')) await writeDestination(p);
+      await Promise.all([
+        writeHubSpot(writes.filter((p) => p.side === 'hubspot')),
+        writeDestinations(writes.filter((q) => q.side === 'destination')),
+      ]);
       crash('after-outbound');
-      for (const state of states) await finishMessage(state, outcome);
+      // 8. Commit what landed (with the lease's release).
+      await commitRecords(records, outcome);
+      crash('after-commit');
+      // 9. Per message: ack, retry or dead-letter.
+      for (const intake of intakes) await finishMessage(intake.state, outcome);
       return outcome;
     },
   };
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function forEachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/**
+ * The record's values with each observed field at the value its base holds after `observe` (the last
+ * observation carrying that value): the same object when nothing differs.
+ */
+function currentValues(
+  values: Record<string, unknown>,
+  observations: readonly FieldObservation[],
+  base: Record<string, FieldBase>,
+): Record<string, unknown> {
+  let out = values;
+  for (const o of observations) {
+    const held = base[o.field];
+    if (!held || held.h !== fieldHash(o.value) || fieldHash(values[o.field]) === held.h) continue;
+    if (out === values) out = { ...values };
+    out[o.field] = o.value;
+  }
+  return out;
 }
 
 function rawNaturalKey(value: unknown): string | null {

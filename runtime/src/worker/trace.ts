@@ -44,7 +44,8 @@ export function traceOutcomeOf(outcome: RecordOutcome): { outcome: TraceOutcome;
     case 'skipped-unchanged':
       return { outcome: 'skipped-unchanged', note: 'unchanged-since-last-write' };
     case 'stale':
-      return { outcome: 'skipped-unchanged', note: 'older-than-applied' };
+      // The rule found a newer value for every field this change carried: it was overwritten.
+      return { outcome: 'superseded', note: 'older-than-applied' };
     case 'dry-run':
     case 'gone':
     case 'no-flow':

@@ -52,6 +52,8 @@ export interface WorkerOptions {
   retryDelayMs?: number;
   /** Delay before a paused integration's message is looked at again, ms. */
   pausedDelayMs?: number;
+  /** Destination writes in flight at once within one batch (the port has no batch write). Default 8. */
+  destinationConcurrency?: number;
   newKongoId?: () => string;
   crash?: CrashHook;
 }
