@@ -4,12 +4,7 @@
  */
 
 // Worker side
-export {
-  checkEcho,
-  type EchoVerdict,
-  unchangedSinceLastWrite,
-  valuesHash,
-} from './echo/index.ts';
+export { isOurSource, valuesHash } from './echo/index.ts';
 
 // Edge (webhook handler, Lambda adapters, verification, secrets, queue)
 export {
