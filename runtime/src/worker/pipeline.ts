@@ -1533,7 +1533,11 @@ function verdictSummary(
   if (decision.conflicts.length > 0)
     parts.push(`conflict-${decision.conflicts.length}${decision.lost.length > 0 ? '-lost' : '-won'}`);
   const note = parts.join(',') || 'unchanged';
+  const writes = Object.keys(decision.writes).length;
+  // A change older than what its field holds is reported as such (superseded on the centre) even when
+  // an echo of ours came in the same coalesced record.
+  if (count('stale') > 0 && writes === 0) return { outcome: 'stale', note };
   if (count('echo') > 0 && changed === 0) return { outcome: 'echo-dropped', note: 'field-history' };
-  if (stale > 0 && Object.keys(decision.writes).length === 0) return { outcome: 'stale', note };
+  if (stale > 0 && writes === 0) return { outcome: 'stale', note };
   return { outcome: 'skipped-unchanged', note };
 }
