@@ -71,7 +71,7 @@ const EXPECTED: Record<string, string[]> = {
     'enummap-number-target.json:107:17 /flows/0/mappings/2/value/enumMap/map/closedwon enumMap targets are strings (or null to clear); found the number 2 — write "2"',
   ],
   'field-name-with-space.json': [
-    'field-name-with-space.json:96:13 /flows/0/mappings/1/value/field "first name" is not valid: a field name, or a path into nested fields and custom-field arrays such as "profile.first_name" or "custom_fields[name=Region].value"',
+    'field-name-with-space.json:96:13 /flows/0/mappings/1/value/field "first name" is not valid: a field name, or a path into nested fields, list elements and custom-field arrays such as "profile.first_name", "emails[0].address" or "custom_fields[name=Region].value"',
   ],
   'field-ownership-unmapped.json': [
     'field-ownership-unmapped.json:60:7 /policies/fieldOwnership/lifecyclestage "lifecyclestage" is not written by the destination-to-hubspot flow, so there is nothing to own; remove it or map it',
