@@ -43,6 +43,7 @@ describe('generate', () => {
       'infra/app.gen.test.ts',
       'infra/app.gen.ts',
       'infra/main.gen.ts',
+      'infra/pipeline.gen.ts',
       'package.json',
       'src/connector.gen.ts',
       'src/environment.gen.ts',
@@ -138,6 +139,25 @@ describe('generate', () => {
     expect(manifest.scripts['generate:check']).toBe(
       'kongo generate "$npm_package_config_spec" --out . --check',
     );
+  });
+
+  it('diffs each environment on pull requests with the read-only role and deploys them in order', () => {
+    const workflow = first.files.find((f) => f.path === '.github/workflows/integration.yml')?.content ?? '';
+    // One cdk diff per environment, each through its own read-only role (lookup role only).
+    expect(workflow).toMatch(
+      /- environment: sandbox\n\s+stack: kongo-velflex-attendees-sandbox\n\s+region: ap-southeast-2\n\s+role: AWS_DIFF_ROLE_ARN_SANDBOX/,
+    );
+    expect(workflow).toContain('role: AWS_DIFF_ROLE_ARN_PRODUCTION');
+    expect(workflow).toContain(`npx cdk diff "$\{{ matrix.stack }}" --method=template`);
+    // Production waits for sandbox and runs in its GitHub environment (required reviewers).
+    expect(workflow).toMatch(
+      /deploy-production:\n\s+if: github.event_name == 'push'\n\s+needs: deploy-sandbox\n[\s\S]*?environment: production/,
+    );
+    // Every job that runs cdk keeps each environment's custom domain.
+    expect(workflow).toContain(
+      `KONGO_CERTIFICATE_ARN_PRODUCTION: $\{{ vars.KONGO_CERTIFICATE_ARN_PRODUCTION }}`,
+    );
+    expect(first.files.map((f) => f.path)).toContain('infra/pipeline.gen.ts');
   });
 
   it('rejects an invalid spec naming the pointer, and generates nothing', () => {

@@ -19,6 +19,11 @@ export const ENV = {
   direction: 'KONGO_DIRECTION',
   /** Dead letters older than this many days are moved from SQS into the table (archiver only). */
   archiveAfterDays: 'KONGO_ARCHIVE_AFTER_DAYS',
+  /** SSM names the alarm forwarder reads: the Notification Centre's URL and the integration's key. */
+  ncUrlParameter: 'KONGO_NC_URL_PARAMETER',
+  ncKeyParameter: 'KONGO_NC_KEY_PARAMETER',
+  /** SSM name of a Slack incoming-webhook URL for alarms (spec monitoring.alarms.slackWebhookParameter). */
+  alarmSlackParameter: 'KONGO_ALARM_SLACK_PARAMETER',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];

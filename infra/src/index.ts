@@ -1,4 +1,5 @@
 /** @kongo/infra: the CDK constructs generated integration apps instantiate, and the Notification Centre stack. */
+export { type AlarmPayload, alarmFrom, forwardAlarms } from './alarm-forwarder/handler.ts';
 export { type ArchiveOutcome, archiveOldDeadLetters } from './dlq-archiver/handler.ts';
 export { ENV, type EnvName } from './environment-variables.ts';
 export {
@@ -33,3 +34,8 @@ export {
   NotificationCentreStack,
   type NotificationCentreStackProps,
 } from './notification-centre-stack.ts';
+export {
+  GITHUB_OIDC_HOST,
+  PipelineRolesStack,
+  type PipelineRolesStackProps,
+} from './pipeline-roles-stack.ts';

@@ -16,6 +16,7 @@ const ALL_ENTRIES: IntegrationEntries = {
   poller: NOOP_ENTRY,
   reconcile: NOOP_ENTRY,
   deadLetterArchiver: NOOP_ENTRY,
+  alarmForwarder: NOOP_ENTRY,
 };
 
 function synth(spec: IntegrationSpec, environment: 'sandbox' | 'production' = 'sandbox') {
@@ -99,7 +100,7 @@ describe('IntegrationStack (two-way spec, sandbox)', () => {
 
   it('runs every function on Node.js 22, ARM64, bundled as minified ESM', () => {
     const functions = Object.values(resources(template, 'AWS::Lambda::Function'));
-    expect(functions).toHaveLength(7); // 2 webhooks, 2 workers, heartbeat, reconcile, archiver (no poller: webhooks)
+    expect(functions).toHaveLength(8); // 2 webhooks, 2 workers, heartbeat, reconcile, archiver, alarm forwarder (no poller: webhooks)
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -155,12 +156,45 @@ describe('IntegrationStack (two-way spec, sandbox)', () => {
 
   it('alarms on errors and throttles of every function, and on each work queue backlog', () => {
     const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(7);
-    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(7);
+    expect(alarms.filter((a) => a.MetricName === 'Errors')).toHaveLength(8);
+    expect(alarms.filter((a) => a.MetricName === 'Throttles')).toHaveLength(8);
     expect(
       alarms.filter((a) => a.MetricName === 'ApproximateAgeOfOldestMessage' && a.Threshold === 900),
     ).toHaveLength(2);
-    expect(alarms).toHaveLength(18);
+    expect(alarms).toHaveLength(20);
+    // Every alarm notifies the stack's own topic, into ALARM and back to OK.
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
+      expect(alarm.OKActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
+    }
+  });
+
+  it('sends alarms to the Notification Centre through the forwarder, and to the spec e-mail', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: Match.stringLikeRegexp('^AlarmTopic') },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          KONGO_NC_URL_PARAMETER: testSpec().monitoring.notificationCentre.urlParameter,
+          KONGO_NC_KEY_PARAMETER: testSpec().monitoring.notificationCentre.keyParameter,
+        }),
+      },
+    });
+    const withTargets = testSpec();
+    withTargets.monitoring.alarms = {
+      email: 'oncall@velflex.example',
+      slackWebhookParameter: '/velflex/alarm-slack',
+    };
+    const other = synth(withTargets).template;
+    other.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@velflex.example',
+    });
+    other.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ KONGO_ALARM_SLACK_PARAMETER: '/velflex/alarm-slack' }) },
+    });
   });
 
   it('archives old dead letters daily into the table', () => {

@@ -12,7 +12,15 @@ import {
   type IntegrationSpec,
   resolveEnvironment,
 } from '@kongo/runtime/spec';
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -26,6 +34,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV } from './environment-variables.ts';
@@ -88,6 +97,8 @@ export interface IntegrationEntries {
   reconcile: string;
   /** Defaults to infra's own archiver. */
   deadLetterArchiver?: string;
+  /** Defaults to infra's own alarm forwarder. */
+  alarmForwarder?: string;
 }
 
 export interface IntegrationStackProps extends StackProps, BundlingRoots {
@@ -96,7 +107,11 @@ export interface IntegrationStackProps extends StackProps, BundlingRoots {
   /** Which environment this stack is; the app makes one stack per environment the spec deploys. */
   environment: Environment;
   entries: IntegrationEntries;
-  /** Optional SNS topic every alarm notifies (e.g. the on-call pager). */
+  /**
+   * An extra SNS topic every alarm also notifies (e.g. the on-call pager). The stack always creates
+   * its own alarm topic (output AlarmTopicArn), wired to the Notification Centre and to the spec's
+   * `monitoring.alarms` e-mail and Slack webhook.
+   */
   alarmTopicArn?: string;
   /**
    * ACM certificate (in the stack's region) for the host of `spec.publicBaseUrl`. With it the API
@@ -121,7 +136,9 @@ export class IntegrationStack extends Stack {
   readonly #props: IntegrationStackProps;
   /** This environment's spec: its overlay merged over the top level, nothing of another environment. */
   readonly #spec: IntegrationSpec;
-  readonly #alarmTopic: sns.ITopic | undefined;
+  /** The stack's own alarm topic: every alarm's ALARM and OK actions. */
+  readonly alarmTopic: sns.Topic;
+  readonly #extraAlarmTopic: sns.ITopic | undefined;
   readonly #scheduled = new Set<KongoFunction>();
 
   constructor(scope: Construct, id: string, props: IntegrationStackProps) {
@@ -134,9 +151,30 @@ export class IntegrationStack extends Stack {
     });
     this.#props = props;
     this.#spec = spec;
-    this.#alarmTopic = props.alarmTopicArn
-      ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)
+    this.#extraAlarmTopic = props.alarmTopicArn
+      ? sns.Topic.fromTopicArn(this, 'ExtraAlarmTopic', props.alarmTopicArn)
       : undefined;
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `Kongo ${spec.integration.name} (${props.environment}) alarms`,
+      enforceSSL: true,
+    });
+    // CloudWatch publishes alarms to the topic: only this account's alarms may.
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        actions: ['sns:Publish'],
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        resources: [this.alarmTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    Validations.of(this.alarmTopic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed aws/sns key, and a customer-managed key per stack costs more than the data is worth: the messages carry only alarm names, states and CloudWatch threshold text, never record data. In transit TLS is enforced (SNS3).',
+    });
+    const alarmTargets = spec.monitoring.alarms;
+    if (alarmTargets?.email)
+      this.alarmTopic.addSubscription(new snsSubscriptions.EmailSubscription(alarmTargets.email));
     const production = props.environment === 'production';
 
     this.table = new dynamodb.Table(this, 'Table', {
@@ -324,6 +362,29 @@ export class IntegrationStack extends Stack {
     this.#runAlone(archiver);
     this.functions.deadLetterArchiver = archiver;
 
+    const forwarder = this.#function('AlarmForwarder', {
+      entry:
+        props.entries.alarmForwarder ?? new URL('./alarm-forwarder/handler.ts', import.meta.url).pathname,
+      description: `${spec.integration.name} alarms to the Notification Centre${alarmTargets?.slackWebhookParameter ? ' and Slack' : ''}`,
+      timeout: Duration.seconds(30),
+      environment: {
+        [ENV.environment]: props.environment,
+        [ENV.integration]: spec.integration.name,
+        [ENV.ncUrlParameter]: spec.monitoring.notificationCentre.urlParameter,
+        [ENV.ncKeyParameter]: spec.monitoring.notificationCentre.keyParameter,
+        ...(alarmTargets?.slackWebhookParameter
+          ? { [ENV.alarmSlackParameter]: alarmTargets.slackWebhookParameter }
+          : {}),
+      },
+    });
+    this.#grantParameters(forwarder.role, [
+      spec.monitoring.notificationCentre.urlParameter,
+      spec.monitoring.notificationCentre.keyParameter,
+      ...(alarmTargets?.slackWebhookParameter ? [alarmTargets.slackWebhookParameter] : []),
+    ]);
+    this.alarmTopic.addSubscription(new snsSubscriptions.LambdaSubscription(forwarder.function));
+    this.functions.alarmForwarder = forwarder;
+
     this.#queueAlarms();
     for (const [name, fn] of Object.entries(this.functions).sort(([a], [b]) => a.localeCompare(b))) {
       this.#functionAlarms(name, fn);
@@ -332,6 +393,10 @@ export class IntegrationStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL of the webhooks' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarmTopic.topicArn,
+      description: 'Every alarm notifies this topic; subscribe more endpoints to it',
+    });
     acknowledgeIntegrationFindings(this);
   }
 
@@ -505,7 +570,12 @@ export class IntegrationStack extends Stack {
 
   #alarm(id: string, props: cloudwatch.AlarmProps): void {
     const alarm = new cloudwatch.Alarm(this, id, props);
-    if (this.#alarmTopic) alarm.addAlarmAction(new cwActions.SnsAction(this.#alarmTopic));
+    // ALARM and OK both notify, so the centre and Slack hear the recovery too.
+    for (const topic of [this.alarmTopic, this.#extraAlarmTopic]) {
+      if (!topic) continue;
+      alarm.addAlarmAction(new cwActions.SnsAction(topic));
+      alarm.addOkAction(new cwActions.SnsAction(topic));
+    }
     this.alarms.push(alarm);
   }
 

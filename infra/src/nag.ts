@@ -32,7 +32,7 @@ export const NOTIFICATION_CENTRE_ACKNOWLEDGEMENTS: readonly Acknowledgement[] = 
 export const NC_INGESTION_ROUTE_ACKNOWLEDGEMENT: Acknowledgement = {
   id: 'AwsSolutions-APIG4',
   reason:
-    'Heartbeats and events are authenticated per integration inside the handler by that integration’s own key (kept in SSM on both sides; 401 before the body is looked at), and /healthz answers only { ok, now }; API Gateway authorizers cannot hold one key per client integration.',
+    'Heartbeats, events and forwarded alarms are authenticated per integration inside the handler by that integration’s own key (kept in SSM on both sides; 401 before the body is looked at), and /healthz answers only { ok, now }; API Gateway authorizers cannot hold one key per client integration.',
 };
 
 /** Adds AwsSolutionsChecks to the app; findings then make synth throw. */

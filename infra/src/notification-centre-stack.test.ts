@@ -33,6 +33,7 @@ describe('NotificationCentreStack', () => {
         ['$default', 'AWS_IAM'],
         ['GET /healthz', 'NONE'],
         ['POST /api/events', 'NONE'],
+        ['POST /api/alarms', 'NONE'],
         ['POST /api/heartbeats', 'NONE'],
       ].sort(),
     );

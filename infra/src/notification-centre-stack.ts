@@ -54,6 +54,7 @@ export interface NotificationCentreStackProps extends StackProps, BundlingRoots 
 export const NC_INGESTION_ROUTES = [
   ['POST', '/api/heartbeats'],
   ['POST', '/api/events'],
+  ['POST', '/api/alarms'],
   ['GET', '/healthz'],
 ] as const;
 

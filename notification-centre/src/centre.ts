@@ -18,7 +18,7 @@ import {
 } from './alerts/rules.ts';
 import { ConfigError, NotFoundError, StateConflictError } from './errors.ts';
 import { generateKey, hashKey, keyMatches } from './keys.ts';
-import type { EventsPayload, HeartbeatPayload } from './schema.ts';
+import type { AlarmPayload, EventsPayload, HeartbeatPayload } from './schema.ts';
 import type { NcStore } from './store/types.ts';
 import {
   type AlertRecord,
@@ -315,6 +315,25 @@ export class NotificationCentre {
       return { changed: true, alerts: [] };
     });
     return { accepted: payload.traces.length };
+  }
+
+  /**
+   * Files a CloudWatch alarm state change from the integration's stack as an alert (sent to the
+   * client's Slack channel like every alert). A repeat of the same alarm, state and time is ignored:
+   * SNS delivers at least once.
+   */
+  async ingestAlarm(integration: IntegrationRecord, payload: AlarmPayload): Promise<{ alerted: boolean }> {
+    const { name, state, at } = payload.alarm;
+    const key = `${name}|${state}|${at}`;
+    let alerted = false;
+    await this.update(integration, (s) => {
+      s.alarmKeys ??= [];
+      if (s.alarmKeys.includes(key)) return { changed: false, alerts: [] };
+      s.alarmKeys = [...s.alarmKeys, key].slice(-50);
+      alerted = true;
+      return { changed: true, alerts: [{ kind: 'cloudwatch-alarm', name, state, at }] };
+    });
+    return { alerted };
   }
 
   /** Counts a payload the schema refused, so the dashboard can show that a runtime is sending too much. */

@@ -394,3 +394,31 @@ export function parseEvents(body: unknown): Validated<EventsPayload> {
     ? { ok: false, problems: c.problems }
     : { ok: true, value: { v: 1, integrationId, traces } };
 }
+
+/** A CloudWatch alarm state change, forwarded by an integration stack's alarm forwarder. */
+export interface AlarmPayload {
+  v: 1;
+  integrationId: string;
+  alarm: { name: string; state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA'; at: number };
+}
+
+const ALARM_STATES: ReadonlySet<string> = new Set(['ALARM', 'OK', 'INSUFFICIENT_DATA']);
+
+/** Validates `POST /api/alarms` strictly: the alarm's name (an id), state and time — nothing else. */
+export function parseAlarm(body: unknown): Validated<AlarmPayload> {
+  const c = new Checker();
+  const o = c.object(body, '', ['v', 'integrationId', 'alarm'], []);
+  if (!o) return { ok: false, problems: c.problems };
+  if (o.v !== 1) c.fail('/v', 'must be 1');
+  const integrationId = c.id(o.integrationId, '/integrationId') ?? '';
+  const a = c.object(o.alarm, '/alarm', ['name', 'state', 'at'], []);
+  const name = a ? (c.id(a.name, '/alarm/name') ?? '') : '';
+  const state = a ? c.oneOf(a.state, '/alarm/state', ALARM_STATES) : undefined;
+  const at = a ? (c.time(a.at, '/alarm/at') ?? 0) : 0;
+  return c.problems.length > 0
+    ? { ok: false, problems: c.problems }
+    : {
+        ok: true,
+        value: { v: 1, integrationId, alarm: { name, state: state as AlarmPayload['alarm']['state'], at } },
+      };
+}

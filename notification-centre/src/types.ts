@@ -35,7 +35,13 @@ export interface IntegrationRecord {
 
 export type IntegrationStatus = 'pending' | 'up' | 'degraded' | 'down';
 
-export type AlertKind = 'down' | 'recovered' | 'error-spike' | 'unauthorised-spike' | 'dead-letters-old';
+export type AlertKind =
+  | 'down'
+  | 'recovered'
+  | 'error-spike'
+  | 'unauthorised-spike'
+  | 'dead-letters-old'
+  | 'cloudwatch-alarm';
 /** Alerts that open an episode; while it is open the same alert is not sent again. */
 export type EpisodeKind = 'down' | 'error-spike' | 'unauthorised-spike' | 'dead-letters-old';
 
@@ -91,6 +97,8 @@ export interface IntegrationState {
    * ids): a beat re-sent after a lost answer is recognised here and not counted again.
    */
   beats?: Array<{ id: string; minute: number }>;
+  /** The last CloudWatch alarm changes filed (`name|state|at`): SNS redelivers, the alert goes once. */
+  alarmKeys?: string[];
 }
 
 /** Counts landing in one minute (epoch ms of the minute's start). */

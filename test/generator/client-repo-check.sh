@@ -17,9 +17,17 @@ step() {
   "$@" > "$dir/step.log" 2>&1 || { cat "$dir/step.log"; echo "FAILED: $*"; exit 1; }
   echo "ok   $* ($((SECONDS - started)) s)"
 }
-step npm install --no-audit --no-fund --prefer-offline
+# The one-time step docs/DEPLOY.md asks for after the first generate (and after a generator upgrade
+# changes the vendored tarballs): write package-lock.json, which the repository commits. CI then
+# installs exactly that with npm ci.
+step npm install --package-lock-only --no-audit --no-fund --prefer-offline
+step npm ci --no-audit --no-fund --prefer-offline
 step npm run -s generate:check
 step npm run -s typecheck
 step npm test
 step npm run -s synth
-echo "client repository at $dir passes install, generate:check, typecheck, test and synth"
+# The pipeline's roles (GitHub OIDC provider, read-only diff role, deploy roles), cdk-nag included.
+step npx cdk synth --quiet --app "npx tsx infra/pipeline.gen.ts" -c repository=velflex/integrations
+# The workflow's PR diff uses the template method (lookup role only): this CLI must know the flag.
+npx cdk diff --help 2>/dev/null | grep -q -- '--method' || { echo "FAILED: cdk diff has no --method"; exit 1; }
+echo "client repository at $dir passes npm ci, generate:check, typecheck, test, synth and the pipeline roles' synth"

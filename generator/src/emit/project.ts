@@ -3,6 +3,7 @@
  * own — package.json (Kongo's packages from vendor/ tarballs, everything else pinned), tsconfig,
  * cdk.json, vitest config and .gitignore. Data files carry the header as a comment or a "//" key.
  */
+import { deployedEnvironments } from '@kongo/runtime/spec';
 import { headerComment, headerLines } from '../header.ts';
 import type { NormalizedIntegration } from '../normalize.ts';
 import type { OutputTree } from '../output.ts';
@@ -19,7 +20,8 @@ export const PINNED = {
   vitest: '4.1.12',
   tsx: '4.23.15',
   esbuild: '0.28.2',
-  '@types/node': '20.19.43',
+  // Lambda runs Node.js 22 (infra's KONGO_LAMBDA_RUNTIME): the types and engines follow it.
+  '@types/node': '22.20.7',
   '@types/aws-lambda': '8.10.164',
 } as const;
 
@@ -36,7 +38,7 @@ export function packageJson(integration: NormalizedIntegration): Record<string, 
     private: true,
     type: 'module',
     description: `Kongo integration ${name} (HubSpot <-> ${integration.spec.destination.name}) for ${integration.spec.client.name}`,
-    engines: { node: '>=20' },
+    engines: { node: '>=22' },
     config: { spec: integration.specPath },
     scripts: {
       generate: 'kongo generate "$npm_package_config_spec" --out .',
@@ -46,8 +48,14 @@ export function packageJson(integration: NormalizedIntegration): Record<string, 
       synth: 'cdk synth --quiet',
       review: 'kongo review --extensions src/extensions.ts',
       'hubspot:setup': 'kongo hubspot setup "$npm_package_config_spec"',
-      'deploy:sandbox': `cdk deploy kongo-${name}-sandbox --require-approval never`,
-      'deploy:production': `cdk deploy kongo-${name}-production --require-approval never`,
+      ...Object.fromEntries(
+        deployedEnvironments(integration.spec).map((environment) => [
+          `deploy:${environment}`,
+          `cdk deploy kongo-${name}-${environment} --require-approval never`,
+        ]),
+      ),
+      // Once per AWS account, by hand: the GitHub OIDC provider and the pipeline's roles (docs/DEPLOY.md).
+      'pipeline-roles:deploy': 'cdk deploy --app "npx tsx infra/pipeline.gen.ts"',
     },
     dependencies: {
       '@kongo/infra': `file:${tarballPath('infra')}`,

@@ -23,5 +23,6 @@ export function emitStack(integration: NormalizedIntegration, tree: OutputTree, 
   );
   app.getVariableDeclarationOrThrow('ENTRIES').getInitializerOrThrow().replaceWithText(print(entries));
   templates.copy(tree, 'infra/main.ts', 'infra/main.gen.ts');
+  templates.copy(tree, 'infra/pipeline.ts', 'infra/pipeline.gen.ts');
   templates.copy(tree, 'infra/app.test.ts', 'infra/app.gen.test.ts');
 }

@@ -39,7 +39,8 @@ export type AlertFacts =
       topKinds: Array<[string, number]>;
     }
   | { kind: 'unauthorised-spike'; count: number; windowMinutes: number; threshold: number }
-  | { kind: 'dead-letters-old'; count: number; oldestAgeMs: number; maxAgeMs: number };
+  | { kind: 'dead-letters-old'; count: number; oldestAgeMs: number; maxAgeMs: number }
+  | { kind: 'cloudwatch-alarm'; name: string; state: 'ALARM' | 'OK' | 'INSUFFICIENT_DATA'; at: number };
 
 export interface SlackMessageBody {
   text: string;
@@ -52,6 +53,7 @@ const ICONS: Record<AlertKind, string> = {
   'error-spike': ':warning:',
   'unauthorised-spike': ':rotating_light:',
   'dead-letters-old': ':hourglass:',
+  'cloudwatch-alarm': ':bell:',
 };
 
 export function alertText(integration: Pick<IntegrationRecord, 'name' | 'id'>, facts: AlertFacts): string {
@@ -67,6 +69,10 @@ export function alertText(integration: Pick<IntegrationRecord, 'name' | 'id'>, f
     }
     case 'unauthorised-spike':
       return `${ICONS['unauthorised-spike']} ${who}: ${facts.count} unauthorised webhook requests in the last ${facts.windowMinutes} min (alert at ${facts.threshold}). A secret may have been rotated on one side only, or someone is probing the endpoint.`;
+    case 'cloudwatch-alarm':
+      return facts.state === 'ALARM'
+        ? `${ICONS['cloudwatch-alarm']} ${who}: CloudWatch alarm \`${facts.name}\` is in ALARM since ${clockTime(facts.at)}. docs/OPERATIONS.md lists what each alarm means and what to do first.`
+        : `${ICONS.recovered} ${who}: CloudWatch alarm \`${facts.name}\` is ${facts.state} again since ${clockTime(facts.at)}.`;
     case 'dead-letters-old':
       return `${ICONS['dead-letters-old']} ${who}: ${facts.count} dead letter${facts.count === 1 ? '' : 's'} waiting, the oldest ${formatDuration(facts.oldestAgeMs)} old (alert after ${formatDuration(facts.maxAgeMs)}). Fix the cause, then replay them from the Notification Centre.`;
   }

@@ -8,7 +8,7 @@ import { renderDashboard } from '../dashboard/page.ts';
 import { DASHBOARD_SCRIPT } from '../dashboard/script.ts';
 import { ConfigError, NotFoundError } from '../errors.ts';
 import { bearerToken } from '../keys.ts';
-import { claimedIntegrationId, parseEvents, parseHeartbeat } from '../schema.ts';
+import { claimedIntegrationId, parseAlarm, parseEvents, parseHeartbeat } from '../schema.ts';
 
 export interface RequestHandlerOptions {
   /** A bearer token that opens `/api/admin/*` and replay requests (the deployed centre's SSM admin token). */
@@ -145,7 +145,7 @@ export function createRequestHandler(
   };
   const ownHosts = session ? new Set(session.origins.map((o) => new URL(o).host)) : null;
 
-  const ingest = async (request: Request, kind: 'heartbeat' | 'events'): Promise<Response> => {
+  const ingest = async (request: Request, kind: 'heartbeat' | 'events' | 'alarm'): Promise<Response> => {
     const read = await readJson(request, maxBody);
     if (!read.ok) return read.response;
     // Authenticate before looking at anything but the claimed id: strangers learn nothing about the schema.
@@ -159,6 +159,16 @@ export function createRequestHandler(
         'Send the integration id in the body and its key as a bearer token',
         {},
       );
+    }
+    if (kind === 'alarm') {
+      const parsed = parseAlarm(read.body);
+      if (!parsed.ok) {
+        await centre.recordRejection(integration, parsed.problems);
+        return problem(400, 'invalid_payload', 'An alarm carries its name, state and time only', {
+          problems: parsed.problems,
+        });
+      }
+      return json(202, { ok: true, ...(await centre.ingestAlarm(integration, parsed.value)) });
     }
     if (kind === 'events') {
       const parsed = parseEvents(read.body);
@@ -224,6 +234,7 @@ export function createRequestHandler(
     if (method === 'GET' && path === '/healthz') return json(200, { ok: true, now: centre.now() });
     if (method === 'POST' && path === '/api/heartbeats') return ingest(request, 'heartbeat');
     if (method === 'POST' && path === '/api/events') return ingest(request, 'events');
+    if (method === 'POST' && path === '/api/alarms') return ingest(request, 'alarm');
     if (method === 'GET' && path === '/api/integrations') return json(200, await centre.overview());
 
     const one = /^\/api\/integrations\/([^/]+)(\/replay)?$/.exec(path);
