@@ -337,8 +337,8 @@ describe('IntegrationStack (two-way spec, sandbox)', () => {
     const dlqId = logicalIdStartingWith(template, 'AWS::SQS::Queue', 'DeadLetterQueue');
     expect(statements.map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
-      ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      'sqs:SendMessage',
+      'sqs:SendMessage',
       'ssm:GetParameter',
     ]);
     expect(JSON.stringify(statements[1]?.Resource)).toContain(queueId);
@@ -396,6 +396,55 @@ describe('IntegrationStack (two-way spec, sandbox)', () => {
       [...source.matchAll(/new (\w+)Command\(/g)].map((m) => `dynamodb:${actionOf[m[1] ?? ''] ?? m[1]}`),
     );
     expect([...sent].sort()).toEqual([...TABLE_ACTIONS.worker].sort());
+  });
+
+  it('grants each role exactly the SQS actions its code sends or Lambda needs, and none nobody sends', () => {
+    // Every SQS command any deployed code sends (the runtime's SQS adapters, infra's archiver), plus
+    // what Lambda's SQS poller needs on the worker's role (AWS Lambda guide, "Using Lambda with
+    // Amazon SQS", execution role: ReceiveMessage, DeleteMessage, GetQueueAttributes).
+    const sources = [
+      '../../runtime/src/queue/sqs-queue.ts',
+      '../../runtime/src/queue/sqs-dead-letters.ts',
+      './dlq-archiver/handler.ts',
+    ].map((path) => readFileSync(new URL(path, import.meta.url), 'utf8'));
+    const sent = new Set(
+      sources.flatMap((source) => [...source.matchAll(/new (\w+)Command\(/g)].map((m) => `sqs:${m[1]}`)),
+    );
+    const lambdaPoller = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
+    const granted = new Set<string>();
+    for (const policy of Object.values(resources(template, 'AWS::IAM::Policy'))) {
+      for (const statement of (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+        for (const action of [statement.Action].flat() as string[])
+          if (action.startsWith('sqs:')) granted.add(action);
+    }
+    const unused = [...granted].filter((action) => !sent.has(action) && !lambdaPoller.includes(action));
+    expect(unused).toEqual([]);
+    // And per role, exactly (sorted): a new grant or a lost one is a visible diff here.
+    const sqsOf = (role: string) =>
+      roleStatements(template, role)
+        .flatMap((s) => [s.Action].flat() as string[])
+        .filter((a) => a.startsWith('sqs:'))
+        .sort();
+    expect(sqsOf('HubSpotWebhookRole')).toEqual(['sqs:SendMessage', 'sqs:SendMessage']);
+    expect(sqsOf('DestinationToHubSpotWorkerRole')).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+      'sqs:SendMessage',
+    ]);
+    // The contacts worker also peeks and deletes dead letters (privacy deletion).
+    expect(sqsOf('HubSpotToDestinationWorkerRole')).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+      'sqs:ReceiveMessage',
+      'sqs:SendMessage',
+    ]);
+    expect(sqsOf('DeadLetterArchiverRole')).toEqual(['sqs:DeleteMessage', 'sqs:ReceiveMessage']);
+    expect(JSON.stringify(roleStatements(template, 'AlarmForwarderRole'))).not.toContain('sqs:');
   });
 
   it('runs every scheduled function alone: no EventBridge or Lambda async retries, reserved concurrency 1', () => {
@@ -469,7 +518,7 @@ describe('IntegrationStack variants', () => {
     const poller = roleStatements(template, 'PollerRole');
     expect(poller.map((s) => s.Action)).toEqual([
       ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+      'sqs:SendMessage',
       ['dynamodb:GetItem', 'dynamodb:PutItem'],
       'ssm:GetParameter',
     ]);

@@ -30,8 +30,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -262,7 +261,7 @@ export class IntegrationStack extends Stack {
           [ENV.direction]: 'destination-to-hubspot',
         },
       });
-      d2h.queue.grantSendMessages(poller.role);
+      this.#allowSqs(poller.role, d2h.queue, ['sqs:SendMessage']);
       // The cursor item only: read, then a conditional put on the version read (never moves backwards).
       this.#grantItems(poller.role, [...TABLE_ACTIONS.poller]);
       // A destination poll builds the destination client alone (runtime.poll): its token, no HubSpot token.
@@ -352,7 +351,8 @@ export class IntegrationStack extends Stack {
         [ENV.archiveAfterDays]: String(DEAD_LETTER_ARCHIVE_AFTER_DAYS),
       },
     });
-    this.deadLetterQueue.grantConsumeMessages(archiver.role);
+    // Receives letters (hiding the young ones for a minute) and deletes each one it archived.
+    this.#allowSqs(archiver.role, this.deadLetterQueue, ['sqs:ReceiveMessage', 'sqs:DeleteMessage']);
     this.#grantItems(archiver.role, [...TABLE_ACTIONS.deadLetterArchiver]);
     new events.Rule(this, 'ArchiveSchedule', {
       description: 'Daily: move dead letters older than 10 days into the table before SQS deletes them',
@@ -461,18 +461,27 @@ export class IntegrationStack extends Stack {
         [ENV.direction]: direction,
       },
     });
-    worker.function.addEventSource(
-      new SqsEventSource(queue, {
-        // Up to 100 messages gathered for up to 1 s (docs/RUNTIME.md "Batches on AWS"): one HubSpot
-        // batch call and one BatchGetItem carry up to 100 records; a batch size above 10 needs a window.
-        batchSize: WORKER_BATCH_SIZE,
-        maxBatchingWindow: WORKER_BATCHING_WINDOW,
-        reportBatchItemFailures: true,
-        // Two concurrent batches keep both APIs' rate budgets safe; the queue absorbs bursts.
-        maxConcurrency: 2,
-      }),
-    );
-    this.deadLetterQueue.grantSendMessages(worker.role);
+    // A plain event source mapping with explicit grants (SqsEventSource would also grant
+    // sqs:GetQueueUrl, which nothing sends): Lambda's poller needs Receive, Delete and
+    // GetQueueAttributes on the queue; the worker changes visibility to delay a retry.
+    new lambda.EventSourceMapping(this, `${id}WorkerEvents`, {
+      target: worker.function,
+      eventSourceArn: queue.queueArn,
+      // Up to 100 messages gathered for up to 1 s (docs/RUNTIME.md "Batches on AWS"): one HubSpot
+      // batch call and one BatchGetItem carry up to 100 records; a batch size above 10 needs a window.
+      batchSize: WORKER_BATCH_SIZE,
+      maxBatchingWindow: WORKER_BATCHING_WINDOW,
+      reportBatchItemFailures: true,
+      // Two concurrent batches keep both APIs' rate budgets safe; the queue absorbs bursts.
+      maxConcurrency: 2,
+    });
+    this.#allowSqs(worker.role, queue, [
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ChangeMessageVisibility',
+    ]);
+    this.#allowSqs(worker.role, this.deadLetterQueue, ['sqs:SendMessage']);
     const spec = this.#spec;
     if (direction === 'hubspot-to-destination' && spec.hubspot.objectType === 'contacts') {
       // A contact.privacyDeletion removes the person's dead letters (runtime/src/ops/lifecycle.ts):
@@ -514,9 +523,9 @@ export class IntegrationStack extends Stack {
         [ENV.direction]: source === 'hubspot' ? 'hubspot-to-destination' : 'destination-to-hubspot',
       },
     });
-    queue.grantSendMessages(fn.role);
+    this.#allowSqs(fn.role, queue, ['sqs:SendMessage']);
     // A correctly signed but malformed body is quarantined in the dead-letter queue, never dropped.
-    this.deadLetterQueue.grantSendMessages(fn.role);
+    this.#allowSqs(fn.role, this.deadLetterQueue, ['sqs:SendMessage']);
     this.#grantParameters(fn.role, secrets);
     this.api.addRoutes({
       path: `/webhooks/${spec.integration.name}/${source}`,
@@ -527,6 +536,15 @@ export class IntegrationStack extends Stack {
   }
 
   /** Item-level actions on the Kongo table alone (no stream, no index, no scan). */
+  /**
+   * Exactly these SQS actions on one queue. (The CDK's grantSendMessages / grantConsumeMessages add
+   * sqs:GetQueueAttributes and sqs:GetQueueUrl, which no Kongo code sends; SQS_ACTIONS_SENT in the
+   * stack's test pins that every granted action is sent by some code or needed by Lambda's poller.)
+   */
+  #allowSqs(role: iam.IRole, queue: sqs.IQueue, actions: string[]): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [queue.queueArn] }));
+  }
+
   #grantItems(role: iam.IRole, actions: string[]): void {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [this.table.tableArn] }));
   }
