@@ -55,6 +55,28 @@ describe('soak truth', () => {
       value: 'D',
       conflict: false,
     });
+    // Both sides at HubSpot's value is accepted too: Kongo may not have known its write had landed.
+    const truth = expectedState(log, rule, saw);
+    const both = (company: string) =>
+      judge(
+        truth,
+        {
+          hubspot: new Map([['p@example.com', [{ company }]]]),
+          destination: new Map([['p@example.com', [{ company }]]]),
+        },
+        'flag',
+      );
+    expect(both('D')).toMatchObject({ converged: 1, alternatives: 0 });
+    expect(both('H')).toMatchObject({ converged: 1, alternatives: 1 });
+    const split = judge(
+      truth,
+      {
+        hubspot: new Map([['p@example.com', [{ company: 'H' }]]]),
+        destination: new Map([['p@example.com', [{ company: 'D' }]]]),
+      },
+      'flag',
+    );
+    expect(split).toMatchObject({ converged: 0, lostChanges: 1 });
     const tooLate = heldBeforeFrom({ hubspot: [], destination: [apiWrite(14_000)] }, toField);
     expect(expectedState(log, rule, tooLate).get('p@example.com')?.fields.company).toMatchObject({
       value: 'H',
