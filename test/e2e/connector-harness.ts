@@ -4,8 +4,6 @@
  * The spec (a starter or a test fixture) is pointed at the local parts.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectorDocument } from '../../runtime/src/connector/types.ts';
@@ -24,6 +22,7 @@ import { validateSpec } from '../../runtime/src/spec/validate.ts';
 import type { BatchOutcome } from '../../runtime/src/worker/types.ts';
 import type { FaultConfig } from '../../sandbox/src/faults/index.ts';
 import { type HubSpotSimulator, startHubSpotSimulator } from '../../sandbox/src/hubspot/index.ts';
+import { createSyncIdProperty, settleRuntime, startTestGateway } from '../runtime/parts.ts';
 
 export const APP = {
   appId: 4243,
@@ -107,41 +106,8 @@ export async function startConnectorHarness(options: ConnectorHarnessOptions): P
   });
 
   let runtime: IntegrationRuntime | undefined;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (typeof value === 'string') headers.set(name, value);
-      }
-      const request = new Request(`${gatewayUrl}${req.url ?? '/'}`, {
-        method: req.method ?? 'POST',
-        headers,
-        body: Buffer.concat(chunks),
-      });
-      const path = new URL(request.url).pathname;
-      const handler =
-        runtime && path === webhookPath(runtime.spec, 'hubspot')
-          ? runtime.hubspotWebhook
-          : runtime && path === webhookPath(runtime.spec, 'destination')
-            ? runtime.destinationWebhook
-            : null;
-      if (!handler) {
-        res.writeHead(404).end();
-        return;
-      }
-      handler(request).then(
-        async (response) => {
-          res.writeHead(response.status, Object.fromEntries(response.headers));
-          res.end(Buffer.from(await response.arrayBuffer()));
-        },
-        () => res.writeHead(500).end(),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const gateway = await startTestGateway(() => runtime);
+  const gatewayUrl = gateway.url;
 
   const text = await readFile(options.spec, 'utf8');
   const result = validateSpec(JSON.parse(text) as unknown);
@@ -176,20 +142,7 @@ export async function startConnectorHarness(options: ConnectorHarnessOptions): P
     }),
   );
 
-  const created = await fetch(`${hub.url}/crm/v3/properties/${spec.hubspot.objectType}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${APP.accessToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: spec.hubspot.syncIdProperty,
-      label: 'Kongo sync id',
-      type: 'string',
-      fieldType: 'text',
-      groupName: 'contactinformation',
-      hasUniqueValue: true,
-    }),
-  });
-  if (created.status !== 201)
-    throw new Error(`could not create the sync-id property: ${await created.text()}`);
+  await createSyncIdProperty(hub.url, spec, APP.accessToken);
   for (const property of options.hubspotProperties ?? []) {
     const made = await fetch(`${hub.url}/crm/v3/properties/${spec.hubspot.objectType}`, {
       method: 'POST',
@@ -229,40 +182,15 @@ export async function startConnectorHarness(options: ConnectorHarnessOptions): P
   await options.destination.subscribe?.(gatewayUrl + webhookPath(spec, 'destination'), options.webhookSecret);
 
   const settledRuntime = runtime;
-  const settle = async (timeoutMs = 20_000): Promise<BatchOutcome> => {
-    const total: BatchOutcome = {
-      failedMessageIds: [],
-      messages: 0,
-      acked: 0,
-      retried: 0,
-      paused: 0,
-      quarantined: 0,
-      events: 0,
-      duplicates: 0,
-      records: [],
-    };
-    const deadline = Date.now() + timeoutMs;
-    let quiet = 0;
-    while (quiet < 2 && Date.now() < deadline) {
-      await hub.webhooksIdle();
-      await options.destination.idle();
-      const outcome = await settledRuntime.drain({
-        untilEmpty: true,
-        timeoutMs: Math.max(1, deadline - Date.now()),
-      });
-      total.messages += outcome.messages;
-      total.acked += outcome.acked;
-      total.retried += outcome.retried;
-      total.paused += outcome.paused;
-      total.quarantined += outcome.quarantined;
-      total.events += outcome.events;
-      total.duplicates += outcome.duplicates;
-      total.records.push(...outcome.records);
-      quiet = outcome.messages === 0 ? quiet + 1 : 0;
-      if (quiet < 2) await new Promise((resolve) => setTimeout(resolve, 30));
-    }
-    return total;
-  };
+  const settle = (timeoutMs = 20_000): Promise<BatchOutcome> =>
+    settleRuntime(
+      settledRuntime,
+      async () => {
+        await hub.webhooksIdle();
+        await options.destination.idle();
+      },
+      timeoutMs,
+    );
   return {
     dynamo,
     hub,
@@ -286,8 +214,7 @@ export async function startConnectorHarness(options: ConnectorHarnessOptions): P
     },
     async close() {
       await settledRuntime.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await gateway.close();
       await hub.close();
       await dynamo.close();
       await rm(dir, { recursive: true, force: true });

@@ -3,8 +3,6 @@
  * simulators, and a tiny gateway that hands their webhooks to the runtime as web-standard Requests.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -27,6 +25,7 @@ import {
 import type { FaultConfig } from '../../sandbox/src/faults/index.ts';
 import { type HubSpotSimulator, startHubSpotSimulator } from '../../sandbox/src/hubspot/index.ts';
 import starter from '../../templates/starters/contacts-events.integration-spec.json' with { type: 'json' };
+import { createSyncIdProperty, settleRuntime, startTestGateway } from './parts.ts';
 
 export const APP = { appId: 4242, clientSecret: 'harness-client-secret', accessToken: 'pat-na1-harness' };
 export const EVENTS_TOKEN = 'sk_test_kongo_events';
@@ -97,41 +96,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
 
   let runtime: IntegrationRuntime | undefined;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (typeof value === 'string') headers.set(name, value);
-      }
-      const request = new Request(`${gatewayUrl}${req.url ?? '/'}`, {
-        method: req.method ?? 'POST',
-        headers,
-        body: Buffer.concat(chunks),
-      });
-      const path = new URL(request.url).pathname;
-      const handler =
-        runtime && path === webhookPath(runtime.spec, 'hubspot')
-          ? runtime.hubspotWebhook
-          : runtime && path === webhookPath(runtime.spec, 'destination')
-            ? runtime.destinationWebhook
-            : null;
-      if (!handler) {
-        res.writeHead(404).end();
-        return;
-      }
-      handler(request).then(
-        async (response) => {
-          res.writeHead(response.status, Object.fromEntries(response.headers));
-          res.end(Buffer.from(await response.arrayBuffer()));
-        },
-        () => res.writeHead(500).end(),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const gateway = await startTestGateway(() => runtime);
+  const gatewayUrl = gateway.url;
   const spec = harnessSpec(gatewayUrl, events.url, options.patchSpec);
 
   const dir = await mkdtemp(join(tmpdir(), 'kongo-rt-'));
@@ -148,20 +114,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   );
 
   // The unique sync-id property HubSpot upserts on.
-  const created = await fetch(`${hub.url}/crm/v3/properties/${spec.hubspot.objectType}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${APP.accessToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: spec.hubspot.syncIdProperty,
-      label: 'Kongo sync id',
-      type: 'string',
-      fieldType: 'text',
-      groupName: 'contactinformation',
-      hasUniqueValue: true,
-    }),
-  });
-  if (created.status !== 201)
-    throw new Error(`could not create the sync-id property: ${await created.text()}`);
+  await createSyncIdProperty(hub.url, spec, APP.accessToken);
 
   runtime = createIntegrationRuntime({
     spec,
@@ -215,39 +168,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tableName,
     secretsFile,
     gatewayUrl,
-    async settle(timeoutMs = 15_000) {
-      const total: BatchOutcome = {
-        failedMessageIds: [],
-        messages: 0,
-        acked: 0,
-        retried: 0,
-        paused: 0,
-        quarantined: 0,
-        events: 0,
-        duplicates: 0,
-        records: [],
-      };
-      const deadline = Date.now() + timeoutMs;
-      let quiet = 0;
-      while (quiet < 2 && Date.now() < deadline) {
-        await hub.webhooksIdle();
-        await events.idle(5_000);
-        const outcome = await settledRuntime.drain({
-          untilEmpty: true,
-          timeoutMs: Math.max(1, deadline - Date.now()),
-        });
-        total.messages += outcome.messages;
-        total.acked += outcome.acked;
-        total.retried += outcome.retried;
-        total.paused += outcome.paused;
-        total.quarantined += outcome.quarantined;
-        total.events += outcome.events;
-        total.duplicates += outcome.duplicates;
-        total.records.push(...outcome.records);
-        quiet = outcome.messages === 0 ? quiet + 1 : 0;
-        if (quiet < 2) await new Promise((resolve) => setTimeout(resolve, 30));
-      }
-      return total;
+    settle(timeoutMs = 15_000) {
+      return settleRuntime(
+        settledRuntime,
+        async () => {
+          await hub.webhooksIdle();
+          await events.idle(5_000);
+        },
+        timeoutMs,
+      );
     },
     contactsWithEmail(email) {
       return hub
@@ -264,8 +193,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await settledRuntime.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await gateway.close();
       await hub.close();
       await events.close();
       if (ownDynamo) await dynamo.close();
