@@ -11,6 +11,11 @@ import type { RecordWork } from './plan.ts';
 export interface Hydrated {
   values: Record<string, unknown>;
   updatedAt?: number;
+  /**
+   * HubSpot: the record was deleted (archived) after the change was made and read back with
+   * `archived=true`: its changes before the delete still apply; the deletion event applies the policy.
+   */
+  archived?: true;
 }
 
 export type HydrateOutcome =
@@ -43,14 +48,27 @@ export async function hydrate(
         deps.hubspotProperties,
       );
       const byId = new Map(read.records.map((r) => [r.id, r]));
+      // Deleted since the change was made: read again among the archived records (one more call,
+      // only when some are missing). A record neither live nor archived (purged, merged away) is gone.
+      const missing = chunk.filter((w) => !byId.has(w.objectId));
+      const archived = new Map<string, (typeof read.records)[number]>();
+      if (missing.length > 0) {
+        const again = await deps.hubspot.batchRead(
+          missing.map((w) => w.objectId),
+          deps.hubspotProperties,
+          { archived: true },
+        );
+        for (const r of again.records) archived.set(r.id, r);
+      }
       for (const w of chunk) {
-        const found = byId.get(w.objectId);
+        const found = byId.get(w.objectId) ?? archived.get(w.objectId);
         if (!found) {
           outcomes.set(w, { ok: false, reason: 'gone' });
           continue;
         }
         const record: Hydrated = { values: { ...found.properties, hs_object_id: found.id } };
         if (found.updatedAt !== undefined) record.updatedAt = found.updatedAt;
+        if (!byId.has(w.objectId)) record.archived = true;
         outcomes.set(w, { ok: true, record });
       }
     } catch (error) {

@@ -37,7 +37,7 @@ export interface HubSpotClient {
   batchRead(
     ids: string[],
     properties: string[],
-    options?: { idProperty?: string },
+    options?: { idProperty?: string; archived?: boolean },
   ): Promise<{ records: HubSpotRecord[]; missing: string[] }>;
   /** Create-or-update by the unique sync-id property: a repeat after a crash can't create twice. */
   batchUpsert(
@@ -154,12 +154,16 @@ export function hubspotClientOn(
       tooMany(ids.length);
       const batch = await batchApi();
       const response = await call(() =>
-        batch.read({
-          inputs: ids.map((id) => ({ id })),
-          properties,
-          propertiesWithHistory: [],
-          ...(readOptions.idProperty ? { idProperty: readOptions.idProperty } : {}),
-        }),
+        batch.read(
+          {
+            inputs: ids.map((id) => ({ id })),
+            properties,
+            propertiesWithHistory: [],
+            ...(readOptions.idProperty ? { idProperty: readOptions.idProperty } : {}),
+          },
+          // HubSpot's `archived` query parameter: "Whether to return only results that have been archived".
+          readOptions.archived === true ? true : undefined,
+        ),
       );
       const records = response.results.map(toRecord);
       const key = readOptions.idProperty;

@@ -49,12 +49,16 @@ export interface RawError {
 
 /** What we call on a generated object module's BatchApi; contacts, companies and deals all fit. */
 export interface ObjectBatchApi {
-  read(input: {
-    inputs: Array<{ id: string }>;
-    properties: string[];
-    propertiesWithHistory: string[];
-    idProperty?: string;
-  }): Promise<{ results: RawObject[]; errors?: RawError[] }>;
+  read(
+    input: {
+      inputs: Array<{ id: string }>;
+      properties: string[];
+      propertiesWithHistory: string[];
+      idProperty?: string;
+    },
+    /** `?archived=true`: only archived (deleted) records. */
+    archived?: boolean,
+  ): Promise<{ results: RawObject[]; errors?: RawError[] }>;
   upsert(input: {
     inputs: Array<{ id: string; idProperty: string; properties: Record<string, string> }>;
   }): Promise<{ results: RawObject[]; errors?: RawError[] }>;

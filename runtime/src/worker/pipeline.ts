@@ -352,7 +352,7 @@ export function createWorker(deps: WorkerDeps): Worker {
   /** Phase A for one upsert: everything up to and including the recorded intent. */
   const prepare = async (
     work: RecordWork,
-    record: { values: Record<string, unknown>; updatedAt?: number },
+    record: { values: Record<string, unknown>; updatedAt?: number; archived?: true },
     trace: RecordTrace,
     hydration: Span | null,
     owner: string,
@@ -379,7 +379,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         durationMs: (hydration?.durationMs ?? 0) + transformSpan.durationMs,
       },
       'ok',
-      `${hydration ? 'hydrated' : 'record-in-event'}${fieldErrors.length > 0 ? `:${fieldErrors.length}-field-errors` : ''}`,
+      `${hydration ? (record.archived ? 'hydrated-archived' : 'hydrated') : 'record-in-event'}${fieldErrors.length > 0 ? `:${fieldErrors.length}-field-errors` : ''}`,
     );
     trace.beginIdempotency();
     for (const error of fieldErrors) {
@@ -1085,6 +1085,18 @@ export function createWorker(deps: WorkerDeps): Worker {
           trace.mark('transform', hydration, 'failed', h.reason === 'failed' ? 'hydrate-failed' : 'gone');
           if (h.reason === 'failed') record.status = { kind: 'failed', error: h.error, stage: 'transform' };
           else settle(record, report(w, 'gone'), outcome);
+          return;
+        }
+        // Deleted in HubSpot since (W1): its changes before the delete apply, then the deletion event
+        // applies the policy. Under `propagate` a record Kongo never synced is not created only to be deleted.
+        if (
+          h.record.archived &&
+          spec.policies.deletes === 'propagate' &&
+          !entities.get(refKey({ system: w.source, id: w.objectId }))
+        ) {
+          trace.mark('transform', hydration, 'ok', 'hydrated-archived');
+          const reason = 'deleted in hubspot before its first sync; delete policy propagate';
+          settle(record, report(w, 'gone', { reason }), outcome);
           return;
         }
         if (w.action === 'restore') await handleLifecycle(w, { ...deps, dryRun, report });

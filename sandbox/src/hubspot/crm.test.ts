@@ -98,6 +98,29 @@ describe('basic CRUD', () => {
     expect(archived.archived).toBe(true);
   });
 
+  it('batch read with archived=true returns only archived records, with their properties', async () => {
+    const live = await client.crm.contacts.basicApi.create({
+      properties: { email: 'live@example.com', lastname: 'Live' },
+      associations: [],
+    });
+    const gone = await client.crm.contacts.basicApi.create({
+      properties: { email: 'gone@example.com', lastname: 'Gone' },
+      associations: [],
+    });
+    await client.crm.contacts.basicApi.archive(gone.id);
+    const input = {
+      inputs: [{ id: live.id }, { id: gone.id }],
+      properties: ['lastname'],
+      propertiesWithHistory: [],
+    };
+    const read = await client.crm.contacts.batchApi.read(input, false);
+    expect(read.results.map((r) => r.id)).toEqual([live.id]);
+    const archived = await client.crm.contacts.batchApi.read(input, true);
+    expect(archived.results.map((r) => [r.id, r.archived, r.properties.lastname])).toEqual([
+      [gone.id, true, 'Gone'],
+    ]);
+  });
+
   it('reads and updates by idProperty=email', async () => {
     await client.crm.contacts.basicApi.create({
       properties: { email: 'grace@navy.mil', lastname: 'Hopper' },

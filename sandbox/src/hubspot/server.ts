@@ -518,7 +518,9 @@ export async function startHubSpotSimulator(
         const missing: string[] = [];
         for (const i of inputs) {
           const id = String(i.id ?? '');
-          const record = crm.find(type, id, idProperty, archived);
+          // `archived=true`: "Whether to return only results that have been archived" (HubSpot's batch read).
+          const found = crm.find(type, id, idProperty, archived);
+          const record = found && found.archived === archived ? found : undefined;
           if (record) results.push(crm.toPublic(type, record, names));
           else missing.push(id);
         }
