@@ -4,7 +4,7 @@
  * onto a mapped field says what it replaced; formula nodes do not overlap; a cut label shows whole
  * on hover.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { Consultant } from './consultant.ts';
 import { buildStudio, HUBSPOT_TOKEN, launchChromium, type Sandbox, startSandbox } from './harness.ts';
@@ -14,6 +14,8 @@ let chromium: { browser: Browser; close: () => Promise<void> };
 let page: Page;
 let me: Consultant;
 const consoleErrors: string[] = [];
+// biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText (the text as rendered), not the DOM property.
+const shown = (locator: Locator): Promise<string> => locator.innerText();
 
 beforeAll(async () => {
   await buildStudio();
@@ -105,6 +107,48 @@ describe('the canvas', () => {
           a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
         expect(overlap).toBe(false);
       }
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('ends each mapping to a field out of view at a stub naming that field, not in one bundle', async () => {
+    onTestFailed(() => page.screenshot({ path: 'test-results/canvas-stubs.png' }).then(() => {}));
+    await me.search('source', '');
+    const rows = page.locator('[data-testid="source-list"] .field-list-rows');
+    // The mapped contact fields (email, first name, phone, event status) sit below the first groups.
+    await rows.evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    const stubs = page.locator('[data-testid="source-stubs"] [data-stub]');
+    await expect
+      .poll(async () =>
+        (await stubs.evaluateAll((els) => els.map((e) => e.getAttribute('data-stub')))).sort(),
+      )
+      .toEqual(['email', 'event_status', 'firstname', 'phone']);
+    expect(await shown(stubs.filter({ hasText: 'First Name' }))).toContain('firstname');
+    // Four edges leave the source list's edge (the leftmost start points), each from its own stub's
+    // handle: four distinct start points, not one bundle.
+    const starts = async () => {
+      const points = (
+        await page
+          .locator('.react-flow__edge-path')
+          .evaluateAll((paths) =>
+            paths.map((p) => /^M ?([\d.]+)[ ,]([\d.]+)/.exec(p.getAttribute('d') ?? '')),
+          )
+      )
+        .filter((m) => m !== null)
+        .map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+      const left = Math.min(...points.map((p) => p.x));
+      return new Set(points.filter((p) => Math.abs(p.x - left) < 2).map((p) => Math.round(p.y))).size;
+    };
+    await expect.poll(starts).toBe(4);
+    // A click on a stub scrolls its field into view, where its edge starts at the row again.
+    await stubs.filter({ hasText: 'Email' }).first().click();
+    await expect.poll(() => page.locator('[data-testid="source-list"] [data-field="email"]').count()).toBe(1);
+    await expect
+      .poll(async () =>
+        (await stubs.evaluateAll((els) => els.map((e) => e.getAttribute('data-stub')))).includes('email'),
+      )
+      .toBe(false);
     expect(consoleErrors).toEqual([]);
   });
 });

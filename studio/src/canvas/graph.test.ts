@@ -92,6 +92,12 @@ describe('buildGraph', () => {
     });
     const g = build(s, { source: () => 'below', target: () => 'above' });
     expect(g.edges[0]).toMatchObject({ sourceHandle: 'f:__below', targetHandle: 'f:__above' });
+    // Each hidden row with a stub gets an end point of its own, named after the field.
+    const stubbed = build(s, { source: () => ({ stub: 'below' }), target: () => ({ stub: 'above' }) });
+    expect(stubbed.edges[0]).toMatchObject({
+      sourceHandle: 'f:__below:email',
+      targetHandle: 'f:__above:email',
+    });
   });
 
   it('shows drafts of the open direction only', () => {

@@ -28,8 +28,12 @@ export const LIST_WIDTH = 270;
 export const FORMULA_WIDTH = 210;
 const MARGIN = 12;
 
-/** Where a list row is relative to its list's scroll window: edges to hidden rows end at the list's edge. */
-export type RowPlace = 'visible' | 'above' | 'below';
+/**
+ * Where a list row is relative to its list's scroll window. An edge to a hidden row ends at the
+ * list's edge: at the row's own stub (a labelled chip in the band above or below the rows, `stub`),
+ * or — past the band's few stubs — at the band's "+N more" chip.
+ */
+export type RowPlace = 'visible' | 'above' | 'below' | { stub: 'above' | 'below' };
 export type PlaceOf = (name: string) => RowPlace;
 
 export interface FormulaNodeData extends Record<string, unknown> {
@@ -110,14 +114,14 @@ export function buildGraph(
   const locations = new Map<string, NodeLocation>();
   let cursorY = 52;
 
-  const sourceHandle = (name: string) => {
-    const where = place.source(name);
-    return where === 'visible' ? `f:${name}` : `f:__${where}`;
-  };
-  const targetHandle = (name: string) => {
-    const where = place.target(name);
-    return where === 'visible' ? `f:${name}` : `f:__${where}`;
-  };
+  const handleOf = (where: RowPlace, name: string) =>
+    where === 'visible'
+      ? `f:${name}`
+      : typeof where === 'string'
+        ? `f:__${where}`
+        : `f:__${where.stub}:${name}`;
+  const sourceHandle = (name: string) => handleOf(place.source(name), name);
+  const targetHandle = (name: string) => handleOf(place.target(name), name);
 
   const selectedNode = state.selection?.kind === 'node' ? formulaNodeId(state.selection.location) : null;
   const selectedTarget = state.selection?.kind === 'mapping' ? state.selection.target : null;

@@ -7,6 +7,12 @@ import type { FieldListNodeData, RowPlace } from '../../graph.ts';
 import { buildRows, ROW_HEIGHT } from './rows.ts';
 
 const HEADER = 86;
+/** A stub: one mapped field out of view, shown at the list's top or bottom edge with its own handle. */
+const STUB_HEIGHT = 18;
+/** Stubs per band; past these, one "+N more" chip holds the rest's edges (its title names them). */
+const STUB_CAP = 5;
+const bandHeight = (count: number) =>
+  count === 0 ? 0 : (Math.min(count, STUB_CAP) + (count > STUB_CAP ? 1 : 0)) * STUB_HEIGHT;
 const TYPE_BADGE: Record<FieldDef['type'], string> = {
   string: 'abc',
   number: '123',
@@ -66,9 +72,6 @@ function FieldListBody({ id, data, side }: { id: string; data: FieldListNodeData
   const viewport = Math.max(ROW_HEIGHT, height - HEADER);
   const first = Math.floor(scrollTop / ROW_HEIGHT);
   const last = Math.min(rows.length - 1, first + Math.ceil(viewport / ROW_HEIGHT));
-  // A row is "visible" only when wholly inside the scroll window, so edges never point at a clipped row.
-  const fullyFirst = Math.ceil(scrollTop / ROW_HEIGHT);
-  const fullyLast = Math.floor((scrollTop + viewport) / ROW_HEIGHT) - 1;
 
   const indexOf = useMemo(() => {
     const map = new Map<string, number>();
@@ -78,17 +81,103 @@ function FieldListBody({ id, data, side }: { id: string; data: FieldListNodeData
     return map;
   }, [rows]);
 
+  // Mapped fields in row order (a field the search or a collapsed group hides counts as below).
+  const linkedKey = [...links.keys()].sort().join('\n');
+  const linkedInOrder = useMemo(
+    () =>
+      (linkedKey === '' ? [] : linkedKey.split('\n'))
+        .map((name) => ({ name, index: indexOf.get(name) ?? Number.POSITIVE_INFINITY }))
+        .sort((a, b) => a.index - b.index),
+    [linkedKey, indexOf],
+  );
+  // A row is "visible" only when wholly inside the scroll window and clear of the stub bands, so
+  // edges never point at a clipped or covered row. The bands only grow while this settles (they
+  // cover rows, which may move more mapped fields under them), so it ends within STUB_CAP rounds.
+  const { fullyFirst, fullyLast, above, below, bandTop, bandBottom } = useMemo(() => {
+    let top = 0;
+    let bottom = 0;
+    for (;;) {
+      const firstRow = Math.ceil((scrollTop + top) / ROW_HEIGHT);
+      const lastRow = Math.floor((scrollTop + viewport - bottom) / ROW_HEIGHT) - 1;
+      const hiddenAbove = linkedInOrder.filter((l) => l.index < firstRow).map((l) => l.name);
+      const hiddenBelow = linkedInOrder.filter((l) => l.index > lastRow).map((l) => l.name);
+      const nextTop = Math.max(top, bandHeight(hiddenAbove.length));
+      const nextBottom = Math.max(bottom, bandHeight(hiddenBelow.length));
+      if (nextTop === top && nextBottom === bottom)
+        return {
+          fullyFirst: firstRow,
+          fullyLast: lastRow,
+          // The stubs nearest the window get their own chip.
+          above: hiddenAbove.reverse(),
+          below: hiddenBelow,
+          bandTop: top,
+          bandBottom: bottom,
+        };
+      top = nextTop;
+      bottom = nextBottom;
+    }
+  }, [scrollTop, viewport, linkedInOrder]);
+  const stubbedAbove = above.slice(0, STUB_CAP);
+  const stubbedBelow = below.slice(0, STUB_CAP);
+  const stubKey = `${stubbedAbove.join(',')}|${stubbedBelow.join(',')}`;
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: stubKey stands for the two stub lists
   useEffect(() => {
+    const withStub = new Map<string, 'above' | 'below'>([
+      ...stubbedAbove.map((n) => [n, 'above'] as const),
+      ...stubbedBelow.map((n) => [n, 'below'] as const),
+    ]);
     const place = (name: string): RowPlace => {
+      const stub = withStub.get(name);
+      if (stub) return { stub };
       const i = indexOf.get(name);
       if (i === undefined) return 'below';
       if (i < fullyFirst) return 'above';
       if (i > fullyLast) return 'below';
       return 'visible';
     };
-    reportPlaces(role, place, `${fullyFirst}:${fullyLast}:${rowsVersion}`);
+    reportPlaces(role, place, `${fullyFirst}:${fullyLast}:${rowsVersion}:${stubKey}`);
     updateNodeInternals(id);
-  }, [reportPlaces, role, indexOf, fullyFirst, fullyLast, rowsVersion, id, updateNodeInternals]);
+  }, [reportPlaces, role, indexOf, fullyFirst, fullyLast, rowsVersion, stubKey, id, updateNodeInternals]);
+
+  const fieldsByName = useMemo(() => new Map((schema?.fields ?? []).map((f) => [f.name, f])), [schema]);
+  const stubChip = (name: string, band: 'above' | 'below', top: number) => {
+    const field = fieldsByName.get(name);
+    return (
+      <button
+        type="button"
+        key={`${band}:${name}`}
+        className={`field-stub nodrag ${band}`}
+        style={{ top, height: STUB_HEIGHT }}
+        data-stub={name}
+        title={`${field?.label ?? name} (${name}) is mapped, ${band === 'above' ? 'above' : 'below'} the visible rows: click to scroll to it`}
+        onClick={() => dispatch({ type: 'select', selection: { kind: 'field', side, name } })}
+      >
+        <span aria-hidden="true">{band === 'above' ? '↑' : '↓'}</span>
+        <span className="field-label">{field?.label ?? name}</span>
+        <span className="field-name">{name}</span>
+        <Handle
+          id={`f:__${band}:${name}`}
+          type={handleType}
+          position={handlePosition}
+          isConnectable={false}
+          className="field-handle stub-handle"
+        />
+      </button>
+    );
+  };
+  const moreChip = (names: string[], band: 'above' | 'below', top: number) => (
+    <div
+      key={`${band}:more`}
+      className={`field-stub more ${band}`}
+      style={{ top, height: STUB_HEIGHT }}
+      data-stub-more={band}
+      title={names.join(', ')}
+    >
+      <span aria-hidden="true">{band === 'above' ? '↑' : '↓'}</span>
+      <span className="field-label">+{names.length} more mapped</span>
+    </div>
+  );
 
   // "Go to" a field (a problem, a mapping): scroll its row into the middle of the list.
   useEffect(() => {
@@ -160,13 +249,14 @@ function FieldListBody({ id, data, side }: { id: string; data: FieldListNodeData
           </label>
         </div>
       </div>
+      {/* The "+N more" chips' edges (or the list's very edge, with no chip) end here. */}
       <Handle
         id="f:__above"
         type={handleType}
         position={handlePosition}
         isConnectable={false}
         className="overflow-handle"
-        style={{ top: HEADER }}
+        style={{ top: HEADER + (above.length > STUB_CAP ? bandTop - STUB_HEIGHT / 2 : 0) }}
       />
       <Handle
         id="f:__below"
@@ -174,8 +264,18 @@ function FieldListBody({ id, data, side }: { id: string; data: FieldListNodeData
         position={handlePosition}
         isConnectable={false}
         className="overflow-handle"
-        style={{ top: height - 4 }}
+        style={{ top: below.length > STUB_CAP ? height - bandBottom + STUB_HEIGHT / 2 : height - 4 }}
       />
+      <div className="field-stubs" data-testid={`${role}-stubs`}>
+        {stubbedAbove.map((name, i) => stubChip(name, 'above', HEADER + i * STUB_HEIGHT))}
+        {above.length > STUB_CAP
+          ? moreChip(above.slice(STUB_CAP), 'above', HEADER + STUB_CAP * STUB_HEIGHT)
+          : null}
+        {stubbedBelow.map((name, i) => stubChip(name, 'below', height - (i + 1) * STUB_HEIGHT))}
+        {below.length > STUB_CAP
+          ? moreChip(below.slice(STUB_CAP), 'below', height - (STUB_CAP + 1) * STUB_HEIGHT)
+          : null}
+      </div>
       <div
         ref={scroller}
         className="field-list-rows nodrag nowheel nopan"
