@@ -7,6 +7,7 @@ import {
   type WorkspaceState,
 } from '../model/index.ts';
 import {
+  bezierSpan,
   buildGraph,
   connectionToChange,
   formulaNodeId,
@@ -98,6 +99,39 @@ describe('buildGraph', () => {
       sourceHandle: 'f:__below:email',
       targetHandle: 'f:__above:email',
     });
+  });
+
+  it('places a formula node clear of the field-to-field lines crossing the middle', () => {
+    const s = workspace(
+      {
+        type: 'connect',
+        direction: H2D,
+        from: { kind: 'source-field', name: 'firstname' },
+        to: { kind: 'target-field', name: 'firstName' },
+      },
+      {
+        type: 'connect',
+        direction: H2D,
+        from: { kind: 'source-field', name: 'email' },
+        to: { kind: 'target-field', name: 'email' },
+      },
+      { type: 'wrap', direction: H2D, target: 'email', kind: 'lowercase' },
+    );
+    // firstname → firstName runs straight across at y = 12 + 100 (the list's top + the row's middle).
+    const rowAt100 = Object.assign((() => 'visible') as PlaceOf, { y: () => 100 });
+    const g = build(s, { source: rowAt100, target: rowAt100 });
+    const node = g.nodes.find((n) => n.type === 'lowercase');
+    expect(node?.position.y).toBeGreaterThanOrEqual(112 + 8);
+    // With no line there, it goes at the top as before.
+    expect(build(s).nodes.find((n) => n.type === 'lowercase')?.position.y).toBe(52);
+  });
+
+  it('knows the y range a bezier edge covers over an x range', () => {
+    expect(bezierSpan({ x: 0, y: 0 }, { x: 100, y: 100 }, 0, 100)).toEqual([0, 100]);
+    const middle = bezierSpan({ x: 0, y: 0 }, { x: 100, y: 100 }, 40, 60);
+    expect(middle?.[0]).toBeGreaterThan(25);
+    expect(middle?.[1]).toBeLessThan(75);
+    expect(bezierSpan({ x: 0, y: 0 }, { x: 100, y: 100 }, 200, 300)).toBeNull();
   });
 
   it('shows drafts of the open direction only', () => {

@@ -34,7 +34,36 @@ const MARGIN = 12;
  * or — past the band's few stubs — at the band's "+N more" chip.
  */
 export type RowPlace = 'visible' | 'above' | 'below' | { stub: 'above' | 'below' };
-export type PlaceOf = (name: string) => RowPlace;
+export type PlaceOf = ((name: string) => RowPlace) & {
+  /** Where the edge to `name` leaves the list: its handle's y from the list's top (row, stub or edge). */
+  y?: (name: string) => number | undefined;
+};
+
+/**
+ * The y range a default React Flow bezier (source handle on the right, target on the left) covers
+ * between x = `from` and x = `to`: control points half the horizontal distance out, so
+ * x(t) = x1 + dx·(1.5·t·(1−t) + t³) and y(t) = y1 + dy·(3t² − 2t³).
+ */
+export function bezierSpan(
+  a: { x: number; y: number },
+  b: { x: number; y: number },
+  from: number,
+  to: number,
+): [number, number] | null {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i <= 64; i++) {
+    const t = i / 64;
+    const x = a.x + dx * (1.5 * t * (1 - t) + t ** 3);
+    if (x < from || x > to) continue;
+    const y = a.y + dy * (3 * t * t - 2 * t ** 3);
+    low = Math.min(low, y);
+    high = Math.max(high, y);
+  }
+  return low <= high ? [low, high] : null;
+}
 
 export interface FormulaNodeData extends Record<string, unknown> {
   location: NodeLocation;
@@ -114,6 +143,29 @@ export function buildGraph(
   const locations = new Map<string, NodeLocation>();
   let cursorY = 52;
 
+  // Field-to-field lines cross the middle where formula nodes go: a node is placed clear of them
+  // (below the first line it would cover), so no line runs hidden behind a node.
+  const sourceX = MARGIN + LIST_WIDTH;
+  const lines: Array<{ a: { x: number; y: number }; b: { x: number; y: number } }> = [];
+  for (const mapping of mappings) {
+    if (!('field' in mapping.value)) continue;
+    const y1 = place.source.y?.(mapping.value.field);
+    const y2 = place.target.y?.(mapping.target);
+    if (y1 === undefined || y2 === undefined) continue;
+    lines.push({ a: { x: sourceX, y: MARGIN + y1 }, b: { x: targetX, y: MARGIN + y2 } });
+  }
+  /** The first y at or below `y` where a node of `height` at `x` covers no line (8 px clear). */
+  const clearOfLines = (y: number, x: number, height: number): number => {
+    const spans = lines
+      .map((l) => bezierSpan(l.a, l.b, x - 4, x + FORMULA_WIDTH + 4))
+      .filter((span): span is [number, number] => span !== null)
+      .map(([low, high]) => [low - 8, high + 8] as const)
+      .sort((p, q) => p[0] - q[0]);
+    let top = y;
+    for (const [low, high] of spans) if (top < high && top + height > low) top = high;
+    return top;
+  };
+
   const handleOf = (where: RowPlace, name: string) =>
     where === 'visible'
       ? `f:${name}`
@@ -140,8 +192,9 @@ export function buildGraph(
       const id = formulaNodeId(location);
       locations.set(id, location);
       const x = Math.max(middleLeft, startX - depth * (FORMULA_WIDTH + 28));
-      const y = cursorY;
-      cursorY += (measured.get(id)?.height ?? estimateHeight(value)) + 18;
+      const height = measured.get(id)?.height ?? estimateHeight(value);
+      const y = clearOfLines(cursorY, x, height);
+      cursorY = y + height + 18;
       const input = 'enumMap' in value ? value.enumMap.input : undefined;
       const data: FormulaNodeData = {
         location,

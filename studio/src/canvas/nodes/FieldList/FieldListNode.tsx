@@ -3,7 +3,7 @@ import { Handle, type NodeProps, Position, useUpdateNodeInternals } from '@xyflo
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { FieldDef, SchemaSide } from '../../../model/index.ts';
 import { useCanvasActions } from '../../canvas-context.ts';
-import type { FieldListNodeData, RowPlace } from '../../graph.ts';
+import type { FieldListNodeData, PlaceOf, RowPlace } from '../../graph.ts';
 import { buildRows, ROW_HEIGHT } from './rows.ts';
 
 const HEADER = 86;
@@ -120,6 +120,7 @@ function FieldListBody({ id, data, side }: { id: string; data: FieldListNodeData
   const stubbedAbove = above.slice(0, STUB_CAP);
   const stubbedBelow = below.slice(0, STUB_CAP);
   const stubKey = `${stubbedAbove.join(',')}|${stubbedBelow.join(',')}`;
+  const measuredHandles = useRef('');
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: stubKey stands for the two stub lists
   useEffect(() => {
@@ -127,7 +128,7 @@ function FieldListBody({ id, data, side }: { id: string; data: FieldListNodeData
       ...stubbedAbove.map((n) => [n, 'above'] as const),
       ...stubbedBelow.map((n) => [n, 'below'] as const),
     ]);
-    const place = (name: string): RowPlace => {
+    const place: PlaceOf = (name: string): RowPlace => {
       const stub = withStub.get(name);
       if (stub) return { stub };
       const i = indexOf.get(name);
@@ -136,9 +137,41 @@ function FieldListBody({ id, data, side }: { id: string; data: FieldListNodeData
       if (i > fullyLast) return 'below';
       return 'visible';
     };
-    reportPlaces(role, place, `${fullyFirst}:${fullyLast}:${rowsVersion}:${stubKey}`);
-    updateNodeInternals(id);
-  }, [reportPlaces, role, indexOf, fullyFirst, fullyLast, rowsVersion, stubKey, id, updateNodeInternals]);
+    // Where each edge leaves the list (the middle of its row, stub or band), for laying formula
+    // nodes out clear of the field-to-field lines.
+    place.y = (name) => {
+      const where = place(name);
+      if (where === 'visible')
+        return HEADER + (indexOf.get(name) ?? 0) * ROW_HEIGHT - scrollTop + ROW_HEIGHT / 2;
+      if (typeof where !== 'string')
+        return where.stub === 'above'
+          ? HEADER + stubbedAbove.indexOf(name) * STUB_HEIGHT + STUB_HEIGHT / 2
+          : height - (stubbedBelow.indexOf(name) + 1) * STUB_HEIGHT + STUB_HEIGHT / 2;
+      return where === 'above' ? HEADER + bandTop : height - bandBottom;
+    };
+    // The scroll position (to 10 px) is in the version: the lines move with it. Handles change only
+    // with the rows shown and the stubs, so React Flow re-measures them only then.
+    const handles = `${fullyFirst}:${fullyLast}:${rowsVersion}:${stubKey}:${height}`;
+    reportPlaces(role, place, `${handles}:${Math.round(scrollTop / 10)}`);
+    if (measuredHandles.current !== handles) {
+      measuredHandles.current = handles;
+      updateNodeInternals(id);
+    }
+  }, [
+    reportPlaces,
+    role,
+    indexOf,
+    fullyFirst,
+    fullyLast,
+    rowsVersion,
+    stubKey,
+    scrollTop,
+    height,
+    bandTop,
+    bandBottom,
+    id,
+    updateNodeInternals,
+  ]);
 
   const fieldsByName = useMemo(() => new Map((schema?.fields ?? []).map((f) => [f.name, f])), [schema]);
   const stubChip = (name: string, band: 'above' | 'below', top: number) => {
