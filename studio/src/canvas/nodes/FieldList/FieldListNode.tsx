@@ -187,8 +187,8 @@ function FieldListBody({ id, data, side }: { id: string; data: FieldListNodeData
         onClick={() => dispatch({ type: 'select', selection: { kind: 'field', side, name } })}
       >
         <span aria-hidden="true">{band === 'above' ? '↑' : '↓'}</span>
-        <span className="field-label">{field?.label ?? name}</span>
-        <span className="field-name">{name}</span>
+        <span className="stub-label">{field?.label ?? name}</span>
+        <span className="stub-name">{name}</span>
         <Handle
           id={`f:__${band}:${name}`}
           type={handleType}
@@ -208,7 +208,7 @@ function FieldListBody({ id, data, side }: { id: string; data: FieldListNodeData
       title={names.join(', ')}
     >
       <span aria-hidden="true">{band === 'above' ? '↑' : '↓'}</span>
-      <span className="field-label">+{names.length} more mapped</span>
+      <span className="stub-label">+{names.length} more mapped</span>
     </div>
   );
 
