@@ -154,7 +154,11 @@ export function buildGraph(
     if (y1 === undefined || y2 === undefined) continue;
     lines.push({ a: { x: sourceX, y: MARGIN + y1 }, b: { x: targetX, y: MARGIN + y2 } });
   }
-  /** The first y at or below `y` where a node of `height` at `x` covers no line (8 px clear). */
+  /**
+   * The first y at or below `y` where a node of `height` at `x` covers no line (8 px clear) and still
+   * ends above the lists' bottom; where no such gap is left, `y` itself (the node then covers a line
+   * rather than leaving the screen).
+   */
   const clearOfLines = (y: number, x: number, height: number): number => {
     const spans = lines
       .map((l) => bezierSpan(l.a, l.b, x - 4, x + FORMULA_WIDTH + 4))
@@ -163,7 +167,7 @@ export function buildGraph(
       .sort((p, q) => p[0] - q[0]);
     let top = y;
     for (const [low, high] of spans) if (top < high && top + height > low) top = high;
-    return top;
+    return top + height <= MARGIN + listHeight ? top : y;
   };
 
   const handleOf = (where: RowPlace, name: string) =>
