@@ -186,6 +186,45 @@ export class CostLimiter {
     };
   }
 
+  /** `X-Secondly-Call-Limit` / `X-Daily-Call-Limit` as `used/threshold` (Webex Events' SDKs read these). */
+  limitHeaders(token: string): Record<string, string> {
+    const usage = this.usage(token);
+    return {
+      'x-secondly-call-limit': `${usage.secondlyUsed}/${this.limits.secondlyThreshold}`,
+      'x-daily-call-limit': `${usage.dailyUsed}/${this.limits.dailyThreshold}`,
+    };
+  }
+
+  /** The `extensions` of a MAX_COST_EXCEEDED refusal: the cost asked and what is left of each budget. */
+  exceededExtensions(token: string, cost: number): Record<string, unknown> {
+    const usage = this.usage(token);
+    const { secondlyThreshold, dailyThreshold } = this.limits;
+    return {
+      code: 'MAX_COST_EXCEEDED',
+      cost,
+      availableCost: Math.max(0, secondlyThreshold - usage.secondlyUsed),
+      threshold: secondlyThreshold,
+      dailyThreshold,
+      dailyAvailableCost: Math.max(0, dailyThreshold - usage.dailyUsed),
+    };
+  }
+
+  /**
+   * The headers of a refusal: the limits, and a retry header only for the budget that refused (a client reading
+   * whichever header comes first must not see a "0" for the one that is fine and retry at once).
+   */
+  refusalHeaders(
+    token: string,
+    secondlyRetryAfterMs: number,
+    dailyRetryAfterS: number,
+  ): Record<string, string> {
+    return {
+      ...this.limitHeaders(token),
+      ...(secondlyRetryAfterMs > 0 ? { 'x-secondly-retry-after': String(secondlyRetryAfterMs) } : {}),
+      ...(dailyRetryAfterS > 0 ? { 'x-daily-retry-after': String(dailyRetryAfterS) } : {}),
+    };
+  }
+
   reset(): void {
     this.#windows.clear();
     this.#days.clear();

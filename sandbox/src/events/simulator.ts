@@ -231,13 +231,7 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
         )
       : Promise.resolve(true);
 
-  const limitHeaders = (token: string): Record<string, string> => {
-    const usage = limiter.usage(token);
-    return {
-      'x-secondly-call-limit': `${usage.secondlyUsed}/${limiter.limits.secondlyThreshold}`,
-      'x-daily-call-limit': `${usage.dailyUsed}/${limiter.limits.dailyThreshold}`,
-    };
-  };
+  const limitHeaders = (token: string): Record<string, string> => limiter.limitHeaders(token);
 
   const costExceeded = (
     res: ServerResponse,
@@ -246,8 +240,6 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
     secondlyRetryAfterMs: number,
     dailyRetryAfterS: number,
   ): void => {
-    const usage = limiter.usage(token);
-    const { secondlyThreshold, dailyThreshold } = limiter.limits;
     sendJson(
       res,
       429,
@@ -256,24 +248,11 @@ export async function startEventsSimulator(options: EventsSimulatorOptions = {})
           {
             message:
               'Max cost exceeded. Wait before retrying (see X-Secondly-Retry-After / X-Daily-Retry-After).',
-            extensions: {
-              code: 'MAX_COST_EXCEEDED',
-              cost,
-              availableCost: Math.max(0, secondlyThreshold - usage.secondlyUsed),
-              threshold: secondlyThreshold,
-              dailyThreshold,
-              dailyAvailableCost: Math.max(0, dailyThreshold - usage.dailyUsed),
-            },
+            extensions: limiter.exceededExtensions(token, cost),
           },
         ],
       },
-      {
-        ...limitHeaders(token),
-        // Only the budget that refused the call gets a retry header: a client reading whichever header comes
-        // first must not see a "0" for the one that is fine and retry at once.
-        ...(secondlyRetryAfterMs > 0 ? { 'x-secondly-retry-after': String(secondlyRetryAfterMs) } : {}),
-        ...(dailyRetryAfterS > 0 ? { 'x-daily-retry-after': String(dailyRetryAfterS) } : {}),
-      },
+      limiter.refusalHeaders(token, secondlyRetryAfterMs, dailyRetryAfterS),
     );
   };
 

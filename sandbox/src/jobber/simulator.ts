@@ -23,18 +23,16 @@ import {
   header,
   hmacSha256Base64,
   isObject,
-  listen,
   newEventId,
   parseJson,
   RequestCounters,
   Router,
   readBody,
   readJson,
-  routeAdmin,
   SimHttpError,
   SubscriptionRegistry,
   sendJson,
-  sendText,
+  serveSimulator,
   WebhookDispatcher,
   WindowLimiter,
 } from '../sim-kit/index.ts';
@@ -680,15 +678,12 @@ export async function startJobberSimulator(options: JobberSimulatorOptions = {})
       sendJson(res, 200, { reset: true });
     });
 
-  const server = await listen(
-    async (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/')) {
-        await routeAdmin(admin, req, res, url);
-        if (req.method !== 'GET') persisted?.markDirty();
-        return;
-      }
-      if (url.pathname === '/' && req.method === 'GET') return sendText(res, 200, describe(app));
+  const server = await serveSimulator({
+    ...(options.port === undefined ? {} : { port: options.port }),
+    admin,
+    persisted,
+    describe: () => describe(app),
+    api: async (req, res, url) => {
       if (url.pathname === '/api/oauth/token' && req.method === 'POST') {
         const operation = 'POST /api/oauth/token';
         const gate = await beforeRequest(faults, operation, res, () => {
@@ -711,8 +706,7 @@ export async function startJobberSimulator(options: JobberSimulatorOptions = {})
       if (url.pathname === '/api/graphql' && req.method === 'POST') return handleGraphql(req, res);
       sendJson(res, 404, { errors: [{ message: `No route ${req.method} ${url.pathname}.` }] });
     },
-    { port: options.port ?? 0 },
-  );
+  });
 
   return {
     url: server.url,

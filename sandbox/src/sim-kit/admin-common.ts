@@ -1,9 +1,11 @@
-// Admin routes every simulator shares: subscriptions, faults, counters, the delivery log, webhook timing.
+// Admin routes every simulator shares: subscriptions, faults, counters, the delivery log, webhook timing; and the
+// start-up of a simulator's server around them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultConfigError, type FaultInjector, parseFaultConfig } from '../faults/index.ts';
 import type { RequestCounters } from './counters.ts';
-import { isObject, readJson, SimHttpError, sendJson } from './json.ts';
+import { isObject, readJson, SimHttpError, sendJson, sendText } from './json.ts';
 import type { Router } from './router.ts';
+import { listen, type RunningServer } from './server.ts';
 import type { DispatcherOptions, WebhookDispatcher, WebhookSubscription } from './webhook-dispatcher.ts';
 import type { WriteLog } from './write-log.ts';
 
@@ -197,4 +199,38 @@ export async function routeAdmin(
     const details = known.details && known.details.length > 0 ? { details: known.details } : {};
     sendJson(res, known.status, { error: { code: known.code, message: known.message, ...details } });
   }
+}
+
+export interface SimulatorServerOptions {
+  port?: number;
+  /** The `/_admin/` control API. */
+  admin: Router;
+  /** A simulator's own errors as HTTP errors on admin routes. */
+  translate?: (error: unknown) => SimHttpError | undefined;
+  /** The state file, marked dirty after every admin request that is not a GET. */
+  persisted?: { markDirty(): void } | undefined;
+  /** What `GET /` answers: how to call the simulator. */
+  describe: () => string;
+  /** Everything else: the simulated API. */
+  api: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+}
+
+/**
+ * The start-up every real-system simulator shares: `/_admin/…` to the admin router (state saved after a write),
+ * `GET /` to its description, the rest to its API, on 127.0.0.1.
+ */
+export function serveSimulator(options: SimulatorServerOptions): Promise<RunningServer> {
+  return listen(
+    async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/')) {
+        await routeAdmin(options.admin, req, res, url, options.translate);
+        if (req.method !== 'GET') options.persisted?.markDirty();
+        return;
+      }
+      if (url.pathname === '/' && req.method === 'GET') return sendText(res, 200, options.describe());
+      return options.api(req, res, url);
+    },
+    { port: options.port ?? 0 },
+  );
 }

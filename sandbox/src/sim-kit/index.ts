@@ -5,7 +5,9 @@ export {
   type CommonAdminParts,
   parseUpdatedAtBody,
   routeAdmin,
+  type SimulatorServerOptions,
   SubscriptionRegistry,
+  serveSimulator,
 } from './admin-common.ts';
 export { type CounterSnapshot, RequestCounters } from './counters.ts';
 export { header, isObject, parseJson, readBody, readJson, SimHttpError, sendJson, sendText } from './json.ts';

@@ -21,17 +21,15 @@ import {
   failAnswer,
   header,
   isObject,
-  listen,
   parseJson,
   RequestCounters,
   Router,
   readBody,
   readJson,
-  routeAdmin,
   SimHttpError,
   SubscriptionRegistry,
   sendJson,
-  sendText,
+  serveSimulator,
   WebhookDispatcher,
 } from '../sim-kit/index.ts';
 import { check, StateFile, StateShapeError } from '../sim-kit/state-file.ts';
@@ -332,13 +330,7 @@ export async function startWebexEventsSimulator(
     },
   };
 
-  const limitHeaders = (token: string): Record<string, string> => {
-    const usage = limiter.usage(token);
-    return {
-      'x-secondly-call-limit': `${usage.secondlyUsed}/${limiter.limits.secondlyThreshold}`,
-      'x-daily-call-limit': `${usage.dailyUsed}/${limiter.limits.dailyThreshold}`,
-    };
-  };
+  const limitHeaders = (token: string): Record<string, string> => limiter.limitHeaders(token);
   /** 429 as the SDKs parse it: `extensions` at the top level with available costs; retry headers in ms / s. */
   const maxCostExceeded = (
     res: ServerResponse,
@@ -347,27 +339,11 @@ export async function startWebexEventsSimulator(
     retryMs: number,
     retryS: number,
   ): void => {
-    const usage = limiter.usage(token);
-    const { secondlyThreshold, dailyThreshold } = limiter.limits;
     sendJson(
       res,
       429,
-      {
-        message: 'Max cost exceeded.',
-        extensions: {
-          code: 'MAX_COST_EXCEEDED',
-          cost,
-          availableCost: Math.max(0, secondlyThreshold - usage.secondlyUsed),
-          threshold: secondlyThreshold,
-          dailyThreshold,
-          dailyAvailableCost: Math.max(0, dailyThreshold - usage.dailyUsed),
-        },
-      },
-      {
-        ...limitHeaders(token),
-        ...(retryMs > 0 ? { 'x-secondly-retry-after': String(retryMs) } : {}),
-        ...(retryS > 0 ? { 'x-daily-retry-after': String(retryS) } : {}),
-      },
+      { message: 'Max cost exceeded.', extensions: limiter.exceededExtensions(token, cost) },
+      limiter.refusalHeaders(token, retryMs, retryS),
     );
   };
 
@@ -605,20 +581,19 @@ export async function startWebexEventsSimulator(
       sendJson(res, 200, { reset: true });
     });
 
-  const server = await listen(
-    async (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/'))
-        return routeAdmin(admin, req, res, url);
-      if (url.pathname === '/' && req.method === 'GET') return sendText(res, 200, describe(firstToken));
+  // Admin writes save the state themselves (onChange), so no `persisted` here.
+  const server = await serveSimulator({
+    ...(options.port === undefined ? {} : { port: options.port }),
+    admin,
+    describe: () => describe(firstToken),
+    api: (req, res, url) => {
       if (url.pathname === '/graphql' && req.method === 'POST') return handleGraphql(req, res);
       sendJson(res, 404, {
         message: `No route ${req.method} ${url.pathname}.`,
         extensions: { code: 'NOT_FOUND' },
       });
     },
-    { port: options.port ?? 0 },
-  );
+  });
 
   return {
     url: server.url,

@@ -10,18 +10,16 @@ import {
   failAnswer,
   header,
   isObject,
-  listen,
   newEventId,
   parseJson,
   RequestCounters,
   Router,
   readBody,
   readJson,
-  routeAdmin,
   SimHttpError,
   SubscriptionRegistry,
   sendJson,
-  sendText,
+  serveSimulator,
   WebhookDispatcher,
   type WebhookSubscription,
   WindowLimiter,
@@ -681,19 +679,14 @@ export async function startZoomSimulator(options: ZoomSimulatorOptions = {}): Pr
       ? new SimHttpError(error.status, String(error.code), error.message)
       : undefined;
 
-  const server = await listen(
-    async (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (url.pathname === '/_admin' || url.pathname.startsWith('/_admin/')) {
-        await routeAdmin(admin, req, res, url, translate);
-        if (req.method !== 'GET') persisted?.markDirty();
-        return;
-      }
-      if (url.pathname === '/' && req.method === 'GET') return sendText(res, 200, describe(credentials));
-      return handleApi(req, res, url);
-    },
-    { port: options.port ?? 0 },
-  );
+  const server = await serveSimulator({
+    ...(options.port === undefined ? {} : { port: options.port }),
+    admin,
+    translate,
+    persisted,
+    describe: () => describe(credentials),
+    api: (req, res, url) => handleApi(req, res, url),
+  });
 
   return {
     url: server.url,
