@@ -305,6 +305,63 @@ describe('batch endpoints', () => {
     expect(sim.getRecord('contacts', '1001')?.properties.city).toBe('Leeds');
   });
 
+  it('serves propertiesWithHistory on batch read: each change newest first with its time and source, ≤ 50 inputs', async () => {
+    let now = Date.parse('2026-09-01T10:00:00.000Z');
+    const timed = await startHubSpotSimulator({ indexingLagMs: 0, apps: [APP], now: () => now });
+    try {
+      const api = new Client({
+        accessToken: APP.accessToken,
+        basePath: timed.url,
+        numberOfApiCallRetries: 1,
+      });
+      const ada = await timed.ui.create('contacts', { email: 'h@example.com', lastname: 'Lovelace' }, 77);
+      now += 5_000;
+      await api.crm.contacts.batchApi.update({ inputs: [{ id: ada.id, properties: { lastname: 'King' } }] });
+      now += 5_000;
+      await api.crm.contacts.batchApi.update({
+        inputs: [{ id: ada.id, properties: { jobtitle: 'Countess' } }],
+      });
+      const read = await api.crm.contacts.batchApi.read({
+        inputs: [{ id: ada.id }],
+        properties: ['lastname'],
+        propertiesWithHistory: ['lastname', 'jobtitle', 'not_a_property'],
+      });
+      const record = read.results[0];
+      expect(record?.properties.lastname).toBe('King');
+      expect(
+        record?.propertiesWithHistory?.lastname?.map((v) => [
+          v.value,
+          v.timestamp.toISOString(),
+          v.sourceType,
+        ]),
+      ).toEqual([
+        ['King', '2026-09-01T10:00:05.000Z', 'INTEGRATION'],
+        ['Lovelace', '2026-09-01T10:00:00.000Z', 'CRM_UI'],
+      ]);
+      expect(record?.propertiesWithHistory?.lastname?.[1]).toMatchObject({
+        sourceId: 'userId:77',
+        updatedByUserId: 77,
+      });
+      expect(record?.propertiesWithHistory?.jobtitle?.map((v) => v.value)).toEqual(['Countess']);
+      expect(record?.propertiesWithHistory).not.toHaveProperty('not_a_property');
+      // Without history the answer has no such field; with history at most 50 inputs are read at once.
+      const plain = await api.crm.contacts.batchApi.read({
+        inputs: [{ id: ada.id }],
+        properties: [],
+        propertiesWithHistory: [],
+      });
+      expect(plain.results[0]?.propertiesWithHistory).toBeUndefined();
+      const many = Array.from({ length: 51 }, (_, i) => ({ id: String(2000 + i) }));
+      const { code, body } = await failure(
+        api.crm.contacts.batchApi.read({ inputs: many, properties: [], propertiesWithHistory: ['lastname'] }),
+      );
+      expect(code).toBe(400);
+      expect(String(body.message)).toContain('limit of 50 inputs when propertiesWithHistory');
+    } finally {
+      await timed.close();
+    }
+  });
+
   it('rejects a whole batch when one input has an invalid option', async () => {
     const { code, body } = await failure(
       client.crm.contacts.batchApi.create({

@@ -51,6 +51,34 @@ export interface CrmRecord {
   /** What search sees until `visibleAt` (undefined: not in the index yet). */
   indexedProps: Record<string, string> | undefined;
   visibleAt: number;
+  /** Each written property's changes, oldest first (`propertiesWithHistory`); absent in old state files. */
+  history?: Record<string, PropertyVersion[]>;
+}
+
+/** One change of one property, as `propertiesWithHistory` reports it (timestamp kept as ms here). */
+export interface PropertyVersion {
+  value: string;
+  timestamp: number;
+  sourceType: WriteSource['changeSource'];
+  sourceId: string;
+  updatedByUserId?: number;
+}
+
+/** Versions kept per property (the oldest go first): bounds a long-running simulator's memory. */
+export const HISTORY_LIMIT = 20;
+
+function remember(record: CrmRecord, name: string, value: string, source: WriteSource, now: number): void {
+  const history = (record.history ??= {});
+  const versions = (history[name] ??= []);
+  const user = /^userId:(\d+)$/.exec(source.sourceId);
+  versions.push({
+    value,
+    timestamp: now,
+    sourceType: source.changeSource,
+    sourceId: source.sourceId,
+    ...(user ? { updatedByUserId: Number(user[1]) } : {}),
+  });
+  if (versions.length > HISTORY_LIMIT) versions.splice(0, versions.length - HISTORY_LIMIT);
 }
 
 /** The public (SimplePublicObject) shape. */
@@ -61,6 +89,17 @@ export interface PublicObject {
   updatedAt: string;
   archived: boolean;
   archivedAt?: string;
+  /** Only when the read asked for `propertiesWithHistory`: newest version first, as HubSpot answers. */
+  propertiesWithHistory?: Record<
+    string,
+    Array<{
+      value: string;
+      timestamp: string;
+      sourceType: string;
+      sourceId: string;
+      updatedByUserId?: number;
+    }>
+  >;
 }
 
 /** Properties HubSpot returns when the request names none. */
@@ -305,6 +344,8 @@ export class Crm {
       indexedProps: undefined,
       visibleAt: now,
     };
+    for (const [name, value] of Object.entries(values))
+      if (value !== '') remember(record, name, value, source, now);
     this.records(type).set(id, record);
     this.#reindexUnique(type, record, {});
     this.#touchSearch(record, undefined, now);
@@ -365,6 +406,7 @@ export class Crm {
       changed = true;
       if (value === '') delete record.props[name];
       else record.props[name] = value;
+      remember(record, name, value, source, now);
       changes.push({
         kind: 'propertyChange',
         objectType: type,
@@ -552,6 +594,29 @@ export class Crm {
       archived: record.archived,
     };
     if (record.archivedAt !== undefined) out.archivedAt = new Date(record.archivedAt).toISOString();
+    return out;
+  }
+
+  /** `toPublic` plus `propertiesWithHistory` for `withHistory` (known properties; newest version first). */
+  toPublicWithHistory(
+    type: ObjectType,
+    record: CrmRecord,
+    names: readonly string[] | undefined,
+    withHistory: readonly string[],
+  ): PublicObject {
+    const out = this.toPublic(type, record, names);
+    const history: NonNullable<PublicObject['propertiesWithHistory']> = {};
+    for (const name of withHistory) {
+      if (!this.properties.get(type, name)) continue;
+      history[name] = [...(record.history?.[name] ?? [])].reverse().map((v) => ({
+        value: v.value,
+        timestamp: new Date(v.timestamp).toISOString(),
+        sourceType: v.sourceType,
+        sourceId: v.sourceId,
+        ...(v.updatedByUserId === undefined ? {} : { updatedByUserId: v.updatedByUserId }),
+      }));
+    }
+    out.propertiesWithHistory = history;
     return out;
   }
 }

@@ -183,6 +183,9 @@ function objectOf(value: unknown): Record<string, unknown> {
     : {};
 }
 
+/** Inputs of a batch read that asks for `propertiesWithHistory`, at most (100 otherwise). */
+export const HISTORY_BATCH_LIMIT = 50;
+
 function inputsOf(body: Record<string, unknown>): Record<string, unknown>[] {
   if (!Array.isArray(body.inputs)) throw badRequest('Invalid input JSON: "inputs" must be an array');
   if (body.inputs.length > 100) {
@@ -514,6 +517,14 @@ export async function startHubSpotSimulator(
       case 'read': {
         const idProperty = typeof input.idProperty === 'string' ? input.idProperty : undefined;
         const names = Array.isArray(input.properties) ? input.properties.map(String) : undefined;
+        const withHistory = Array.isArray(input.propertiesWithHistory)
+          ? input.propertiesWithHistory.map(String)
+          : [];
+        // A read with property history takes at most 50 inputs (docs/SIMULATORS.md, "propertiesWithHistory").
+        if (withHistory.length > 0 && inputs.length > HISTORY_BATCH_LIMIT)
+          throw badRequest(
+            `Batch size of ${inputs.length} exceeds the limit of ${HISTORY_BATCH_LIMIT} inputs when propertiesWithHistory is requested`,
+          );
         const archived = query.get('archived') === 'true';
         const missing: string[] = [];
         for (const i of inputs) {
@@ -521,7 +532,12 @@ export async function startHubSpotSimulator(
           // `archived=true`: "Whether to return only results that have been archived" (HubSpot's batch read).
           const found = crm.find(type, id, idProperty, archived);
           const record = found && found.archived === archived ? found : undefined;
-          if (record) results.push(crm.toPublic(type, record, names));
+          if (record)
+            results.push(
+              withHistory.length > 0
+                ? crm.toPublicWithHistory(type, record, names, withHistory)
+                : crm.toPublic(type, record, names),
+            );
           else missing.push(id);
         }
         if (missing.length > 0) errors.push(objectNotFoundError(type, missing));
