@@ -19,6 +19,11 @@ export class ManualClock implements Clock {
 export interface WorkQueueFixture {
   /** A fresh, empty queue whose visibility runs on `clock`. */
   queue: WorkQueue;
+  /**
+   * false for adapters that cannot know the oldest message's age (SQS exposes it only as a
+   * CloudWatch metric): `depth().oldestAgeMs` must then be null. @default true
+   */
+  reportsOldestAge?: boolean;
   /** Another adapter instance over the same store: a second consumer, or the process after a restart. */
   reopen(): WorkQueue;
   clock: ManualClock;
@@ -125,14 +130,18 @@ export function workQueueContract(name: string, makeFixture: () => Promise<WorkQ
     });
 
     it('counts visible and in-flight messages and the age of the oldest', async () => {
-      const { queue, clock } = await makeFixture();
+      const { queue, clock, reportsOldestAge } = await makeFixture();
       await queue.send(envelope(1));
       clock.advance(1_000);
       await queue.send(envelope(2));
       await queue.send(envelope(3));
       await queue.receive({ max: 1, visibilityTimeoutMs: VIS });
       clock.advance(500);
-      expect(await queue.depth()).toEqual({ visible: 2, inFlight: 1, oldestAgeMs: 1_500 });
+      expect(await queue.depth()).toEqual({
+        visible: 2,
+        inFlight: 1,
+        oldestAgeMs: reportsOldestAge === false ? null : 1_500,
+      });
     });
 
     it('gives one message to exactly one of two racing consumers', async () => {
