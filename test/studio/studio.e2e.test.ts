@@ -175,7 +175,8 @@ describe('the studio in a browser', () => {
       .find((f) => f.direction === 'destination-to-hubspot')
       ?.mappings.push({ target: 'company', value: { field: 'company' } });
     await pasteIntoEditor(JSON.stringify(edited, null, 2));
-    await expect.poll(() => me.mappingCount('destination-to-hubspot')).toBe(4);
+    // 400 ms of debounce, then the whole canvas re-renders: a second is too little under load.
+    await expect.poll(() => me.mappingCount('destination-to-hubspot'), { timeout: 5_000 }).toBe(4);
 
     // Canvas → text: removing that mapping on the canvas rewrites the editor's text.
     await page.click('[data-testid="direction-destination-to-hubspot"]');
@@ -186,20 +187,11 @@ describe('the studio in a browser', () => {
     await page.keyboard.press('Control+Z');
     expect(await me.mappingCount('destination-to-hubspot')).toBe(4);
 
-    // The spec's JSON Schema drives the editor's diagnostics.
-    // The paste follows an undo on the canvas; under load the editor can still be taking the undone
-    // text when the keys arrive, so check the paste took (top of the file) and paste again if not.
-    await new Promise((resolve) => setTimeout(resolve, 1_500)); // let the undo reach the editor's text
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      await pasteIntoEditor(JSON.stringify({ ...edited, environment: 'moon' }, null, 2));
-      await page.keyboard.press('Control+Home');
-      const took = await expect
-        .poll(() => lines.textContent(), { timeout: 3_000 })
-        .toContain('moon')
-        .then(() => true)
-        .catch(() => false);
-      if (took) break;
-    }
+    // The spec's JSON Schema drives the editor's diagnostics. The paste follows the undo at once:
+    // the editor applies it rather than letting the canvas's sync write over it (spec-editor.e2e).
+    await pasteIntoEditor(JSON.stringify({ ...edited, environment: 'moon' }, null, 2));
+    await page.keyboard.press('Control+Home');
+    await expect.poll(() => lines.textContent(), { timeout: 5_000 }).toContain('moon');
     await page.waitForSelector('[data-testid="spec-editor"] .squiggly-error', { timeout: 15_000 });
 
     // Open the exported file again: the canvas and the editor show it, exactly.

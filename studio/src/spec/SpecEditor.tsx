@@ -1,6 +1,7 @@
 /**
  * integration-spec.json in Monaco, with the spec's JSON Schema for validation and completion.
- * Edits that parse replace the spec (the canvas follows); canvas edits rewrite the text.
+ * Edits that parse replace the spec (the canvas follows); canvas edits rewrite the text, never over
+ * an edit of the consultant's that is not applied yet.
  */
 
 import { integrationSpecSchema, SPEC_SCHEMA_ID } from '@kongo/runtime/spec';
@@ -29,19 +30,63 @@ export interface SpecEditorProps {
 
 export default function SpecEditor({ spec, onSpec, reveal }: SpecEditorProps) {
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
-  const fromEditor = useRef<StudioSpec | null>(null);
+  /** The spec the editor's text stands for (written from it, or taken from it). */
+  const lastSynced = useRef<StudioSpec>(spec);
+  /** Text the consultant typed or pasted that is not applied yet (waiting, or not parsing). */
+  const pending = useRef<string | null>(null);
+  /** True while the canvas's spec is being written into the text (that change is not the consultant's). */
+  const writing = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const latestSpec = useRef(spec);
+  latestSpec.current = spec;
   const [parseError, setParseError] = useState<string | null>(null);
 
-  // Canvas → text: only when the spec did not just come from this editor (keeps the cursor still).
+  /** Applies the consultant's text to the spec; false when it does not parse (the text stays as typed). */
+  const applyText = (text: string): boolean => {
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (!parsed || typeof parsed !== 'object' || !Array.isArray((parsed as { flows?: unknown }).flows))
+        throw new Error('the spec needs a "flows" array');
+      setParseError(null);
+      pending.current = null;
+      lastSynced.current = parsed as StudioSpec;
+      onSpec(parsed as StudioSpec);
+      return true;
+    } catch (e) {
+      setParseError((e as Error).message);
+      return false;
+    }
+  };
+
+  const writeSpec = (editor: monaco.editor.IStandaloneCodeEditor, next: StudioSpec) => {
+    lastSynced.current = next;
+    const text = specText(next);
+    const model = editor.getModel();
+    if (!model || model.getValue() === text) return;
+    writing.current = true;
+    try {
+      model.pushEditOperations([], [{ range: model.getFullModelRange(), text }], () => null);
+    } finally {
+      writing.current = false;
+    }
+  };
+
+  // Canvas → text. The text is rewritten only when the spec changed from what it stands for: an
+  // undo back to a spec that once came from the text is rewritten too (the text then shows the
+  // removal that came after). A consultant's edit still waiting for its debounce (a paste) is newer
+  // than the spec it would be written over: it is applied now instead of being overwritten; one that
+  // does not parse is left as typed ("Not applied to the canvas yet").
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs per spec; the helpers read refs and onSpec
   useEffect(() => {
     const editor = editorRef.current;
-    if (!editor || spec === fromEditor.current) return;
-    const text = specText(spec);
-    const model = editor.getModel();
-    if (model && model.getValue() !== text) {
-      model.pushEditOperations([], [{ range: model.getFullModelRange(), text }], () => null);
+    if (!editor || spec === lastSynced.current) return;
+    if (pending.current !== null) {
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = null;
+      applyText(pending.current);
+      return;
     }
+    writeSpec(editor, spec);
   }, [spec]);
 
   useEffect(() => {
@@ -57,6 +102,8 @@ export default function SpecEditor({ spec, onSpec, reveal }: SpecEditorProps) {
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
+    // Monaco loads lazily: the spec may have changed since the text it was created with.
+    if (latestSpec.current !== lastSynced.current) writeSpec(editor, latestSpec.current);
     if (reveal) {
       const at = locatePointer(editor.getValue(), reveal.pointer);
       if (at) editor.revealLineInCenter(at.line);
@@ -80,22 +127,14 @@ export default function SpecEditor({ spec, onSpec, reveal }: SpecEditorProps) {
           automaticLayout: true,
         }}
         onChange={(text) => {
+          // The canvas's own write is not an edit: taking it back as one would re-apply a spec the
+          // canvas may already have left (an undo within the debounce came back undone).
+          if (writing.current) return;
+          pending.current = text ?? '';
           if (timer.current) clearTimeout(timer.current);
           timer.current = setTimeout(() => {
-            try {
-              const parsed = JSON.parse(text ?? '') as unknown;
-              if (
-                !parsed ||
-                typeof parsed !== 'object' ||
-                !Array.isArray((parsed as { flows?: unknown }).flows)
-              )
-                throw new Error('the spec needs a "flows" array');
-              setParseError(null);
-              fromEditor.current = parsed as StudioSpec;
-              onSpec(parsed as StudioSpec);
-            } catch (e) {
-              setParseError((e as Error).message);
-            }
+            timer.current = null;
+            if (pending.current !== null) applyText(pending.current);
           }, 400);
         }}
       />
