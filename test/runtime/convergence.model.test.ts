@@ -30,7 +30,14 @@ import {
 import { type Harness, startHarness } from './harness.ts';
 
 const RUNS = Number(process.env.KONGO_MODEL_RUNS ?? 4);
-const SEED = process.env.KONGO_MODEL_SEED === undefined ? undefined : Number(process.env.KONGO_MODEL_SEED);
+// `npm test` runs a fixed set of scenarios (seed 11) so main does not turn red on a new draw; any other
+// seed, or `KONGO_MODEL_SEED=random`, explores further.
+const SEED =
+  process.env.KONGO_MODEL_SEED === 'random'
+    ? undefined
+    : process.env.KONGO_MODEL_SEED === undefined
+      ? 11
+      : Number(process.env.KONGO_MODEL_SEED);
 const PATH = process.env.KONGO_MODEL_PATH;
 const STRICT = process.env.KONGO_MODEL_STRICT === '1';
 const WINDOW_MS = 1_000;
