@@ -2,6 +2,9 @@
  * Emitter: src/mappings.gen.ts (one line per target field, built with the runtime's formula
  * builders), src/mapping-table.gen.ts and the test asserting each table deep-equals the spec's.
  */
+
+import { sourceFields } from '@kongo/runtime/formulas';
+import type { Mapping } from '@kongo/runtime/spec';
 import { ts } from 'ts-morph';
 import {
   buildersUsed,
@@ -34,6 +37,49 @@ function exportedConst(name: string, type: string, initializer: ts.Expression): 
   );
 }
 
+/**
+ * What the spec's policies do to one mapping, in words for the reviewer (docs/SPEC.md,
+ * `fieldOwnership`, `emptyValues`), or null when nothing restricts it. Ownership names HubSpot
+ * properties: one owned by HubSpot is written from the destination on create only; one owned by the
+ * destination makes every hubspot→destination target computed from it create-only.
+ */
+export function restrictionOf(
+  integration: NormalizedIntegration,
+  direction: string,
+  mapping: Mapping,
+): string | null {
+  const { fieldOwnership = {}, emptyValues } = integration.spec.policies;
+  const notes: string[] = [];
+  if (direction === 'destination-to-hubspot') {
+    const owner = fieldOwnership[mapping.target];
+    if (owner === 'hubspot')
+      notes.push(`create only: fieldOwnership gives ${mapping.target} to HubSpot, so updates never write it`);
+    if (owner === 'destination')
+      notes.push(`always written: fieldOwnership gives ${mapping.target} to the destination`);
+  } else {
+    const inputs = [...new Set(sourceFields({ mappings: [mapping] }))].sort(compare);
+    const owned = inputs.filter((input) => fieldOwnership[input] === 'destination');
+    if (owned.length > 0)
+      notes.push(
+        `create only: fieldOwnership gives ${owned.join(', ')} to the destination, so updates never write ${mapping.target}`,
+      );
+  }
+  if (emptyValues === 'skip' && canYieldNull(mapping.value))
+    notes.push('a null result leaves the target as it is (emptyValues: skip)');
+  return notes.length === 0 ? null : notes.join('; ');
+}
+
+/** True when the formula can produce null: a `null` node, or an enumMap with a null value or otherwise. */
+function canYieldNull(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(canYieldNull);
+  const node = value as Record<string, unknown>;
+  if ('null' in node) return true;
+  const map = node.enumMap as { map?: Record<string, unknown>; otherwise?: unknown } | undefined;
+  if (map && Object.values(map.map ?? {}).some((v) => v === null)) return true;
+  return Object.values(node).some(canYieldNull);
+}
+
 export function emitMappings(
   integration: NormalizedIntegration,
   tree: OutputTree,
@@ -58,9 +104,21 @@ export function emitMappings(
   const byDirection: ts.PropertyAssignment[] = [];
   for (const { direction, tableName, flow } of integration.directions) {
     const table = objectLiteral(
-      flow.mappings.map((mapping) =>
-        factory.createPropertyAssignment(propertyName(mapping.target), formulaExpression(mapping.value)),
-      ),
+      flow.mappings.map((mapping) => {
+        const assignment = factory.createPropertyAssignment(
+          propertyName(mapping.target),
+          formulaExpression(mapping.value),
+        );
+        const restriction = restrictionOf(integration, direction, mapping);
+        return restriction === null
+          ? assignment
+          : ts.addSyntheticLeadingComment(
+              assignment,
+              ts.SyntaxKind.SingleLineCommentTrivia,
+              ` ${restriction}`,
+              true,
+            );
+      }),
       true,
     );
     const notes = objectLiteral(
