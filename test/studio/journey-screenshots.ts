@@ -10,6 +10,7 @@ import { newIntegrationSpec } from '@kongo/studio/model';
 import { destinationTemplates, studioOptionsFor } from '../../sandbox/src/start/studio-wiring.ts';
 import { sendJson, startTestSandbox } from '../e2e/harness.ts';
 import { buildStudio, launchChromium } from './harness.ts';
+import { jobsIntegrationInUi } from './journeys.ts';
 
 const OUT = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 const test = await startTestSandbox();
@@ -26,6 +27,11 @@ try {
   await page.click('[data-testid="new-integration-open"]');
   await page.fill('[data-testid="new-client"]', 'Acme Events');
   await shot('studio-new-integration');
+  // The catalog picker with a destination the sandbox cannot run picked: it says so.
+  await page.click('[data-testid="new-destination-zoom-meeting-registrants"]');
+  await page.waitForSelector('[data-testid="new-not-runnable"]');
+  await shot('studio-new-picker');
+  await page.click('[data-testid="new-destination-events-platform"]');
   await page.click('[data-testid="new-create"]');
   await page.waitForFunction(() =>
     document.querySelector('[data-testid="open-connect-destination"]')?.textContent?.includes('12 fields'),
@@ -81,6 +87,15 @@ try {
   await page.click('[data-testid="open-running-open"]');
   await page.waitForSelector('[data-testid="running-acme-events-attendees"]');
   await shot('studio-open-running');
+  await page.keyboard.press('Escape');
+
+  // The jobs journey (as the benchmark drives it), then its pairs and its concat on the canvas.
+  const act = <T>(_what: string, work: () => Promise<T>) => work();
+  await jobsIntegrationInUi(page, act, { client: 'Porter Builders', stop: ['porter-group-jobs'] });
+  await shot('studio-jobs-running');
+  await page.click('[data-testid="view-table"]');
+  await page.waitForSelector('[data-testid="pair-row"]');
+  await shot('studio-jobs-pairs');
   console.log(`screenshots written to ${OUT}`);
 } finally {
   await chromium.close();
