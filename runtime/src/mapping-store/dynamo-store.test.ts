@@ -104,3 +104,24 @@ describe('DynamoMappingStore: natural keys at rest', () => {
     expect(await dump()).not.toContain('501');
   });
 });
+
+describe('DynamoMappingStore id cache', () => {
+  it('never answers a batch read from a cached id another process has since moved', async () => {
+    const tableName = `map-${++tables}`;
+    await createKongoTable(local.client, tableName);
+    const mine = new DynamoMappingStore({ client: local.client, tableName });
+    const other = new DynamoMappingStore({ client: local.client, tableName });
+    await mine.ensureEntity({ kongoId: 'k1', integration: 'acme' });
+    await mine.linkId('k1', 'hubspot', '101');
+    expect(
+      (await mine.resolveMany('acme', [{ system: 'hubspot', id: '101' }])).get('hubspot:101')?.kongoId,
+    ).toBe('k1');
+    await other.replaceId('k1', 'hubspot', '202', 'id-rolled'); // mine still caches 101 → k1
+    const after = await mine.resolveMany('acme', [
+      { system: 'hubspot', id: '101' },
+      { system: 'hubspot', id: '202' },
+    ]);
+    expect(after.has('hubspot:101')).toBe(false);
+    expect(after.get('hubspot:202')?.kongoId).toBe('k1');
+  });
+});
