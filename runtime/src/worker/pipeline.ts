@@ -312,10 +312,13 @@ export function createWorker(deps: WorkerDeps): Worker {
     entity: SyncEntity,
     side: System,
     naturalKey: string | null,
+    prefetched?: ReadonlyMap<string, string | null>,
   ): Promise<SyncEntity> => {
     if (entity.ids[side] !== undefined || naturalKey === null) return entity;
     let foundId: string | undefined;
-    if (side === 'destination') foundId = (await deps.destination.findByNaturalKey(naturalKey))?.id;
+    const known = side === 'hubspot' ? prefetched?.get(naturalKey.toLowerCase()) : undefined;
+    if (known !== undefined) foundId = known ?? undefined;
+    else if (side === 'destination') foundId = (await deps.destination.findByNaturalKey(naturalKey))?.id;
     else {
       // Batch read by a unique property is read-your-writes, unlike search (which lags). Contact
       // email is unique; on other objects the key must be a unique-value property, else HubSpot
@@ -357,6 +360,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     hydration: Span | null,
     owner: string,
     preloaded: SyncEntity | null | undefined,
+    prefetched?: ReadonlyMap<string, string | null>,
   ): Promise<PendingWrite[] | RecordReport> => {
     const side = otherSystem(work.source);
     const flow = flows.get(FLOW_OF[work.source]);
@@ -436,7 +440,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         entity = identity.entity;
       }
       crash('after-identity');
-      entity = await discoverTarget(entity, side, rawKey);
+      entity = await discoverTarget(entity, side, rawKey, prefetched);
       const operation = entity.ids[side] === undefined ? 'create' : 'update';
 
       // The rule, per field: what each field's observation means, then which target fields to write.
@@ -1050,6 +1054,48 @@ export function createWorker(deps: WorkerDeps): Worker {
     });
   };
 
+  /**
+   * Before a create in HubSpot Kongo looks for the contact by natural key (discoverTarget). For a
+   * batch of new destination records (an import, a bulk create) those lookups go in HubSpot batch
+   * reads by the key property, ≤ 100 keys a call, instead of one call per record. Keyed by the
+   * lowercased key; null = read, not there. A failed read leaves the lookups to each record.
+   */
+  const prefetchHubSpotKeys = async (
+    records: BatchRecord[],
+    entities: Map<string, SyncEntity>,
+    hydrated: Map<RecordWork, HydrateOutcome>,
+  ): Promise<Map<string, string | null>> => {
+    const found = new Map<string, string | null>();
+    if (dryRun) return found;
+    const keys = new Set<string>();
+    for (const r of records) {
+      const w = r.work;
+      if (r.status.kind !== 'open' || w.source !== 'destination' || w.action !== 'upsert') continue;
+      if (entities.has(refKey({ system: w.source, id: w.objectId }))) continue;
+      const h = hydrated.get(w);
+      const key = h?.ok ? rawNaturalKey(h.record.values[keyField.destination]) : null;
+      if (key !== null) keys.add(key);
+    }
+    if (keys.size < 2) return found; // one record: its own lookup, as before
+    const all = [...keys];
+    for (let i = 0; i < all.length; i += 100) {
+      const chunk = all.slice(i, i + 100);
+      try {
+        const read = await deps.hubspot.batchRead(chunk, [keyField.hubspot], {
+          idProperty: keyField.hubspot,
+        });
+        for (const key of chunk) found.set(key.toLowerCase(), null);
+        for (const record of read.records) {
+          const value = record.properties[keyField.hubspot];
+          if (typeof value === 'string') found.set(value.toLowerCase(), record.id);
+        }
+      } catch {
+        // Each record looks itself up (and reports the failure where it belongs).
+      }
+    }
+    return found;
+  };
+
   /** Stage 6, per record: lifecycle actions, or the rule and the recorded intent (prepare). */
   const decideRecords = async (
     records: BatchRecord[],
@@ -1058,6 +1104,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     hydration: Span,
     outcome: BatchOutcome,
   ): Promise<void> => {
+    const prefetched = await prefetchHubSpotKeys(records, entities, hydrated);
     // Records are distinct (coalesced), so they are decided side by side; two records of one entity
     // (both sides changed) race on its version and lease, and the loser waits (record-busy).
     await forEachLimit(records, recordConcurrency, async (record) => {
@@ -1111,6 +1158,7 @@ export function createWorker(deps: WorkerDeps): Worker {
           w.action === 'restore'
             ? undefined
             : (entities.get(refKey({ system: w.source, id: w.objectId })) ?? null),
+          prefetched,
         );
         if (Array.isArray(prepared)) {
           const first = prepared[0];
