@@ -63,6 +63,8 @@ export interface ConnectorHarness {
   runtime: IntegrationRuntime;
   /** The runtime's environment (for the scheduled reconciliation, a backfill). */
   environment: RuntimeEnvironment;
+  /** The dynalite table (mappings, queue, cursors). */
+  tableName: string;
   spec: IntegrationSpec;
   secretsFile: string;
   gatewayUrl: string;
@@ -196,6 +198,7 @@ export async function startConnectorHarness(options: ConnectorHarnessOptions): P
     hub,
     runtime: settledRuntime,
     environment,
+    tableName,
     spec,
     secretsFile,
     gatewayUrl,

@@ -7,11 +7,16 @@ import { getConnector } from '@kongo/connectors';
 import type { ConnectorDocument } from '@kongo/runtime/connector';
 import { runScheduledReconciliation } from '@kongo/runtime/reconcile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPacedBudget } from '../../runtime/src/backfill/budget.ts';
+import { BackfillLedger } from '../../runtime/src/backfill/ledger.ts';
+import { runBackfill } from '../../runtime/src/backfill/run.ts';
+import { destinationClientFor } from '../../runtime/src/outbound/destination-factory.ts';
+import { createHubSpotClient } from '../../runtime/src/outbound/hubspot-client.ts';
 import {
   startWebexEventsSimulator,
   type WebexEventsSimulator,
 } from '../../sandbox/src/webex-events/index.ts';
-import { type ConnectorHarness, startConnectorHarness } from './connector-harness.ts';
+import { APP, type ConnectorHarness, startConnectorHarness } from './connector-harness.ts';
 
 const EVENT = 2;
 
@@ -136,4 +141,70 @@ describe('HubSpot contacts ↔ Webex Events attendees', () => {
     const all = webex.attendees.size;
     expect(report).toMatchObject({ destination: all, mapped: all, drifted: 0, unmatched: 0, diverged: 0 });
   }, 30_000);
+
+  it('backfills: attendees already in Webex Events reach HubSpot once each, matched by email before any create', async () => {
+    // 40 attendees registered before the integration existed; 15 of them are already contacts (typed by people).
+    for (let i = 0; i < 40; i++) {
+      const made = await fetch(`${webex.url}/_admin/records`, {
+        method: 'POST',
+        body: JSON.stringify({
+          email: `early${i}@example.com`,
+          profile: { firstName: `Early${i}`, lastName: 'Bird' },
+        }),
+      });
+      expect(made.status).toBe(201);
+    }
+    // Typed by people before the backfill (through the CRM API here; their webhooks wait in the queue, as the
+    // live worker is paused by the backfill anyway).
+    const existing = await fetch(`${h.hub.url}/crm/v3/objects/contacts/batch/create`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${APP.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        inputs: Array.from({ length: 15 }, (_, i) => ({
+          properties: { email: `EARLY${i}@example.com`, firstname: 'Existing' },
+        })),
+      }),
+    });
+    expect(existing.status).toBe(201);
+    const budget = createPacedBudget({ limit: { per10Seconds: 190, daily: 1_000_000, reservePercent: 10 } });
+    const report = await runBackfill({
+      spec: h.spec,
+      store: h.runtime.store,
+      ledger: new BackfillLedger({ client: h.dynamo.client, tableName: h.tableName }),
+      hubspot: createHubSpotClient({
+        objectType: 'contacts',
+        accessToken: APP.accessToken,
+        basePath: h.hub.url,
+        syncIdProperty: h.spec.hubspot.syncIdProperty,
+        budget,
+      }),
+      destination: destinationClientFor({
+        spec: h.spec,
+        connector,
+        secrets: h.environment.secrets(),
+        baseUrl: webex.url,
+        fields: ['email', 'profile.firstName', 'profile.lastName', 'profile.company', 'profile.jobTitle'],
+      }),
+      controls: h.runtime.controls,
+    });
+    await budget.stop();
+    expect(report.failed).toBe(0);
+    for (let i = 0; i < 40; i++) {
+      const email = `early${i}@example.com`;
+      const found = h.hubspotRecords().filter((r) => String(r.properties.email).toLowerCase() === email);
+      expect(found, email).toHaveLength(1);
+      expect(found[0]?.properties.firstname).toBe(`Early${i}`);
+    }
+    // The live path then recognises them: the queued webhooks and a poll make no second contact or attendee.
+    await h.pollAndSettle();
+    for (let i = 0; i < 40; i++) {
+      const email = `early${i}@example.com`;
+      expect(
+        h.hubspotRecords().filter((r) => String(r.properties.email).toLowerCase() === email),
+        email,
+      ).toHaveLength(1);
+      expect(byEmail(email), email).toHaveLength(1);
+    }
+    expect(await h.runtime.deadLetters.list()).toEqual([]);
+  }, 60_000);
 });
