@@ -68,8 +68,9 @@ export interface PropertyVersion {
 export const HISTORY_LIMIT = 20;
 
 function remember(record: CrmRecord, name: string, value: string, source: WriteSource, now: number): void {
-  const history = (record.history ??= {});
-  const versions = (history[name] ??= []);
+  if (!record.history) record.history = {};
+  const versions = record.history[name] ?? [];
+  record.history[name] = versions;
   const user = /^userId:(\d+)$/.exec(source.sourceId);
   versions.push({
     value,
