@@ -49,6 +49,28 @@ describe('kongo review summary', () => {
     );
   });
 
+  it('says what the change means: a new property to subscribe to, a field no longer written', () => {
+    expect(markdown).toContain('### What this change means');
+    const reading = structuredClone(raw);
+    reading.flows[0].mappings.push({ target: 'company3', value: { field: 'hs_persona' } });
+    expect(reviewMarkdown({ old, new: valid(reading) })).toMatch(
+      /Run `npm run hubspot:setup -- --environment <env>` for each environment after deploying.*changes to `hs_persona` reach/,
+    );
+    expect(markdown).not.toContain('hubspot:setup');
+    expect(markdown).toContain(
+      '- `country` (hubspot-to-destination) is no longer written; the values already there stay as they are.',
+    );
+  });
+
+  it('says when a mapping becomes create-only through fieldOwnership', () => {
+    const owned = structuredClone(raw);
+    owned.policies.fieldOwnership = { firstname: 'hubspot' };
+    const text = reviewMarkdown({ old, new: valid(owned) });
+    expect(text).toContain(
+      '- `firstname` (destination-to-hubspot): create only: fieldOwnership gives firstname to HubSpot, so updates never write it.',
+    );
+  });
+
   it('shows enum tables option by option', () => {
     expect(markdown).toContain(
       '- `ticketType`\n  - changed `customer`: `VIP` → `SPONSOR`\n  - added `lead` → `GENERAL`\n  - removed `other` (was → `GENERAL`)',

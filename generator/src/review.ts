@@ -4,8 +4,11 @@
  * holds), enum tables changed option by option, triggers, policies and infrastructure settings,
  * a flag when the generator version changed, and the hand-written extensions listed apart.
  */
+
+import { sourceFields } from '@kongo/runtime/formulas';
 import type { Direction, EnumMapFormula, Flow, IntegrationSpec, Mapping, Value } from '@kongo/runtime/spec';
 import { formulaExpression, print } from './ast.ts';
+import { restrictionOf } from './emit/mappings.ts';
 import { compare } from './output.ts';
 import { GENERATOR_VERSION } from './version.ts';
 
@@ -159,10 +162,56 @@ function directionSection(direction: Direction, before: Flow | undefined, after:
   return lines;
 }
 
+/**
+ * What the change means, in plain words: subscriptions to add, mappings that apply on create only,
+ * fields no longer written, schedules added or removed (each one more or fewer invocations a month).
+ */
+export function consequences(old: IntegrationSpec | undefined, next: IntegrationSpec): string[] {
+  const lines: string[] = [];
+  const flowOf = (spec: IntegrationSpec | undefined, direction: Direction) =>
+    spec?.flows.find((flow) => flow.direction === direction);
+  const h2dBefore = flowOf(old, 'hubspot-to-destination');
+  const h2dAfter = flowOf(next, 'hubspot-to-destination');
+  const readBefore = new Set(h2dBefore ? sourceFields(h2dBefore) : []);
+  const newlyRead = [...new Set(h2dAfter ? sourceFields(h2dAfter) : [])]
+    .filter((name) => !readBefore.has(name))
+    .sort(compare);
+  if (old && newlyRead.length > 0)
+    lines.push(
+      `- **Run \`npm run hubspot:setup -- --environment <env>\` for each environment after deploying**: HubSpot subscribes webhooks per property, so changes to ${newlyRead.map(inlineCode).join(', ')} reach the integration only once subscribed.`,
+    );
+  for (const direction of ['hubspot-to-destination', 'destination-to-hubspot'] as const) {
+    const before = byTarget(flowOf(old, direction));
+    for (const mapping of flowOf(next, direction)?.mappings ?? []) {
+      const restriction = restrictionOf(next, direction, mapping);
+      const previous = before.get(mapping.target);
+      const previousRestriction = previous ? restrictionOf(old ?? next, direction, previous) : null;
+      if (restriction !== null && restriction !== previousRestriction)
+        lines.push(`- ${inlineCode(mapping.target)} (${direction}): ${restriction}.`);
+    }
+    const after = byTarget(flowOf(next, direction));
+    for (const target of [...before.keys()].filter((t) => !after.has(t)).sort(compare))
+      lines.push(
+        `- ${inlineCode(target)} (${direction}) is no longer written; the values already there stay as they are.`,
+      );
+  }
+  const polled = (spec: IntegrationSpec | undefined) => spec?.destination.polling != null;
+  if (old && polled(old) !== polled(next)) {
+    lines.push(
+      polled(next)
+        ? `- Adds the destination poller: one more scheduled function per environment, every ${next.destination.polling?.intervalSeconds ?? 60} s at most once a minute (≈ 43,200 invocations a month), each reading the destination's changes.`
+        : '- Removes the destination poller and its schedule.',
+    );
+  }
+  return lines;
+}
+
 export function reviewMarkdown(input: ReviewInput): string {
   const { old, new: next } = input;
   const lines: string[] = [`## Kongo integration review: ${inlineCode(next.integration.name)}`, ''];
   if (!old) lines.push('No previous spec on the base branch: everything below is new.', '');
+  const meaning = consequences(old, next);
+  if (meaning.length > 0) lines.push('### What this change means', '', ...meaning, '');
   const directions: Direction[] = ['hubspot-to-destination', 'destination-to-hubspot'];
   for (const direction of directions) {
     const before = old?.flows.find((flow) => flow.direction === direction);

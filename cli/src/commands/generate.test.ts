@@ -41,7 +41,7 @@ describe('kongo generate', () => {
   it('writes the project, then --check passes', async () => {
     const write = capture();
     expect(await runGenerate(SPEC, { out: dir, vendor: false }, write.output)).toBe(0);
-    expect(write.out.join('')).toMatch(/^Generated porter-group-jobs into .*: 25 files written\n$/);
+    expect(write.out.join('')).toMatch(/^Generated porter-group-jobs into .*: 26 files written\n$/);
     const check = capture();
     expect(await runGenerate(SPEC, { out: dir, check: true, vendor: false }, check.output)).toBe(0);
     expect(check.out.join('')).toContain('is up to date with deals-jobs.integration-spec.json');

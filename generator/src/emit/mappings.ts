@@ -4,7 +4,7 @@
  */
 
 import { sourceFields } from '@kongo/runtime/formulas';
-import type { Mapping } from '@kongo/runtime/spec';
+import type { IntegrationSpec, Mapping } from '@kongo/runtime/spec';
 import { ts } from 'ts-morph';
 import {
   buildersUsed,
@@ -44,11 +44,11 @@ function exportedConst(name: string, type: string, initializer: ts.Expression): 
  * destination makes every hubspot→destination target computed from it create-only.
  */
 export function restrictionOf(
-  integration: NormalizedIntegration,
+  spec: Pick<IntegrationSpec, 'policies'>,
   direction: string,
   mapping: Mapping,
 ): string | null {
-  const { fieldOwnership = {}, emptyValues } = integration.spec.policies;
+  const { fieldOwnership = {}, emptyValues } = spec.policies;
   const notes: string[] = [];
   if (direction === 'destination-to-hubspot') {
     const owner = fieldOwnership[mapping.target];
@@ -109,7 +109,7 @@ export function emitMappings(
           propertyName(mapping.target),
           formulaExpression(mapping.value),
         );
-        const restriction = restrictionOf(integration, direction, mapping);
+        const restriction = restrictionOf(integration.spec, direction, mapping);
         return restriction === null
           ? assignment
           : ts.addSyntheticLeadingComment(
