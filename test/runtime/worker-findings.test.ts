@@ -96,3 +96,53 @@ describe('W1: a HubSpot change whose record was deleted before Kongo read it', (
     expect(h.attendeesWithEmail('w1p@example.com')).toEqual([]);
   });
 });
+
+describe('W2: a target found by natural key is seen before Kongo decides', () => {
+  it('keeps the newer values of a contact created on both sides, with no write over them', async () => {
+    const h = await harness({
+      patchSpec: (spec) => {
+        // Creates 1.5 s apart are not a conflict here: the newer one wins on time alone.
+        spec.policies.conflicts = { windowSeconds: 1, winner: 'hubspot' };
+      },
+    });
+    const email = 'w2@example.com';
+    await fetch(`${h.events.url}/_admin/records`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email,
+        firstName: 'Ada',
+        lastName: 'Byron',
+        jobTitle: 'Engineer',
+        status: 'REGISTERED',
+      }),
+    });
+    await h.events.idle(5_000);
+    await sleep(1_500);
+    // The same person, created in HubSpot 1.5 s later with newer values.
+    const contact = await h.hub.ui.create('contacts', {
+      email,
+      firstname: 'Ada',
+      lastname: 'Lovelace',
+      jobtitle: 'Countess',
+    });
+    await h.hub.webhooksIdle();
+
+    // Kongo gets to the attendee first: it finds the contact by email and links it.
+    const first = await processOnly(h, (body) => body.includes('attendee'));
+    expect(first.records.map((r) => r.source)).toEqual(['destination']);
+    await h.settle();
+
+    // Both sides hold the newer values; no write ever carried the attendee's older ones to HubSpot.
+    expect(h.hub.getRecord('contacts', contact.id)?.properties).toMatchObject({
+      lastname: 'Lovelace',
+      jobtitle: 'Countess',
+      hs_lead_status: 'OPEN', // the contact held none: the attendee's status is its only value
+    });
+    expect(h.attendeesWithEmail(email)[0]).toMatchObject({ lastName: 'Lovelace', jobTitle: 'Countess' });
+    const api = (await writeLog(h.hub.url)).filter((w) => w.by === 'api');
+    expect(api.flatMap((w) => Object.keys(w.changed))).not.toContain('lastname');
+    expect(api.flatMap((w) => Object.keys(w.changed))).not.toContain('jobtitle');
+    expect(h.contactsWithEmail(email)).toHaveLength(1);
+  });
+});

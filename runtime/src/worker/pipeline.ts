@@ -6,7 +6,7 @@
  * is repaired by the next delivery of the same message (see docs/RUNTIME.md).
  */
 import { randomUUID } from 'node:crypto';
-import { echoesFirst, observeRecord, trackedFields } from '../convergence/observations.ts';
+import { echoesFirst, observeRecord, timeOf, trackedFields } from '../convergence/observations.ts';
 import {
   committedBase,
   type Decision,
@@ -307,34 +307,50 @@ export function createWorker(deps: WorkerDeps): Worker {
     return { entity: moved };
   };
 
-  /** The target's id when we don't know it yet: look it up by natural key before any create. */
+  /** A record found on the target side by natural key: its id, values and modification time. */
+  type FoundRecord = { id: string; values: Record<string, unknown>; updatedAt?: number };
+
+  /**
+   * The target's id when we don't know it yet: look it up by natural key before any create. A record
+   * so found comes with its values and modification time, its side's first sight (W2).
+   */
   const discoverTarget = async (
     entity: SyncEntity,
     side: System,
     naturalKey: string | null,
-    prefetched?: ReadonlyMap<string, string | null>,
-  ): Promise<SyncEntity> => {
-    if (entity.ids[side] !== undefined || naturalKey === null) return entity;
-    let foundId: string | undefined;
+    prefetched?: ReadonlyMap<string, FoundRecord | null>,
+  ): Promise<{ entity: SyncEntity; found?: { values: Record<string, unknown>; at: number } }> => {
+    if (entity.ids[side] !== undefined || naturalKey === null) return { entity };
+    let found: FoundRecord | undefined;
     const known = side === 'hubspot' ? prefetched?.get(naturalKey.toLowerCase()) : undefined;
-    if (known !== undefined) foundId = known ?? undefined;
-    else if (side === 'destination') foundId = (await deps.destination.findByNaturalKey(naturalKey))?.id;
+    if (known !== undefined) found = known ?? undefined;
+    else if (side === 'destination')
+      found = (await deps.destination.findByNaturalKey(naturalKey)) ?? undefined;
     else {
       // Batch read by a unique property is read-your-writes, unlike search (which lags). Contact
       // email is unique; on other objects the key must be a unique-value property, else HubSpot
       // answers 400 and the upsert on the sync id decides alone.
       try {
-        const read = await deps.hubspot.batchRead([naturalKey], [keyField.hubspot], {
+        const read = await deps.hubspot.batchRead([naturalKey], hubspotProperties, {
           idProperty: keyField.hubspot,
         });
-        foundId = read.records[0]?.id;
+        const record = read.records[0];
+        if (record)
+          found = {
+            id: record.id,
+            values: record.properties,
+            ...(record.updatedAt === undefined ? {} : { updatedAt: record.updatedAt }),
+          };
       } catch (error) {
         if (!(error instanceof DeliveryError) || error.status !== 400) throw error;
       }
     }
-    if (foundId === undefined || dryRun) return entity;
-    const link = await store.linkId(entity.kongoId, side, foundId);
-    return link.entity;
+    if (found === undefined || dryRun) return { entity };
+    const link = await store.linkId(entity.kongoId, side, found.id);
+    const at =
+      found.updatedAt ?? (side === 'destination' ? timeOf(found.values[settings.updatedAtField]) : undefined);
+    if (!link.linked || at === undefined) return { entity: link.entity };
+    return { entity: link.entity, found: { values: found.values, at } };
   };
 
   /**
@@ -360,7 +376,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     hydration: Span | null,
     owner: string,
     preloaded: SyncEntity | null | undefined,
-    prefetched?: ReadonlyMap<string, string | null>,
+    prefetched?: ReadonlyMap<string, FoundRecord | null>,
   ): Promise<PendingWrite[] | RecordReport> => {
     const side = otherSystem(work.source);
     const flow = flows.get(FLOW_OF[work.source]);
@@ -440,12 +456,28 @@ export function createWorker(deps: WorkerDeps): Worker {
         entity = identity.entity;
       }
       crash('after-identity');
-      entity = await discoverTarget(entity, side, rawKey, prefetched);
+      const discovered = await discoverTarget(entity, side, rawKey, prefetched);
+      entity = discovered.entity;
       const operation = entity.ids[side] === undefined ? 'create' : 'update';
 
       // The rule, per field: what each field's observation means, then which target fields to write.
       const now = clock.now();
-      const before = normaliseFieldState(entity.fieldState);
+      const stored = normaliseFieldState(entity.fieldState);
+      // A target found by natural key: its values at its modification time are that side's base (first
+      // sight), so the newer edit per field wins and a value it already holds is not written over.
+      // Not when our own crashed attempt wrote there (a pending intent): that call is repeated with its key
+      // and its commit releases the lease, as before.
+      const targetSeen = entity.intents[side]?.status === 'pending' ? undefined : discovered.found;
+      const before = targetSeen
+        ? observe(
+            stored,
+            side,
+            tracked[side]
+              .filter((field) => field in targetSeen.values)
+              .map((field) => ({ field, value: targetSeen.values[field], at: targetSeen.at })),
+            { now, echoWindowMs: settings.echoWindowMs },
+          ).state
+        : stored;
       const ordered = echoesFirst(seen.observations, before, work.source);
       const observed = observe(before, work.source, ordered, { now, echoWindowMs: settings.echoWindowMs });
       // Coalesced copies: each field's value is the one its base now holds (a person's edit our write
@@ -520,7 +552,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       }
       const nothingToWrite = Object.keys(values).length === 0 && Object.keys(restoreValues).length === 0;
       if (nothingToWrite) {
-        const changed = JSON.stringify(observed.state) !== JSON.stringify(before);
+        const changed = JSON.stringify(observed.state) !== JSON.stringify(stored);
         if (!dryRun && changed && entity.kongoId !== '(new)') {
           const saved = await store.saveFieldState(entity.kongoId, entity.version, observed.state, owner);
           if (!saved) continue; // someone changed the entity since we read it: decide again
@@ -1064,8 +1096,8 @@ export function createWorker(deps: WorkerDeps): Worker {
     records: BatchRecord[],
     entities: Map<string, SyncEntity>,
     hydrated: Map<RecordWork, HydrateOutcome>,
-  ): Promise<Map<string, string | null>> => {
-    const found = new Map<string, string | null>();
+  ): Promise<Map<string, FoundRecord | null>> => {
+    const found = new Map<string, FoundRecord | null>();
     if (dryRun) return found;
     const keys = new Set<string>();
     for (const r of records) {
@@ -1081,13 +1113,19 @@ export function createWorker(deps: WorkerDeps): Worker {
     for (let i = 0; i < all.length; i += 100) {
       const chunk = all.slice(i, i + 100);
       try {
-        const read = await deps.hubspot.batchRead(chunk, [keyField.hubspot], {
+        // With the tracked properties: a contact so found is its side's first sight (W2).
+        const read = await deps.hubspot.batchRead(chunk, hubspotProperties, {
           idProperty: keyField.hubspot,
         });
         for (const key of chunk) found.set(key.toLowerCase(), null);
         for (const record of read.records) {
           const value = record.properties[keyField.hubspot];
-          if (typeof value === 'string') found.set(value.toLowerCase(), record.id);
+          if (typeof value === 'string')
+            found.set(value.toLowerCase(), {
+              id: record.id,
+              values: record.properties,
+              ...(record.updatedAt === undefined ? {} : { updatedAt: record.updatedAt }),
+            });
         }
       } catch {
         // Each record looks itself up (and reports the failure where it belongs).
