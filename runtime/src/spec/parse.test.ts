@@ -65,7 +65,7 @@ describe('parseSpecText', () => {
     if (result.ok) return;
     expect(result.problems.map((p) => formatProblem(p, 'spec.json'))).toEqual([
       'spec.json:9:5 /hubspot/appId must be an integer; found the string "1234567"',
-      'spec.json:77:41 /flows/1/mappings/0/value/lowercse unknown formula "lowercse"; a value is { "field": … }, { "literal": … } or one formula: null, enumMap, stripSpaces, lowercase, concat (did you mean "lowercase"?)',
+      'spec.json:82:41 /flows/1/mappings/0/value/lowercse unknown formula "lowercse"; a value is { "field": … }, { "literal": … } or one formula: null, enumMap, stripSpaces, lowercase, concat (did you mean "lowercase"?)',
     ]);
   });
 
@@ -89,7 +89,7 @@ describe('parseSpecText', () => {
     expect(result.ok === false && result.problems).toEqual([
       {
         pointer: '/flows/1/mappings/7/value/enumMap/map/REGISTERED',
-        line: 91,
+        line: 96,
         column: 2,
         message:
           'duplicate key "REGISTERED" in enumMap map; JSON keeps only the last entry, so one mapping is silently lost — keep one',
