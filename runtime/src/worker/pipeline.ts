@@ -1057,7 +1057,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       );
       const before = normaliseFieldState(entity.fieldState);
       const historyMatched = observations.every((o) =>
-        (before.echoes.hubspot[o.field] ?? []).some((e) => e.h === fieldHash(o.value)),
+        (before.echoes.hubspot[o.field] ?? []).some((e) => e.h === fieldHash(o.value) && !e.u),
       );
       const observed = observe(before, 'hubspot', observations, {
         now: clock.now(),
